@@ -1,0 +1,6 @@
+//! Message and response types of every contract of the HMM exchange.
+//!
+//! One module per contract. Every message and field carries a doc comment: it flows into the JSON schema
+//! that wallets and clients read.
+
+pub mod token;
