@@ -1,1 +1,12 @@
-//! placeholder while the crate is written
+//! # hmm-math
+//!
+//! Fixed-point arithmetic and every formula of the Hamiltonian Market Maker seeds, pure and deterministic:
+//! no floats on any path a contract links (f64 appears only in tests and reference models), no storage, no panics.
+//! Every fallible operation returns a [`MathError`].
+
+pub mod error;
+pub mod fixed;
+pub mod transcendental;
+
+pub use error::{MathError, MathResult};
+pub use fixed::{Rounding, Sdec, Udec};

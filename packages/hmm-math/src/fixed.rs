@@ -1,0 +1,635 @@
+//! 18-decimal fixed point on 256-bit integers, with an explicit rounding direction on every multiply and divide.
+//!
+//! [`Udec`] is unsigned (amounts, prices, fees), [`Sdec`] is signed (Hamiltonian values and gradients, which the
+//! unsound region makes negative). Both store `value × 10¹⁸` in a cosmwasm-std 256-bit integer; products and
+//! quotients go through the 512-bit type, so `a × b / c` never overflows in the middle when its result fits.
+//!
+//! Rounding is never implicit (in the spirit of Mars red-bank's `ScalingOperation`): the caller says which way the
+//! result must go, and the rule is that the pool never loses, so outputs round [`Rounding::Down`] and inputs
+//! [`Rounding::Up`]. For [`Sdec`], `Down` is toward −∞ and `Up` toward +∞, so a rounded result is always a bound.
+
+use core::cmp::Ordering;
+use core::fmt;
+use core::str::FromStr;
+
+use cosmwasm_std::{
+    Decimal256, Int256, Int512, Isqrt, SignedDecimal256, Uint128, Uint256, Uint512,
+};
+
+use crate::error::{MathError, MathResult};
+
+/// Which way a result that is not exactly representable is rounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rounding {
+    /// Toward −∞: amounts paid out by the pool, lower bounds.
+    Down,
+    /// Toward +∞: amounts paid in to the pool, upper bounds.
+    Up,
+}
+
+impl Rounding {
+    /// The other direction: a quantity subtracted from a bound is rounded the opposite way.
+    pub const fn flip(self) -> Self {
+        match self {
+            Rounding::Down => Rounding::Up,
+            Rounding::Up => Rounding::Down,
+        }
+    }
+}
+
+/// Number of decimal places of both fixed-point types.
+pub const DECIMALS: u32 = 18;
+const SCALE_U128: u128 = 1_000_000_000_000_000_000;
+
+fn scale_u256() -> Uint256 {
+    Uint256::from(SCALE_U128)
+}
+
+/// `n / d` in 512 bits, rounded as asked. `d` must be non-zero.
+fn div_round_u512(
+    n: Uint512,
+    d: Uint512,
+    rounding: Rounding,
+    op: &'static str,
+) -> MathResult<Uint512> {
+    let q = n.checked_div(d).map_err(|_| MathError::DivideByZero(op))?;
+    let r = n.checked_rem(d).map_err(|_| MathError::DivideByZero(op))?;
+    if rounding == Rounding::Up && !r.is_zero() {
+        q.checked_add(Uint512::one())
+            .map_err(|_| MathError::Overflow(op))
+    } else {
+        Ok(q)
+    }
+}
+
+/// `n / d` in signed 512 bits, floor (Down) or ceiling (Up).
+fn div_round_i512(
+    n: Int512,
+    d: Int512,
+    rounding: Rounding,
+    op: &'static str,
+) -> MathResult<Int512> {
+    if d.is_zero() {
+        return Err(MathError::DivideByZero(op));
+    }
+    // `checked_div` truncates toward zero; fix the direction from the remainder's sign.
+    let q = n.checked_div(d).map_err(|_| MathError::Overflow(op))?;
+    let r = n.checked_rem(d).map_err(|_| MathError::DivideByZero(op))?;
+    if r.is_zero() {
+        return Ok(q);
+    }
+    let exact_is_negative = r.is_negative() != d.is_negative();
+    match (rounding, exact_is_negative) {
+        (Rounding::Down, true) => q
+            .checked_sub(Int512::one())
+            .map_err(|_| MathError::Overflow(op)),
+        (Rounding::Up, false) => q
+            .checked_add(Int512::one())
+            .map_err(|_| MathError::Overflow(op)),
+        _ => Ok(q),
+    }
+}
+
+fn u512_to_u256(v: Uint512, op: &'static str) -> MathResult<Uint256> {
+    Uint256::try_from(v).map_err(|_| MathError::Overflow(op))
+}
+
+fn i512_to_i256(v: Int512, op: &'static str) -> MathResult<Int256> {
+    Int256::try_from(v).map_err(|_| MathError::Overflow(op))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Udec
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Unsigned 18-decimal fixed point: `raw = value × 10¹⁸` in a `Uint256` (max ≈ 1.16 × 10⁵⁹).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Udec(Uint256);
+
+impl Udec {
+    pub const ZERO: Udec = Udec(Uint256::zero());
+    pub const MAX: Udec = Udec(Uint256::MAX);
+
+    /// One unit of the last decimal place, 10⁻¹⁸.
+    pub const fn ulp() -> Udec {
+        Udec(Uint256::one())
+    }
+
+    pub fn one() -> Udec {
+        Udec(scale_u256())
+    }
+
+    /// From the raw atomics (`value × 10¹⁸`).
+    pub const fn raw(atomics: Uint256) -> Udec {
+        Udec(atomics)
+    }
+
+    pub const fn atomics(self) -> Uint256 {
+        self.0
+    }
+
+    /// An integer value: `from_int(3)` is 3.0.
+    pub fn from_int(n: u128) -> Udec {
+        Udec(Uint256::from(n).saturating_mul(scale_u256()))
+    }
+
+    /// A token amount (whole atoms) as a fixed-point number of atoms.
+    pub fn from_amount(amount: Uint128) -> Udec {
+        // 2¹²⁸ × 10¹⁸ < 2²⁵⁶: cannot overflow.
+        Udec(Uint256::from(amount).saturating_mul(scale_u256()))
+    }
+
+    /// `numerator / denominator` as a fixed-point number.
+    pub fn from_ratio(numerator: u128, denominator: u128, rounding: Rounding) -> MathResult<Udec> {
+        Udec::from_int(numerator).div(Udec::from_int(denominator), rounding)
+    }
+
+    /// `n × 10⁻ᵈ`, e.g. `from_decimal(30, 4)` is 30 bps.
+    pub fn from_decimal(n: u128, decimals: u32) -> MathResult<Udec> {
+        if decimals > DECIMALS {
+            return Err(MathError::InvalidParameter {
+                name: "decimals",
+                reason: "more than 18",
+            });
+        }
+        let factor = Uint256::from(10u128.pow(DECIMALS - decimals));
+        Uint256::from(n)
+            .checked_mul(factor)
+            .map(Udec)
+            .map_err(|_| MathError::Overflow("from_decimal"))
+    }
+
+    /// Whole atoms, rounded as asked; fails if the result does not fit a `Uint128`.
+    pub fn to_amount(self, rounding: Rounding) -> MathResult<Uint128> {
+        let q = div_round_u512(
+            Uint512::from(self.0),
+            Uint512::from(scale_u256()),
+            rounding,
+            "to_amount",
+        )?;
+        let q = u512_to_u256(q, "to_amount")?;
+        Uint128::try_from(q).map_err(|_| MathError::Overflow("to_amount"))
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    pub fn checked_add(self, rhs: Udec) -> MathResult<Udec> {
+        self.0
+            .checked_add(rhs.0)
+            .map(Udec)
+            .map_err(|_| MathError::Overflow("add"))
+    }
+
+    pub fn checked_sub(self, rhs: Udec) -> MathResult<Udec> {
+        self.0
+            .checked_sub(rhs.0)
+            .map(Udec)
+            .map_err(|_| MathError::Negative("sub"))
+    }
+
+    /// `self − rhs`, or zero when `rhs > self`.
+    pub fn saturating_sub(self, rhs: Udec) -> Udec {
+        Udec(self.0.saturating_sub(rhs.0))
+    }
+
+    pub fn abs_diff(self, rhs: Udec) -> Udec {
+        Udec(self.0.abs_diff(rhs.0))
+    }
+
+    /// `self × rhs`, rounded as asked.
+    pub fn mul(self, rhs: Udec, rounding: Rounding) -> MathResult<Udec> {
+        let n = self.0.full_mul(rhs.0);
+        let q = div_round_u512(n, Uint512::from(scale_u256()), rounding, "mul")?;
+        u512_to_u256(q, "mul").map(Udec)
+    }
+
+    /// `self ÷ rhs`, rounded as asked.
+    pub fn div(self, rhs: Udec, rounding: Rounding) -> MathResult<Udec> {
+        if rhs.is_zero() {
+            return Err(MathError::DivideByZero("div"));
+        }
+        let n = self.0.full_mul(scale_u256());
+        let q = div_round_u512(n, Uint512::from(rhs.0), rounding, "div")?;
+        u512_to_u256(q, "div").map(Udec)
+    }
+
+    /// `self × num ÷ den` with one rounding at the end (512-bit intermediate).
+    pub fn mul_div(self, num: Udec, den: Udec, rounding: Rounding) -> MathResult<Udec> {
+        if den.is_zero() {
+            return Err(MathError::DivideByZero("mul_div"));
+        }
+        let n = self.0.full_mul(num.0);
+        let q = div_round_u512(n, Uint512::from(den.0), rounding, "mul_div")?;
+        u512_to_u256(q, "mul_div").map(Udec)
+    }
+
+    /// √self, exact to the last place in the direction asked (integer square root of `raw × 10¹⁸`).
+    pub fn sqrt(self, rounding: Rounding) -> MathResult<Udec> {
+        let n = self.0.full_mul(scale_u256());
+        let root = n.isqrt();
+        let root = if rounding == Rounding::Up && root.checked_mul(root).ok() != Some(n) {
+            root.checked_add(Uint512::one())
+                .map_err(|_| MathError::Overflow("sqrt"))?
+        } else {
+            root
+        };
+        u512_to_u256(root, "sqrt").map(Udec)
+    }
+
+    /// `selfⁿ` by repeated squaring, every step rounded the same way (so the result is a bound).
+    pub fn powi(self, mut n: u32, rounding: Rounding) -> MathResult<Udec> {
+        let mut base = self;
+        let mut acc = Udec::one();
+        while n > 0 {
+            if n & 1 == 1 {
+                acc = acc.mul(base, rounding)?;
+            }
+            n >>= 1;
+            if n > 0 {
+                base = base.mul(base, rounding)?;
+            }
+        }
+        Ok(acc)
+    }
+
+    pub fn to_signed(self) -> MathResult<Sdec> {
+        Int256::try_from(self.0)
+            .map(Sdec)
+            .map_err(|_| MathError::Overflow("to_signed"))
+    }
+
+    pub fn min(self, rhs: Udec) -> Udec {
+        core::cmp::min(self, rhs)
+    }
+
+    pub fn max(self, rhs: Udec) -> Udec {
+        core::cmp::max(self, rhs)
+    }
+
+    /// Lossy conversion for tests, reference models and the simulator. Never used on a contract path.
+    pub fn to_f64(self) -> f64 {
+        self.to_string().parse().unwrap_or(f64::NAN)
+    }
+}
+
+impl From<Decimal256> for Udec {
+    fn from(d: Decimal256) -> Self {
+        Udec(d.atomics())
+    }
+}
+
+impl From<Udec> for Decimal256 {
+    fn from(d: Udec) -> Self {
+        Decimal256::new(d.0)
+    }
+}
+
+impl fmt::Display for Udec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Decimal256::new(self.0).fmt(f)
+    }
+}
+
+impl FromStr for Udec {
+    type Err = MathError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Decimal256::from_str(s)
+            .map(Udec::from)
+            .map_err(|_| MathError::InvalidParameter {
+                name: "decimal",
+                reason: "not an unsigned decimal string",
+            })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sdec
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Signed 18-decimal fixed point: `raw = value × 10¹⁸` in an `Int256` (|max| ≈ 5.8 × 10⁵⁸).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Sdec(Int256);
+
+impl Sdec {
+    pub const ZERO: Sdec = Sdec(Int256::zero());
+
+    pub fn one() -> Sdec {
+        Sdec(Int256::from_i128(SCALE_U128 as i128))
+    }
+
+    pub const fn raw(atomics: Int256) -> Sdec {
+        Sdec(atomics)
+    }
+
+    pub const fn atomics(self) -> Int256 {
+        self.0
+    }
+
+    pub fn from_int(n: i128) -> Sdec {
+        Sdec(Int256::from_i128(n).saturating_mul(Int256::from_i128(SCALE_U128 as i128)))
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0.is_negative()
+    }
+
+    pub fn is_positive(self) -> bool {
+        !self.0.is_negative() && !self.0.is_zero()
+    }
+
+    pub fn checked_add(self, rhs: Sdec) -> MathResult<Sdec> {
+        self.0
+            .checked_add(rhs.0)
+            .map(Sdec)
+            .map_err(|_| MathError::Overflow("add"))
+    }
+
+    pub fn checked_sub(self, rhs: Sdec) -> MathResult<Sdec> {
+        self.0
+            .checked_sub(rhs.0)
+            .map(Sdec)
+            .map_err(|_| MathError::Overflow("sub"))
+    }
+
+    pub fn checked_neg(self) -> MathResult<Sdec> {
+        Int256::zero()
+            .checked_sub(self.0)
+            .map(Sdec)
+            .map_err(|_| MathError::Overflow("neg"))
+    }
+
+    pub fn abs(self) -> MathResult<Udec> {
+        Uint256::try_from(self.0.unsigned_abs())
+            .map(Udec)
+            .map_err(|_| MathError::Overflow("abs"))
+    }
+
+    /// `self × rhs`; `Down` rounds toward −∞, `Up` toward +∞.
+    pub fn mul(self, rhs: Sdec, rounding: Rounding) -> MathResult<Sdec> {
+        let n = self.0.full_mul(rhs.0);
+        let q = div_round_i512(
+            n,
+            Int512::from(Int256::from_i128(SCALE_U128 as i128)),
+            rounding,
+            "mul",
+        )?;
+        i512_to_i256(q, "mul").map(Sdec)
+    }
+
+    /// `self ÷ rhs`; `Down` rounds toward −∞, `Up` toward +∞.
+    pub fn div(self, rhs: Sdec, rounding: Rounding) -> MathResult<Sdec> {
+        let n = self.0.full_mul(Int256::from_i128(SCALE_U128 as i128));
+        let q = div_round_i512(n, Int512::from(rhs.0), rounding, "div")?;
+        i512_to_i256(q, "div").map(Sdec)
+    }
+
+    /// `self × num ÷ den` with one rounding at the end.
+    pub fn mul_div(self, num: Sdec, den: Sdec, rounding: Rounding) -> MathResult<Sdec> {
+        let n = self.0.full_mul(num.0);
+        let q = div_round_i512(n, Int512::from(den.0), rounding, "mul_div")?;
+        i512_to_i256(q, "mul_div").map(Sdec)
+    }
+
+    /// The value as unsigned; fails with `Negative` below zero.
+    pub fn to_unsigned(self, op: &'static str) -> MathResult<Udec> {
+        if self.0.is_negative() {
+            return Err(MathError::Negative(op));
+        }
+        self.abs()
+    }
+
+    pub fn min(self, rhs: Sdec) -> Sdec {
+        core::cmp::min(self, rhs)
+    }
+
+    pub fn max(self, rhs: Sdec) -> Sdec {
+        core::cmp::max(self, rhs)
+    }
+
+    pub fn signum(self) -> Ordering {
+        self.0.cmp(&Int256::zero())
+    }
+
+    /// Lossy conversion for tests, reference models and the simulator. Never used on a contract path.
+    pub fn to_f64(self) -> f64 {
+        self.to_string().parse().unwrap_or(f64::NAN)
+    }
+}
+
+impl From<SignedDecimal256> for Sdec {
+    fn from(d: SignedDecimal256) -> Self {
+        Sdec(d.atomics())
+    }
+}
+
+impl From<Sdec> for SignedDecimal256 {
+    fn from(d: Sdec) -> Self {
+        SignedDecimal256::new(d.0)
+    }
+}
+
+impl fmt::Display for Sdec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        SignedDecimal256::new(self.0).fmt(f)
+    }
+}
+
+impl FromStr for Sdec {
+    type Err = MathError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SignedDecimal256::from_str(s)
+            .map(Sdec::from)
+            .map_err(|_| MathError::InvalidParameter {
+                name: "decimal",
+                reason: "not a signed decimal string",
+            })
+    }
+}
+
+/// Parse a decimal literal; for constants in tests and reference code only (panics on a bad literal).
+#[cfg(test)]
+pub(crate) fn ud(s: &str) -> Udec {
+    s.parse().expect("valid decimal literal")
+}
+
+#[cfg(test)]
+pub(crate) fn sd(s: &str) -> Sdec {
+    s.parse().expect("valid decimal literal")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn mul_and_div_round_as_asked() {
+        let third_down = Udec::one().div(Udec::from_int(3), Rounding::Down).unwrap();
+        let third_up = Udec::one().div(Udec::from_int(3), Rounding::Up).unwrap();
+        assert_eq!(third_down.to_string(), "0.333333333333333333");
+        assert_eq!(third_up.to_string(), "0.333333333333333334");
+        assert_eq!(third_up.checked_sub(third_down).unwrap(), Udec::ulp());
+        // Exact results are not nudged.
+        assert_eq!(ud("1.5").mul(ud("2"), Rounding::Up).unwrap(), ud("3"));
+        assert_eq!(
+            ud("0.000000000000000001")
+                .mul(ud("0.5"), Rounding::Down)
+                .unwrap(),
+            Udec::ZERO
+        );
+        assert_eq!(
+            ud("0.000000000000000001")
+                .mul(ud("0.5"), Rounding::Up)
+                .unwrap(),
+            Udec::ulp()
+        );
+    }
+
+    #[test]
+    fn signed_rounding_is_floor_and_ceiling() {
+        let minus_third_down = sd("-1").div(sd("3"), Rounding::Down).unwrap();
+        let minus_third_up = sd("-1").div(sd("3"), Rounding::Up).unwrap();
+        assert_eq!(minus_third_down.to_string(), "-0.333333333333333334");
+        assert_eq!(minus_third_up.to_string(), "-0.333333333333333333");
+        assert_eq!(
+            sd("1").div(sd("-3"), Rounding::Down).unwrap().to_string(),
+            "-0.333333333333333334"
+        );
+        assert_eq!(
+            sd("-1").div(sd("-3"), Rounding::Up).unwrap().to_string(),
+            "0.333333333333333334"
+        );
+        assert_eq!(
+            sd("-0.000000000000000001")
+                .mul(sd("0.5"), Rounding::Down)
+                .unwrap()
+                .to_string(),
+            "-0.000000000000000001"
+        );
+        assert_eq!(
+            sd("-0.000000000000000001")
+                .mul(sd("0.5"), Rounding::Up)
+                .unwrap(),
+            Sdec::ZERO
+        );
+    }
+
+    #[test]
+    fn errors_are_typed() {
+        assert_eq!(
+            Udec::one().div(Udec::ZERO, Rounding::Down),
+            Err(MathError::DivideByZero("div"))
+        );
+        assert_eq!(
+            Udec::MAX.checked_add(Udec::ulp()),
+            Err(MathError::Overflow("add"))
+        );
+        assert_eq!(
+            Udec::ZERO.checked_sub(Udec::ulp()),
+            Err(MathError::Negative("sub"))
+        );
+        assert_eq!(
+            Udec::MAX.mul(ud("2"), Rounding::Down),
+            Err(MathError::Overflow("mul"))
+        );
+        assert_eq!(sd("-1").to_unsigned("t"), Err(MathError::Negative("t")));
+        assert_eq!(
+            Sdec::one().div(Sdec::ZERO, Rounding::Up),
+            Err(MathError::DivideByZero("div"))
+        );
+        assert!(Udec::MAX.to_amount(Rounding::Down).is_err());
+    }
+
+    #[test]
+    fn amounts_round_trip() {
+        let a = Uint128::new(123_456_789);
+        assert_eq!(Udec::from_amount(a).to_amount(Rounding::Down).unwrap(), a);
+        assert_eq!(
+            ud("2.000000000000000001").to_amount(Rounding::Up).unwrap(),
+            Uint128::new(3)
+        );
+        assert_eq!(
+            ud("2.999999999999999999")
+                .to_amount(Rounding::Down)
+                .unwrap(),
+            Uint128::new(2)
+        );
+        assert_eq!(Udec::from_decimal(30, 4).unwrap(), ud("0.003"));
+    }
+
+    #[test]
+    fn sqrt_is_exact_bound() {
+        assert_eq!(ud("4").sqrt(Rounding::Down).unwrap(), ud("2"));
+        assert_eq!(ud("4").sqrt(Rounding::Up).unwrap(), ud("2"));
+        let lo = ud("2").sqrt(Rounding::Down).unwrap();
+        let hi = ud("2").sqrt(Rounding::Up).unwrap();
+        assert_eq!(lo.to_string(), "1.414213562373095048");
+        assert_eq!(hi.checked_sub(lo).unwrap(), Udec::ulp());
+    }
+
+    #[test]
+    fn powi_matches_repeated_multiplication() {
+        assert_eq!(ud("1.5").powi(3, Rounding::Down).unwrap(), ud("3.375"));
+        assert_eq!(ud("7").powi(0, Rounding::Down).unwrap(), Udec::one());
+        let lo = ud("1.1").powi(10, Rounding::Down).unwrap().to_f64();
+        assert!((lo - 1.1f64.powi(10)).abs() < 1e-14);
+    }
+
+    fn udec_strategy() -> impl Strategy<Value = (u64, u32)> {
+        // mantissa and decimal exponent: values from 1e-12 to ~1.8e19
+        (1u64..u64::MAX, 0u32..31)
+    }
+
+    fn make(m: u64, e: u32) -> Udec {
+        Udec::raw(Uint256::from(m) * Uint256::from(10u128.pow(e.min(30) / 2)))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10_000))]
+
+        /// Fixed-point ops agree with f64 within the f64 precision, and Down ≤ exact ≤ Up.
+        #[test]
+        fn ops_agree_with_f64((m1, e1) in udec_strategy(), (m2, e2) in udec_strategy()) {
+            let a = make(m1, e1);
+            let b = make(m2, e2);
+            let (fa, fb) = (a.to_f64(), b.to_f64());
+            let prod_lo = a.mul(b, Rounding::Down).unwrap();
+            let prod_hi = a.mul(b, Rounding::Up).unwrap();
+            prop_assert!(prod_lo <= prod_hi);
+            prop_assert!(prod_hi.checked_sub(prod_lo).unwrap() <= Udec::ulp());
+            let close = |got: f64, want: f64| (got - want).abs() <= 1e-14 * want.abs() + 2e-18;
+            prop_assert!(close(prod_lo.to_f64(), fa * fb));
+            let q_lo = a.div(b, Rounding::Down).unwrap();
+            let q_hi = a.div(b, Rounding::Up).unwrap();
+            prop_assert!(q_hi.checked_sub(q_lo).unwrap() <= Udec::ulp());
+            prop_assert!(close(q_lo.to_f64(), fa / fb));
+            let s = a.sqrt(Rounding::Down).unwrap();
+            prop_assert!(close(s.to_f64(), fa.sqrt()));
+            // Down really is a lower bound: (q_lo * b) <= a (exactly, in Up rounding of the check)
+            prop_assert!(q_lo.mul(b, Rounding::Down).unwrap() <= a);
+            prop_assert!(q_hi.mul(b, Rounding::Up).unwrap() >= a);
+            let sum = a.checked_add(b).unwrap();
+            prop_assert_eq!(sum.checked_sub(b).unwrap(), a);
+        }
+
+        #[test]
+        fn signed_ops_bound_the_exact_result(a in any::<i64>(), b in any::<i64>().prop_filter("nonzero", |b| *b != 0)) {
+            let x = Sdec::raw(Int256::from(a) * Int256::from(1_000_000i64));
+            let y = Sdec::raw(Int256::from(b));
+            let lo = x.div(y, Rounding::Down).unwrap();
+            let hi = x.div(y, Rounding::Up).unwrap();
+            prop_assert!(lo <= hi);
+            prop_assert!(hi.checked_sub(lo).unwrap() <= Sdec::raw(Int256::one()));
+            let exact = (a as f64) * 1e6 / (b as f64);
+            let tol = exact.abs() * 1e-12 + 1e-12;
+            prop_assert!(lo.to_f64() <= exact + tol);
+            prop_assert!(hi.to_f64() >= exact - tol);
+        }
+    }
+}
