@@ -6,7 +6,13 @@
 
 pub mod error;
 pub mod fixed;
+pub mod hamiltonian;
+pub mod swap;
 pub mod transcendental;
 
 pub use error::{MathError, MathResult};
 pub use fixed::{Rounding, Sdec, Udec};
+pub use hamiltonian::{
+    Augmented, Bilinear, ClassCurve, Hamiltonian, MultiAsset, PhaseState, Scaling, TargetReserve,
+};
+pub use swap::{swap_exact, Direction, SwapKind, SwapOutcome};
