@@ -1,0 +1,425 @@
+#!/usr/bin/env python3
+"""A small library (and CLI) around the `injectived` CLI: store, instantiate, execute, query CosmWasm contracts.
+
+Python 3.11 standard library only. Works against any chain the `injectived` CLI can talk to; with no configuration it
+talks to the local devnet started by `scripts/devnet` (it reads `.devnet/endpoints.json`).
+
+Configuration, strongest first: keyword arguments / CLI flags, environment variables, `.devnet/endpoints.json`, defaults.
+
+    env                     flag                 default
+    INJECTIVED              --binary             .venv/injectived-bin/injectived, else `injectived` on PATH
+    CHAIN_NODE              --node               tcp://127.0.0.1:26657   (CometBFT RPC)
+    CHAIN_REST              --rest               http://127.0.0.1:1317   (REST/LCD, used for queries)
+    CHAIN_ID                --chain-id           hmm-local-1
+    CHAIN_FEE_DENOM         --fee-denom          inj
+    CHAIN_GAS_PRICE         --gas-price          160000000 (amount of fee denom per gas unit)
+    CHAIN_GAS_ADJUSTMENT    --gas-adjustment     1.3
+    CHAIN_KEY               --from               admin
+    CHAIN_KEYRING_BACKEND   --keyring-backend    test
+    CHAIN_HOME              --home               .devnet/home (holds the keyring)
+    CHAIN_TX_TIMEOUT        --tx-timeout         60 (seconds to wait for a tx to be included)
+
+Library use:
+
+    import chain
+    c = chain.Chain()                     # or chain.Chain(chain.Config.load(node=..., key=...))
+    code_id = c.store("artifacts/ai_token.wasm")
+    addr = c.instantiate(code_id, {...}, label="ai", admin=c.address("admin"))
+    tx, gas = c.execute(addr, {"transfer": {...}}, funds="100inj")
+    c.query_smart(addr, {"token_info": {}})
+
+Every transaction is sent with `--gas auto --gas-adjustment A --gas-prices P -y -o json` and then awaited with
+`q wait-tx`; a transaction that fails (in simulation, in CheckTx or in the block) raises `TxError` with its raw log.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+DEVNET_DIR = REPO / ".devnet"
+ENDPOINTS_FILE = DEVNET_DIR / "endpoints.json"
+LOCAL_BINARY = REPO / ".venv" / "injectived-bin" / "injectived"
+
+
+class ChainError(Exception):
+    """A CLI call or a query failed."""
+
+
+class TxError(ChainError):
+    """A transaction failed: in simulation (gas estimation), in CheckTx, or in DeliverTx/FinalizeBlock."""
+
+    def __init__(self, stage: str, raw_log: str, code: int | None = None, codespace: str = "",
+                 txhash: str = "", gas_used: int | None = None):
+        self.stage, self.raw_log, self.code, self.codespace = stage, raw_log, code, codespace
+        self.txhash, self.gas_used = txhash, gas_used
+        where = f" code={code} codespace={codespace}" if code is not None else ""
+        tx = f" tx={txhash}" if txhash else ""
+        super().__init__(f"transaction failed in {stage}{where}{tx}: {raw_log}")
+
+
+class QueryError(ChainError):
+    """A REST query answered with an error (for a smart query: the contract's error)."""
+
+    def __init__(self, url: str, status: int, message: str):
+        self.url, self.status, self.message = url, status, message
+        super().__init__(f"query failed (HTTP {status}): {message}  [{url}]")
+
+
+def _devnet_endpoints() -> dict[str, Any]:
+    try:
+        return json.loads(ENDPOINTS_FILE.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def default_binary() -> str:
+    if LOCAL_BINARY.exists():
+        return str(LOCAL_BINARY)
+    return shutil.which("injectived") or str(LOCAL_BINARY)
+
+
+@dataclasses.dataclass
+class Config:
+    binary: str
+    node: str
+    rest: str
+    chain_id: str
+    fee_denom: str = "inj"
+    gas_price: str = "160000000"
+    gas_adjustment: str = "1.3"
+    key: str = "admin"
+    keyring_backend: str = "test"
+    home: str | None = None
+    tx_timeout: float = 60.0
+
+    @classmethod
+    def load(cls, **overrides: Any) -> "Config":
+        """Defaults < `.devnet/endpoints.json` < environment < overrides (None values are ignored)."""
+        dev = _devnet_endpoints()
+        env = os.environ.get
+        values: dict[str, Any] = {
+            "binary": env("INJECTIVED") or default_binary(),
+            "node": env("CHAIN_NODE") or dev.get("rpc_node") or "tcp://127.0.0.1:26657",
+            "rest": env("CHAIN_REST") or dev.get("rest") or "http://127.0.0.1:1317",
+            "chain_id": env("CHAIN_ID") or dev.get("chain_id") or "hmm-local-1",
+            "fee_denom": env("CHAIN_FEE_DENOM") or dev.get("fee_denom") or "inj",
+            "gas_price": env("CHAIN_GAS_PRICE") or dev.get("gas_price") or "160000000",
+            "gas_adjustment": env("CHAIN_GAS_ADJUSTMENT") or "1.3",
+            "key": env("CHAIN_KEY") or "admin",
+            "keyring_backend": env("CHAIN_KEYRING_BACKEND") or "test",
+            "home": env("CHAIN_HOME") or dev.get("home"),
+            "tx_timeout": float(env("CHAIN_TX_TIMEOUT") or 60),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        values["rest"] = values["rest"].rstrip("/")
+        return cls(**values)
+
+    @property
+    def gas_prices(self) -> str:
+        return f"{self.gas_price}{self.fee_denom}"
+
+
+def coins(funds: str | dict[str, int] | list[dict[str, Any]] | None) -> str:
+    """'100inj' | {'inj': 100} | [{'denom': 'inj', 'amount': '100'}] -> '100inj' (the CLI's coin string)."""
+    if not funds:
+        return ""
+    if isinstance(funds, str):
+        return funds
+    if isinstance(funds, dict):
+        return ",".join(f"{int(a)}{d}" for d, a in sorted(funds.items()))
+    return ",".join(f"{int(c['amount'])}{c['denom']}" for c in sorted(funds, key=lambda c: c["denom"]))
+
+
+def event_attr(tx: dict[str, Any], event_type: str, key: str) -> str:
+    """The first value of attribute `key` in an event of type `event_type` of a tx response."""
+    for ev in tx.get("events") or []:
+        if ev.get("type") == event_type:
+            for a in ev.get("attributes") or []:
+                if a.get("key") == key:
+                    return a.get("value", "")
+    for log in tx.get("logs") or []:  # older SDKs
+        for ev in log.get("events") or []:
+            if ev.get("type") == event_type:
+                for a in ev.get("attributes") or []:
+                    if a.get("key") == key:
+                        return a.get("value", "")
+    raise ChainError(f"no attribute {key!r} in event {event_type!r} of tx {tx.get('txhash')}")
+
+
+class Chain:
+    def __init__(self, config: Config | None = None):
+        self.cfg = config or Config.load()
+        self.last_tx: dict[str, Any] | None = None
+
+    # -- raw CLI ---------------------------------------------------------------------------------------------------
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        bindir = os.path.dirname(os.path.realpath(self.cfg.binary))
+        if any(Path(bindir, n).exists() for n in ("libwasmvm.x86_64.so", "libwasmvm.aarch64.so")):
+            env["LD_LIBRARY_PATH"] = bindir + (os.pathsep + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
+        return env
+
+    def _home_flags(self) -> list[str]:
+        return ["--home", self.cfg.home] if self.cfg.home else []
+
+    def run(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+        """Run `injectived ARGS` (no stdin); raise ChainError on a non-zero exit if `check`."""
+        cmd = [self.cfg.binary, *args]
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                               env=self._env(), timeout=timeout)
+        except FileNotFoundError:
+            raise ChainError(f"injectived not found at {self.cfg.binary}: run `scripts/devnet install` "
+                             "or set INJECTIVED") from None
+        if check and p.returncode != 0:
+            raise ChainError(f"`{' '.join(cmd)}` exited {p.returncode}: {(p.stderr or p.stdout).strip()}")
+        return p
+
+    def run_json(self, *args: str) -> Any:
+        p = self.run(*args)
+        return _parse_json(p.stdout, args)
+
+    def query_cli(self, *args: str) -> Any:
+        """`injectived query ARGS --node N -o json`, parsed."""
+        return self.run_json("query", *args, "--node", self.cfg.node, "-o", "json")
+
+    # -- keys ------------------------------------------------------------------------------------------------------
+    def address(self, key: str | None = None) -> str:
+        p = self.run("keys", "show", key or self.cfg.key, "-a", "--keyring-backend", self.cfg.keyring_backend,
+                     *self._home_flags())
+        return p.stdout.strip()
+
+    # -- transactions ----------------------------------------------------------------------------------------------
+    def tx(self, *args: str, key: str | None = None) -> dict[str, Any]:
+        """Sign and broadcast `injectived tx ARGS`, wait for inclusion, return the tx response; raise TxError."""
+        cmd = ["tx", *args, "--from", key or self.cfg.key, "--keyring-backend", self.cfg.keyring_backend,
+               *self._home_flags(), "--chain-id", self.cfg.chain_id, "--node", self.cfg.node,
+               "--gas", "auto", "--gas-adjustment", str(self.cfg.gas_adjustment), "--gas-prices", self.cfg.gas_prices,
+               "-y", "-o", "json"]
+        p = self.run(*cmd, check=False)
+        if p.returncode != 0:
+            raise _cli_tx_error((p.stderr or p.stdout).strip())
+        res = _parse_json(p.stdout, cmd)
+        if int(res.get("code", 0)) != 0:
+            raise TxError("CheckTx", res.get("raw_log", ""), int(res["code"]), res.get("codespace", ""),
+                          res.get("txhash", ""))
+        tx = self.wait_tx(res["txhash"])
+        self.last_tx = tx
+        if int(tx.get("code", 0)) != 0:
+            raise TxError("block", tx.get("raw_log", ""), int(tx["code"]), tx.get("codespace", ""),
+                          tx.get("txhash", ""), int(tx.get("gas_used", 0)))
+        return tx
+
+    def wait_tx(self, txhash: str, timeout: float | None = None) -> dict[str, Any]:
+        """Wait until the tx is in a block (`q wait-tx`) and return its tx response (whatever its code)."""
+        t = self.cfg.tx_timeout if timeout is None else timeout
+        p = self.run("query", "wait-tx", txhash, "--node", self.cfg.node, "--timeout", f"{int(t)}s", "-o", "json",
+                     check=False, timeout=t + 30)
+        if p.returncode != 0:
+            raise ChainError(f"tx {txhash} not included within {t:.0f}s: {(p.stderr or p.stdout).strip()}")
+        return _parse_json(p.stdout, ("wait-tx", txhash))
+
+    def store(self, wasm_path: str | os.PathLike, key: str | None = None) -> int:
+        """Upload a wasm file; return its code id."""
+        tx = self.tx("wasm", "store", str(wasm_path), key=key)
+        return int(event_attr(tx, "store_code", "code_id"))
+
+    def instantiate(self, code_id: int, msg: Any, label: str, admin: str | None = None,
+                    funds: Any = None, key: str | None = None) -> str:
+        """Instantiate `code_id` with `msg` (a JSON-able value or a JSON string); return the contract address.
+
+        `admin` is the address allowed to migrate the contract; None means no admin (`--no-admin`)."""
+        args = ["wasm", "instantiate", str(code_id), _json(msg), "--label", label]
+        args += ["--admin", admin] if admin else ["--no-admin"]
+        if funds:
+            args += ["--amount", coins(funds)]
+        tx = self.tx(*args, key=key)
+        return event_attr(tx, "instantiate", "_contract_address")
+
+    def execute(self, contract: str, msg: Any, funds: Any = None, key: str | None = None) -> tuple[dict[str, Any], int]:
+        """Execute `msg` on `contract`; return (tx response, gas used)."""
+        args = ["wasm", "execute", contract, _json(msg)]
+        if funds:
+            args += ["--amount", coins(funds)]
+        tx = self.tx(*args, key=key)
+        return tx, int(tx.get("gas_used", 0))
+
+    def send(self, to: str, amount: Any, key: str | None = None) -> dict[str, Any]:
+        """Bank send from `key` to address `to`."""
+        frm = self.address(key)
+        return self.tx("bank", "send", frm, to, coins(amount), key=key)
+
+    # -- queries (REST) --------------------------------------------------------------------------------------------
+    def rest_get(self, path: str, timeout: float = 30) -> Any:
+        url = self.cfg.rest + path
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as r:
+                return json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            body = e.read().decode(errors="replace")
+            try:
+                message = json.loads(body).get("message", body)
+            except ValueError:
+                message = body
+            raise QueryError(url, e.code, message) from None
+        except urllib.error.URLError as e:
+            raise ChainError(f"cannot reach REST endpoint {self.cfg.rest}: {e.reason}") from None
+
+    def query_smart(self, contract: str, msg: Any) -> Any:
+        """A smart query over REST; returns the contract's JSON answer; raises QueryError with the contract's error."""
+        b64 = base64.urlsafe_b64encode(_json(msg).encode()).decode()
+        return self.rest_get(f"/cosmwasm/wasm/v1/contract/{contract}/smart/{urllib.parse.quote(b64)}")["data"]
+
+    def balances(self, address: str) -> dict[str, int]:
+        """Native bank balances of an address: {denom: amount}."""
+        out: dict[str, int] = {}
+        key = ""
+        while True:
+            q = "?pagination.key=" + urllib.parse.quote(key) if key else ""
+            r = self.rest_get(f"/cosmos/bank/v1beta1/balances/{address}{q}")
+            out.update({c["denom"]: int(c["amount"]) for c in r.get("balances", [])})
+            key = (r.get("pagination") or {}).get("next_key") or ""
+            if not key:
+                return out
+
+    def balance(self, address: str, denom: str | None = None) -> int:
+        return self.balances(address).get(denom or self.cfg.fee_denom, 0)
+
+    def cw20_balance(self, token: str, address: str) -> int:
+        return int(self.query_smart(token, {"balance": {"address": address}})["balance"])
+
+    def contract_info(self, contract: str) -> dict[str, Any]:
+        return self.rest_get(f"/cosmwasm/wasm/v1/contract/{contract}")["contract_info"]
+
+    def height(self) -> int:
+        r = self.rest_get("/cosmos/base/tendermint/v1beta1/blocks/latest")
+        return int(r["block"]["header"]["height"])
+
+    def wait_height(self, h: int, timeout: float = 30) -> int:
+        end = time.monotonic() + timeout
+        while True:
+            try:
+                cur = self.height()
+                if cur >= h:
+                    return cur
+            except ChainError:
+                pass
+            if time.monotonic() > end:
+                raise ChainError(f"height {h} not reached within {timeout:.0f}s")
+            time.sleep(0.1)
+
+
+def _cli_tx_error(err: str) -> TxError:
+    """A tx command that exited non-zero: refused by CheckTx at broadcast, or failed in gas estimation (simulation)."""
+    err = re.sub(r"^gas estimate: \d+\s*", "", err)
+    m = re.search(r"broadcast error on transaction validation: tx ([0-9A-F]+) is invalid: code=(\d+), data=.*?, "
+                  r"log='(.*)', codespace='([^']*)'", err, re.S)
+    if m:
+        return TxError("CheckTx", m.group(3), int(m.group(2)), m.group(4), m.group(1))
+    # Gas estimation simulates the whole tx: a contract error or a bad message ends here, before broadcasting.
+    return TxError("simulation", err)
+
+
+def _json(msg: Any) -> str:
+    return msg if isinstance(msg, str) else json.dumps(msg, separators=(",", ":"))
+
+
+def _parse_json(out: str, what: Any) -> Any:
+    # The CLI sometimes prints a line such as "gas estimate: N" before the JSON document.
+    s = out.strip()
+    for start in (0, s.find("{"), s.find("[")):
+        if start >= 0:
+            try:
+                return json.loads(s[start:])
+            except ValueError:
+                continue
+    raise ChainError(f"unparsable output of {' '.join(map(str, what))}: {out[:500]!r}")
+
+
+# -- CLI -------------------------------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="chain.py", description=__doc__.split("\n\n")[0])
+    for flag, dest in (("--binary", "binary"), ("--node", "node"), ("--rest", "rest"), ("--chain-id", "chain_id"),
+                       ("--fee-denom", "fee_denom"), ("--gas-price", "gas_price"),
+                       ("--gas-adjustment", "gas_adjustment"), ("--from", "key"),
+                       ("--keyring-backend", "keyring_backend"), ("--home", "home")):
+        ap.add_argument(flag, dest=dest)
+    ap.add_argument("--tx-timeout", dest="tx_timeout", type=float)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("store", help="upload a wasm; prints {code_id, gas_used, txhash}")
+    s.add_argument("wasm")
+    s = sub.add_parser("instantiate", help="prints {address, gas_used, txhash}")
+    s.add_argument("code_id", type=int)
+    s.add_argument("msg")
+    s.add_argument("--label", required=True)
+    s.add_argument("--admin", help="admin address (default: none)")
+    s.add_argument("--funds")
+    s = sub.add_parser("execute", help="prints {gas_used, txhash, events}")
+    s.add_argument("contract")
+    s.add_argument("msg")
+    s.add_argument("--funds")
+    s = sub.add_parser("query", help="smart query over REST; prints the answer")
+    s.add_argument("contract")
+    s.add_argument("msg")
+    s = sub.add_parser("wait-tx")
+    s.add_argument("txhash")
+    s = sub.add_parser("balances")
+    s.add_argument("address")
+    s = sub.add_parser("address", help="address of a key of the keyring")
+    s.add_argument("key", nargs="?")
+    sub.add_parser("height")
+    sub.add_parser("config", help="print the effective configuration")
+    a = ap.parse_args(argv)
+
+    cfg_keys = {f.name for f in dataclasses.fields(Config)}
+    c = Chain(Config.load(**{k: v for k, v in vars(a).items() if k in cfg_keys}))
+
+    def summary(tx: dict[str, Any]) -> dict[str, Any]:
+        return {"txhash": tx.get("txhash"), "height": int(tx.get("height", 0)), "gas_used": int(tx.get("gas_used", 0)),
+                "gas_wanted": int(tx.get("gas_wanted", 0))}
+
+    try:
+        if a.cmd == "store":
+            out: Any = {"code_id": c.store(a.wasm), **summary(c.last_tx or {})}
+        elif a.cmd == "instantiate":
+            addr = c.instantiate(a.code_id, a.msg, a.label, a.admin, a.funds)
+            out = {"address": addr, **summary(c.last_tx or {})}
+        elif a.cmd == "execute":
+            tx, _ = c.execute(a.contract, a.msg, a.funds)
+            out = {**summary(tx), "events": tx.get("events", [])}
+        elif a.cmd == "query":
+            out = c.query_smart(a.contract, a.msg)
+        elif a.cmd == "wait-tx":
+            out = c.wait_tx(a.txhash)
+        elif a.cmd == "balances":
+            out = c.balances(a.address)
+        elif a.cmd == "address":
+            print(c.address(a.key))
+            return 0
+        elif a.cmd == "height":
+            out = c.height()
+        else:
+            out = dataclasses.asdict(c.cfg)
+    except ChainError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
