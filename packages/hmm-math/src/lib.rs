@@ -16,3 +16,4 @@ pub use hamiltonian::{
     Augmented, Bilinear, ClassCurve, Hamiltonian, MultiAsset, PhaseState, Scaling, TargetReserve,
 };
 pub use swap::{swap_exact, Direction, SwapKind, SwapOutcome};
+pub mod fees;
