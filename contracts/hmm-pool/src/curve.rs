@@ -1,0 +1,177 @@
+//! The invariant of a stored pool, its prices, fees and the dynamic-curvature update. Formulas live in
+//! `hmm-math`; this file only maps stored parameters onto them.
+
+use cosmwasm_std::{Decimal256, Uint128};
+use hmm::pool::CurveKind;
+use hmm_math::swap::atoms;
+use hmm_math::{
+    Augmented, ClassCurve, Hamiltonian, MathError, MultiAsset, Rounding, Scaling, Sdec,
+    TargetReserve, Udec,
+};
+
+use crate::error::{ContractError, ContractResult};
+use crate::state::{Pool, PoolClass};
+
+pub fn dec(d: Decimal256) -> ContractResult<Sdec> {
+    Ok(Udec::from(d).to_signed()?)
+}
+
+/// The separable term of one class under curvature `lambda` (normalised form, see `hmm_math::hamiltonian`).
+pub fn class_curve(
+    kind: CurveKind,
+    class: &PoolClass,
+    lambda: Decimal256,
+    mu: Decimal256,
+) -> ContractResult<ClassCurve> {
+    if kind == CurveKind::Bilinear {
+        return Ok(ClassCurve::constant_product());
+    }
+    let weights = vec![dec(class.weight)?];
+    let lambda = dec(lambda)?;
+    let q_bar = atoms(class.target_reserve)?;
+    let p_ref = atoms(class.reference_credit)?;
+    if !q_bar.is_positive() || !p_ref.is_positive() {
+        return Err(ContractError::NoLiquidity);
+    }
+    let scaling = Scaling::Normalised { p_ref: vec![p_ref] };
+    let curve = match kind {
+        CurveKind::Bilinear => ClassCurve::constant_product(),
+        CurveKind::MultiAsset => MultiAsset {
+            weights,
+            lambda,
+            q_ref: vec![q_bar],
+            scaling,
+        }
+        .class_curve(0)?,
+        CurveKind::TargetReserve => TargetReserve {
+            weights,
+            lambda,
+            q_bar: vec![q_bar],
+            scaling,
+        }
+        .class_curve(0)?,
+        CurveKind::Augmented => Augmented {
+            base: TargetReserve {
+                weights,
+                lambda,
+                q_bar: vec![q_bar],
+                scaling,
+            },
+            mu: vec![dec(mu)?],
+        }
+        .class_curve(0)?,
+    };
+    Ok(curve)
+}
+
+/// The curve of class `i` of a pool at its current curvature.
+pub fn pool_curve(pool: &Pool, i: usize) -> ContractResult<ClassCurve> {
+    let class = pool.classes.get(i).ok_or(MathError::ClassOutOfRange {
+        index: i,
+        classes: pool.classes.len(),
+    })?;
+    class_curve(pool.kind, class, pool.lambda_now, pool.curvature.mu)
+}
+
+/// Marginal price of class `i` in $AI atoms per CU atom (2025 eq.3, 2026 eq.7), rounded down.
+pub fn spot_price(pool: &Pool, i: usize) -> ContractResult<Decimal256> {
+    let class = pool.classes.get(i).ok_or(MathError::ClassOutOfRange {
+        index: i,
+        classes: pool.classes.len(),
+    })?;
+    if class.resource_reserve.is_zero() {
+        return Err(ContractError::NoLiquidity);
+    }
+    let curve = pool_curve(pool, i)?;
+    let price = curve.marginal_price(
+        atoms(class.resource_reserve)?,
+        atoms(class.credit_reserve)?,
+        Rounding::Down,
+    )?;
+    Ok(price.to_unsigned("price")?.into())
+}
+
+/// The whole pool's invariant H (lower bound), for monitoring.
+pub fn invariant(pool: &Pool) -> ContractResult<Decimal256> {
+    let mut sum = Sdec::ZERO;
+    for (i, class) in pool.classes.iter().enumerate() {
+        if class.resource_reserve.is_zero() {
+            continue;
+        }
+        let e = pool_curve(pool, i)?.energy(
+            atoms(class.resource_reserve)?,
+            atoms(class.credit_reserve)?,
+            Rounding::Down,
+        )?;
+        sum = sum.checked_add(e)?;
+    }
+    Ok(sum.to_unsigned("invariant")?.into())
+}
+
+/// Every class of the pool is in the sound region under curvature `lambda`.
+pub fn check_sound_with(pool: &Pool, lambda: Decimal256) -> ContractResult<()> {
+    for class in &pool.classes {
+        if class.resource_reserve.is_zero() {
+            continue;
+        }
+        class_curve(pool.kind, class, lambda, pool.curvature.mu)?
+            .check_sound(atoms(class.resource_reserve)?, atoms(class.credit_reserve)?)?;
+    }
+    Ok(())
+}
+
+/// Amount × rate, rounded up (a fee the pool takes).
+pub fn mul_up(amount: Uint128, rate: Decimal256) -> ContractResult<Uint128> {
+    Ok(Udec::from_amount(amount)
+        .mul(rate.into(), Rounding::Up)?
+        .to_amount(Rounding::Up)?)
+}
+
+/// Fee rate of a trade moving `amount_in` into a reserve of `reserve_in`: f_m + f_r·Δ/reserve + f_v·Vol, capped
+/// (2025 eq.11, 2026 eq.28). The inventory move is measured on the input side, known before the solve.
+pub fn fee_rate(
+    pool: &Pool,
+    amount_in: Uint128,
+    reserve_in: Uint128,
+) -> ContractResult<Decimal256> {
+    let f = &pool.fees;
+    let move_ratio = Decimal256::checked_from_ratio(amount_in, reserve_in.max(Uint128::one()))
+        .map_err(|_| MathError::Overflow("fee move ratio"))?;
+    let rate = f
+        .market_fee
+        .checked_add(
+            f.risk_fee
+                .checked_mul(move_ratio)
+                .map_err(|_| MathError::Overflow("risk fee"))?,
+        )
+        .and_then(|r| r.checked_add(f.volatility_fee.checked_mul(pool.volatility)?))
+        .map_err(|_| MathError::Overflow("fee rate"))?;
+    Ok(rate.min(f.max_fee))
+}
+
+/// Splits a fee into (LP, treasury, burn); the parts sum exactly to the fee, rounding dust goes to LPs.
+pub fn split_fee(pool: &Pool, fee: Uint128) -> ContractResult<(Uint128, Uint128, Uint128)> {
+    let burn = Udec::from_amount(fee)
+        .mul(pool.fees.burn_share.into(), Rounding::Down)?
+        .to_amount(Rounding::Down)?;
+    let treasury = Udec::from_amount(fee)
+        .mul(pool.fees.treasury_share.into(), Rounding::Down)?
+        .to_amount(Rounding::Down)?;
+    let lp = fee.checked_sub(burn)?.checked_sub(treasury)?;
+    Ok((lp, treasury, burn))
+}
+
+/// A swap executed by integrating the Hamiltonian flow (2026 Alg.1/Alg.2) instead of the closed form.
+pub fn flow_swap(
+    _curve: &ClassCurve,
+    _mode: hmm::pool::ExecutionMode,
+    _q: Uint128,
+    _p: Uint128,
+    _direction: hmm_math::Direction,
+    _kind: hmm_math::SwapKind,
+    _amount: Uint128,
+) -> ContractResult<hmm_math::SwapOutcome> {
+    Err(ContractError::InvalidParams(
+        "integrator execution modes are not available in this version".to_string(),
+    ))
+}

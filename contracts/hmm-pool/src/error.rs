@@ -1,0 +1,82 @@
+use cosmwasm_std::{OverflowError, StdError, Uint128};
+use cw_utils::PaymentError;
+use hmm_math::MathError;
+use thiserror::Error;
+
+/// Every way a message to the pool contract can fail. A failed message changes nothing.
+#[derive(Error, Debug, PartialEq)]
+pub enum ContractError {
+    #[error(transparent)]
+    Std(#[from] StdError),
+
+    #[error(transparent)]
+    Math(#[from] MathError),
+
+    #[error(transparent)]
+    Overflow(#[from] OverflowError),
+
+    #[error(transparent)]
+    Payment(#[from] PaymentError),
+
+    #[error("unauthorized: only {0} may do this")]
+    Unauthorized(&'static str),
+
+    #[error("pool {0} does not exist")]
+    UnknownPool(u64),
+
+    #[error("token {0} is not traded by pool {1}")]
+    UnknownClass(String, u64),
+
+    #[error("token {0} is not accepted here")]
+    WrongToken(String),
+
+    #[error("invalid pool parameters: {0}")]
+    InvalidParams(String),
+
+    #[error("the amount must be positive")]
+    ZeroAmount,
+
+    #[error("deadline {deadline} passed (block time {now})")]
+    DeadlinePassed { deadline: u64, now: u64 },
+
+    #[error("slippage bound: would receive {got}, minimum is {min}")]
+    MinOutNotMet { got: Uint128, min: Uint128 },
+
+    #[error("slippage bound: would pay {needed}, at most {max} was sent")]
+    MaxInExceeded { needed: Uint128, max: Uint128 },
+
+    #[error("price impact {impact_bps} bps exceeds the pool limit of {limit_bps} bps")]
+    PriceImpactTooHigh { impact_bps: u32, limit_bps: u32 },
+
+    #[error("trading on this pool is paused")]
+    Paused,
+
+    #[error("the pool has no liquidity yet")]
+    NoLiquidity,
+
+    #[error("would mint {got} shares, minimum is {min}")]
+    MinSharesNotMet { got: Uint128, min: Uint128 },
+
+    #[error("insufficient shares: has {has}, asked {asked}")]
+    InsufficientShares { has: Uint128, asked: Uint128 },
+
+    #[error("the first deposit must exceed the {0} locked shares")]
+    FirstDepositTooSmall(u128),
+
+    #[error("offer and ask are the same token")]
+    SameToken,
+
+    #[error("no pool offers {0} under the requested SLA")]
+    NoRoute(String),
+
+    #[error("nothing to claim")]
+    NothingToClaim,
+
+    #[error("no owner proposal is pending for the sender")]
+    NoPendingOwner,
+
+    #[error("cannot migrate from {from} {from_version}")]
+    CannotMigrate { from: String, from_version: String },
+}
+
+pub type ContractResult<T> = Result<T, ContractError>;

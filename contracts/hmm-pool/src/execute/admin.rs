@@ -1,0 +1,154 @@
+//! Owner actions and the permissionless protocol-fee collection.
+
+use cosmwasm_std::{DepsMut, MessageInfo, Order, Response, Uint128};
+use hmm::pool::PoolUpdate;
+
+use super::create::{validate_curvature, validate_execution, validate_fees};
+use super::{burn_msg, load_pool, transfer_msg};
+use crate::curve::check_sound_with;
+use crate::error::{ContractError, ContractResult};
+use crate::state::{Config, CONFIG, POOLS, PROTOCOL_FEES};
+
+fn owner_only(config: &Config, info: &MessageInfo) -> ContractResult<()> {
+    if info.sender != config.owner {
+        return Err(ContractError::Unauthorized("the owner"));
+    }
+    Ok(())
+}
+
+pub fn update_pool(
+    deps: DepsMut,
+    info: MessageInfo,
+    pool_id: u64,
+    update: PoolUpdate,
+) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    owner_only(&config, &info)?;
+    let mut pool = load_pool(deps.storage, pool_id)?;
+    if let Some(c) = update.curvature {
+        let min_weight = pool
+            .classes
+            .iter()
+            .map(|c| c.weight)
+            .min()
+            .unwrap_or_default();
+        validate_curvature(pool.kind, &c, min_weight)?;
+        // The current reserves must stay sound under the new curvature.
+        check_sound_with(&pool, c.lambda)?;
+        pool.lambda_now = c.lambda;
+        pool.curvature = c;
+    }
+    if let Some(f) = update.fees {
+        validate_fees(&f)?;
+        pool.fees = f;
+    }
+    if let Some(e) = update.execution {
+        validate_execution(&e)?;
+        pool.execution = e;
+    }
+    if let Some(s) = update.sla {
+        pool.sla = s;
+    }
+    if let Some(m) = update.max_price_impact {
+        if m.is_zero() || m > cosmwasm_std::Decimal256::one() {
+            return Err(ContractError::InvalidParams(
+                "max_price_impact must be in (0, 1]".to_string(),
+            ));
+        }
+        pool.max_price_impact = m;
+    }
+    POOLS.save(deps.storage, pool_id, &pool)?;
+    Ok(Response::new()
+        .add_attribute("action", "update_pool")
+        .add_attribute("pool_id", pool_id.to_string()))
+}
+
+pub fn set_paused(
+    deps: DepsMut,
+    info: MessageInfo,
+    pool_id: Option<u64>,
+    paused: bool,
+) -> ContractResult<Response> {
+    let mut config = CONFIG.load(deps.storage)?;
+    owner_only(&config, &info)?;
+    match pool_id {
+        Some(id) => {
+            let mut pool = load_pool(deps.storage, id)?;
+            pool.paused = paused;
+            POOLS.save(deps.storage, id, &pool)?;
+        }
+        None => {
+            config.paused = paused;
+            CONFIG.save(deps.storage, &config)?;
+        }
+    }
+    Ok(Response::new()
+        .add_attribute("action", "set_paused")
+        .add_attribute("paused", paused.to_string()))
+}
+
+pub fn update_config(
+    deps: DepsMut,
+    info: MessageInfo,
+    treasury: Option<String>,
+    permissionless_pools: Option<bool>,
+) -> ContractResult<Response> {
+    let mut config = CONFIG.load(deps.storage)?;
+    owner_only(&config, &info)?;
+    if let Some(t) = treasury {
+        config.treasury = deps.api.addr_validate(&t)?;
+    }
+    if let Some(p) = permissionless_pools {
+        config.permissionless_pools = p;
+    }
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new().add_attribute("action", "update_config"))
+}
+
+pub fn propose_owner(deps: DepsMut, info: MessageInfo, owner: String) -> ContractResult<Response> {
+    let mut config = CONFIG.load(deps.storage)?;
+    owner_only(&config, &info)?;
+    config.pending_owner = Some(deps.api.addr_validate(&owner)?);
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "propose_owner")
+        .add_attribute("proposed", owner))
+}
+
+pub fn accept_owner(deps: DepsMut, info: MessageInfo) -> ContractResult<Response> {
+    let mut config = CONFIG.load(deps.storage)?;
+    if config.pending_owner.as_ref() != Some(&info.sender) {
+        return Err(ContractError::NoPendingOwner);
+    }
+    config.owner = info.sender.clone();
+    config.pending_owner = None;
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "accept_owner")
+        .add_attribute("owner", info.sender))
+}
+
+/// Pays the treasury its share and burns the burn share (2025 §4.3: a fraction ζ of fees is burned).
+pub fn collect_protocol_fees(deps: DepsMut) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    let pending: Vec<_> = PROTOCOL_FEES
+        .range(deps.storage, None, None, Order::Ascending)
+        .collect::<Result<_, _>>()?;
+    let mut resp = Response::new().add_attribute("action", "collect_protocol_fees");
+    let mut any = false;
+    for (token, (treasury, burn)) in pending {
+        if !treasury.is_zero() {
+            resp = resp.add_message(transfer_msg(&token, &config.treasury, treasury)?);
+        }
+        if !burn.is_zero() {
+            resp = resp.add_message(burn_msg(&token, burn)?);
+        }
+        any |= !treasury.is_zero() || !burn.is_zero();
+        resp = resp.add_attribute("collected", format!("{token}:{treasury}:{burn}"));
+        PROTOCOL_FEES.save(deps.storage, &token, &(Uint128::zero(), Uint128::zero()))?;
+    }
+    if !any {
+        return Err(ContractError::NothingToClaim);
+    }
+    Ok(resp)
+}

@@ -1,0 +1,185 @@
+//! `CreatePool`: validate the parameters (the curve must be able to be sound) and store an empty pool.
+
+use cosmwasm_std::{Decimal256, DepsMut, Env, MessageInfo, Response, Uint128};
+use hmm::pool::{CreatePoolMsg, CurvatureConfig, CurveKind, ExecutionMode, FeeConfig};
+
+use crate::error::{ContractError, ContractResult};
+use crate::state::{Pool, PoolClass, CLASS_POOLS, CONFIG, POOLS};
+
+/// Most classes one pool may hold (bounds the gas of every trade, which touches all classes' prices).
+pub const MAX_CLASSES: usize = 8;
+/// Most integrator steps per swap.
+pub const MAX_STEPS: u32 = 256;
+
+pub fn default_fees() -> FeeConfig {
+    FeeConfig {
+        market_fee: Decimal256::permille(3),
+        risk_fee: Decimal256::percent(2),
+        volatility_fee: Decimal256::percent(10),
+        max_fee: Decimal256::percent(5),
+        burn_share: Decimal256::percent(25),
+        treasury_share: Decimal256::percent(15),
+    }
+}
+
+pub fn default_curvature() -> CurvatureConfig {
+    CurvatureConfig {
+        lambda: Decimal256::percent(50),
+        mu: Decimal256::percent(5),
+        alpha: Decimal256::zero(),
+        beta: Decimal256::zero(),
+        lambda_max: Decimal256::percent(150),
+    }
+}
+
+fn invalid(reason: &str) -> ContractError {
+    ContractError::InvalidParams(reason.to_string())
+}
+
+pub fn validate_fees(f: &FeeConfig) -> ContractResult<()> {
+    let half = Decimal256::percent(50);
+    if f.max_fee > half || f.market_fee > f.max_fee {
+        return Err(invalid("fees: need market_fee <= max_fee <= 0.5"));
+    }
+    if f.risk_fee > Decimal256::one() || f.volatility_fee > Decimal256::one() {
+        return Err(invalid(
+            "fees: risk and volatility coefficients must be <= 1",
+        ));
+    }
+    if f.burn_share
+        .checked_add(f.treasury_share)
+        .map_err(|_| invalid("fee shares overflow"))?
+        > Decimal256::one()
+    {
+        return Err(invalid("fees: burn_share + treasury_share must be <= 1"));
+    }
+    Ok(())
+}
+
+/// The curvature bounds that keep each kind sound (see `hmm_math::hamiltonian`): at target the normalised
+/// target-reserve curve is sound iff λ < 2, the normalised multi-asset curve iff λ < w.
+pub fn validate_curvature(
+    kind: CurveKind,
+    c: &CurvatureConfig,
+    min_weight: Decimal256,
+) -> ContractResult<()> {
+    if c.lambda > c.lambda_max {
+        return Err(invalid("curvature: lambda must be <= lambda_max"));
+    }
+    match kind {
+        CurveKind::Bilinear => {}
+        CurveKind::TargetReserve | CurveKind::Augmented => {
+            if c.lambda_max >= Decimal256::percent(200) {
+                return Err(invalid("curvature: lambda_max must be < 2 (lambda = 2 is constant sum, > 2 gives negative prices)"));
+            }
+        }
+        CurveKind::MultiAsset => {
+            if c.lambda_max >= min_weight {
+                return Err(invalid(
+                    "curvature: multi-asset curve is sound only for lambda_max < every weight",
+                ));
+            }
+        }
+    }
+    if c.mu > Decimal256::one() {
+        return Err(invalid("curvature: mu must be <= 1"));
+    }
+    if c.alpha > Decimal256::from_ratio(100u128, 1u128)
+        || c.beta > Decimal256::from_ratio(100u128, 1u128)
+    {
+        return Err(invalid("curvature: alpha and beta must be <= 100"));
+    }
+    Ok(())
+}
+
+pub fn validate_execution(e: &ExecutionMode) -> ContractResult<()> {
+    match e {
+        ExecutionMode::Exact => Ok(()),
+        ExecutionMode::Verlet { steps } | ExecutionMode::Ruth4 { steps } => {
+            if *steps == 0 || *steps > MAX_STEPS {
+                Err(invalid("execution: steps must be in 1..=256"))
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+pub fn create_pool(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: CreatePoolMsg,
+) -> ContractResult<Response> {
+    let mut config = CONFIG.load(deps.storage)?;
+    if !config.permissionless_pools && info.sender != config.owner {
+        return Err(ContractError::Unauthorized(
+            "the owner (pool creation is permissioned)",
+        ));
+    }
+    if msg.classes.is_empty() || msg.classes.len() > MAX_CLASSES {
+        return Err(invalid("a pool holds 1 to 8 classes"));
+    }
+    let mut classes: Vec<PoolClass> = Vec::with_capacity(msg.classes.len());
+    for c in &msg.classes {
+        let token = deps.api.addr_validate(&c.cu_token)?;
+        if token == config.ai_token {
+            return Err(invalid("a class cannot be the $AI token"));
+        }
+        if classes.iter().any(|k| k.cu_token == token) {
+            return Err(invalid("duplicate class token"));
+        }
+        if c.weight.is_zero() || c.weight > Decimal256::one() {
+            return Err(invalid("class weights must be in (0, 1]"));
+        }
+        classes.push(PoolClass {
+            cu_token: token,
+            weight: c.weight,
+            target_reserve: Uint128::zero(),
+            reference_credit: Uint128::zero(),
+            resource_reserve: Uint128::zero(),
+            credit_reserve: Uint128::zero(),
+            fee_growth_resource: Decimal256::zero(),
+            price_cumulative: Decimal256::zero(),
+            last_price: Decimal256::zero(),
+        });
+    }
+    let min_weight = classes.iter().map(|c| c.weight).min().unwrap_or_default();
+    let curvature = msg.curvature.unwrap_or_else(default_curvature);
+    validate_curvature(msg.kind, &curvature, min_weight)?;
+    let fees = msg.fees.unwrap_or_else(default_fees);
+    validate_fees(&fees)?;
+    let execution = msg.execution.unwrap_or(ExecutionMode::Exact);
+    validate_execution(&execution)?;
+    let max_price_impact = msg.max_price_impact.unwrap_or(Decimal256::percent(20));
+    if max_price_impact.is_zero() || max_price_impact > Decimal256::one() {
+        return Err(invalid("max_price_impact must be in (0, 1]"));
+    }
+
+    config.pool_count += 1;
+    let id = config.pool_count;
+    CONFIG.save(deps.storage, &config)?;
+    for c in &classes {
+        CLASS_POOLS.save(deps.storage, (&c.cu_token, id), &())?;
+    }
+    let pool = Pool {
+        id,
+        kind: msg.kind,
+        classes,
+        lambda_now: curvature.lambda,
+        curvature,
+        volatility: Decimal256::zero(),
+        fees,
+        execution,
+        sla: msg.sla,
+        max_price_impact,
+        total_shares: Uint128::zero(),
+        fee_growth_credits: Decimal256::zero(),
+        paused: false,
+        last_update: env.block.time.seconds(),
+    };
+    POOLS.save(deps.storage, id, &pool)?;
+    Ok(Response::new()
+        .add_attribute("action", "create_pool")
+        .add_attribute("pool_id", id.to_string()))
+}

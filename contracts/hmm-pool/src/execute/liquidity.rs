@@ -1,0 +1,335 @@
+//! `AddLiquidity`, `RemoveLiquidity`, `ClaimFees`: LP shares as an internal ledger.
+//!
+//! First deposit: shares = √(Σᵢ Δqᵢ·Δpᵢ) (2025 eq.13 for one class), of which `MINIMUM_LIQUIDITY` are locked
+//! forever; it also sets the targets q̄ = Δq, p̄ = Δp (the pool starts at its target). Later deposits: the
+//! min-ratio rule of HIP-8 — the exact proportional amounts are pulled (rounded up) and shares minted rounded down,
+//! so prices do not move and no rounding favours the depositor. Targets scale with liquidity. Fees accrue per
+//! share (2026 eq.32) in the token they were paid in.
+
+use cosmwasm_std::{Addr, Decimal256, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
+use hmm::pool::{ClassDeposit, MINIMUM_LIQUIDITY};
+use hmm_math::{MathError, Rounding, Udec};
+
+use super::{check_deadline, load_pool, transfer_from_msg, transfer_msg};
+use crate::curve::check_sound_with;
+use crate::error::{ContractError, ContractResult};
+use crate::state::{Pool, Position, CONFIG, POOLS, POSITIONS};
+
+fn growth_owed(shares: Uint128, now: Decimal256, checkpoint: Decimal256) -> Uint128 {
+    // shares × Δgrowth, rounded down: LPs are never paid more than was collected.
+    (now.checked_sub(checkpoint).unwrap_or_default() * Decimal256::from_ratio(shares, 1u128))
+        .to_uint_floor()
+        .try_into()
+        .unwrap_or(Uint128::MAX)
+}
+
+/// Load a position (or an empty one) with its fees settled up to the pool's accumulators.
+pub fn settled_position(
+    storage: &dyn Storage,
+    pool: &Pool,
+    owner: &Addr,
+) -> ContractResult<Position> {
+    let n = pool.classes.len();
+    let mut pos = POSITIONS
+        .may_load(storage, (pool.id, owner))?
+        .unwrap_or_else(|| Position {
+            shares: Uint128::zero(),
+            fee_checkpoint_credits: pool.fee_growth_credits,
+            fee_checkpoint_resources: pool.classes.iter().map(|c| c.fee_growth_resource).collect(),
+            owed_credits: Uint128::zero(),
+            owed_resources: vec![Uint128::zero(); n],
+            deposited_credits: Uint128::zero(),
+            deposited_resources: vec![Uint128::zero(); n],
+        });
+    pos.owed_credits = pos.owed_credits.checked_add(growth_owed(
+        pos.shares,
+        pool.fee_growth_credits,
+        pos.fee_checkpoint_credits,
+    ))?;
+    pos.fee_checkpoint_credits = pool.fee_growth_credits;
+    for (i, class) in pool.classes.iter().enumerate() {
+        let checkpoint = pos
+            .fee_checkpoint_resources
+            .get(i)
+            .copied()
+            .unwrap_or_default();
+        let owed = growth_owed(pos.shares, class.fee_growth_resource, checkpoint);
+        if let (Some(o), Some(c)) = (
+            pos.owed_resources.get_mut(i),
+            pos.fee_checkpoint_resources.get_mut(i),
+        ) {
+            *o = o.checked_add(owed)?;
+            *c = class.fee_growth_resource;
+        }
+    }
+    Ok(pos)
+}
+
+fn scale(
+    amount: Uint128,
+    num: Uint128,
+    den: Uint128,
+    rounding: Rounding,
+) -> ContractResult<Uint128> {
+    Ok(Udec::from_amount(amount)
+        .mul_div(Udec::from_amount(num), Udec::from_amount(den), rounding)?
+        .to_amount(rounding)?)
+}
+
+pub fn add_liquidity(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    pool_id: u64,
+    deposits: Vec<ClassDeposit>,
+    min_shares: Uint128,
+    deadline: Option<u64>,
+) -> ContractResult<Response> {
+    check_deadline(&env, deadline)?;
+    let config = CONFIG.load(deps.storage)?;
+    let mut pool = load_pool(deps.storage, pool_id)?;
+    if config.paused || pool.paused {
+        return Err(ContractError::Paused);
+    }
+    if deposits.len() != pool.classes.len() {
+        return Err(ContractError::InvalidParams(format!(
+            "expected {} deposits, one per class",
+            pool.classes.len()
+        )));
+    }
+    if deposits
+        .iter()
+        .any(|d| d.resource.is_zero() || d.credits.is_zero())
+    {
+        return Err(ContractError::ZeroAmount);
+    }
+    let mut pos = settled_position(deps.storage, &pool, &info.sender)?;
+    let mut pulled: Vec<ClassDeposit> = Vec::with_capacity(deposits.len());
+    let minted;
+    if pool.total_shares.is_zero() {
+        // √(Σ Δq·Δp), rounded down.
+        let mut sum = Udec::ZERO;
+        for d in &deposits {
+            sum = sum.checked_add(
+                Udec::from_amount(d.resource).mul(Udec::from_amount(d.credits), Rounding::Down)?,
+            )?;
+        }
+        let shares = sum.sqrt(Rounding::Down)?.to_amount(Rounding::Down)?;
+        if shares <= Uint128::new(MINIMUM_LIQUIDITY) {
+            return Err(ContractError::FirstDepositTooSmall(MINIMUM_LIQUIDITY));
+        }
+        for (class, d) in pool.classes.iter_mut().zip(&deposits) {
+            class.target_reserve = d.resource;
+            class.reference_credit = d.credits;
+            class.resource_reserve = d.resource;
+            class.credit_reserve = d.credits;
+        }
+        check_sound_with(&pool, pool.lambda_now)?;
+        pool.total_shares = shares;
+        minted = shares.checked_sub(Uint128::new(MINIMUM_LIQUIDITY))?;
+        pulled = deposits;
+    } else {
+        // Share of the pool the deposit buys: the smallest ratio over all reserves (rounded down).
+        let mut ratio = Udec::MAX;
+        for (class, d) in pool.classes.iter().zip(&deposits) {
+            let rq = Udec::from_amount(d.resource)
+                .div(Udec::from_amount(class.resource_reserve), Rounding::Down)?;
+            let rp = Udec::from_amount(d.credits)
+                .div(Udec::from_amount(class.credit_reserve), Rounding::Down)?;
+            ratio = ratio.min(rq).min(rp);
+        }
+        let shares = Udec::from_amount(pool.total_shares)
+            .mul(ratio, Rounding::Down)?
+            .to_amount(Rounding::Down)?;
+        if shares.is_zero() {
+            return Err(ContractError::ZeroAmount);
+        }
+        let old_total = pool.total_shares;
+        let new_total = old_total.checked_add(shares)?;
+        for class in pool.classes.iter_mut() {
+            // Pull the proportional amounts, rounded up; targets scale the same way.
+            let dq = scale(class.resource_reserve, shares, old_total, Rounding::Up)?;
+            let dp = scale(class.credit_reserve, shares, old_total, Rounding::Up)?;
+            class.resource_reserve = class.resource_reserve.checked_add(dq)?;
+            class.credit_reserve = class.credit_reserve.checked_add(dp)?;
+            class.target_reserve =
+                scale(class.target_reserve, new_total, old_total, Rounding::Down)?;
+            class.reference_credit =
+                scale(class.reference_credit, new_total, old_total, Rounding::Down)?;
+            pulled.push(ClassDeposit {
+                resource: dq,
+                credits: dp,
+            });
+        }
+        if pulled
+            .iter()
+            .zip(&deposits)
+            .any(|(p, d)| p.resource > d.resource || p.credits > d.credits)
+        {
+            return Err(MathError::InvariantDecreased.into());
+        }
+        pool.total_shares = new_total;
+        minted = shares;
+    }
+    if minted < min_shares {
+        return Err(ContractError::MinSharesNotMet {
+            got: minted,
+            min: min_shares,
+        });
+    }
+    pos.shares = pos.shares.checked_add(minted)?;
+    let mut credits_total = Uint128::zero();
+    let mut msgs = Vec::with_capacity(pulled.len() + 1);
+    for ((class, p), deposited) in pool
+        .classes
+        .iter()
+        .zip(&pulled)
+        .zip(pos.deposited_resources.iter_mut())
+    {
+        msgs.push(transfer_from_msg(
+            &class.cu_token,
+            &info.sender,
+            &env,
+            p.resource,
+        )?);
+        credits_total = credits_total.checked_add(p.credits)?;
+        *deposited = deposited.checked_add(p.resource)?;
+    }
+    pos.deposited_credits = pos.deposited_credits.checked_add(credits_total)?;
+    msgs.push(transfer_from_msg(
+        &config.ai_token,
+        &info.sender,
+        &env,
+        credits_total,
+    )?);
+    super::swap::update_prices(
+        deps.storage,
+        &mut pool,
+        std::iter::empty(),
+        env.block.time.seconds(),
+    )?;
+    POSITIONS.save(deps.storage, (pool_id, &info.sender), &pos)?;
+    POOLS.save(deps.storage, pool_id, &pool)?;
+    Ok(Response::new()
+        .add_messages(msgs)
+        .add_attribute("action", "add_liquidity")
+        .add_attribute("pool_id", pool_id.to_string())
+        .add_attribute("shares", minted)
+        .add_attribute("credits", credits_total))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn remove_liquidity(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    pool_id: u64,
+    shares: Uint128,
+    min_credits: Uint128,
+    min_resources: Vec<Uint128>,
+    deadline: Option<u64>,
+) -> ContractResult<Response> {
+    check_deadline(&env, deadline)?;
+    if shares.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let mut pool = load_pool(deps.storage, pool_id)?;
+    let mut pos = settled_position(deps.storage, &pool, &info.sender)?;
+    if shares > pos.shares {
+        return Err(ContractError::InsufficientShares {
+            has: pos.shares,
+            asked: shares,
+        });
+    }
+    if !min_resources.is_empty() && min_resources.len() != pool.classes.len() {
+        return Err(ContractError::InvalidParams(
+            "min_resources: one entry per class or none".to_string(),
+        ));
+    }
+    let total = pool.total_shares;
+    let remaining = total.checked_sub(shares)?;
+    let mut msgs = Vec::with_capacity(pool.classes.len() + 1);
+    let mut credits = Uint128::zero();
+    for (i, class) in pool.classes.iter_mut().enumerate() {
+        let dq = scale(class.resource_reserve, shares, total, Rounding::Down)?;
+        let dp = scale(class.credit_reserve, shares, total, Rounding::Down)?;
+        if let Some(min) = min_resources.get(i) {
+            if dq < *min {
+                return Err(ContractError::MinOutNotMet { got: dq, min: *min });
+            }
+        }
+        class.resource_reserve = class.resource_reserve.checked_sub(dq)?;
+        class.credit_reserve = class.credit_reserve.checked_sub(dp)?;
+        class.target_reserve = scale(class.target_reserve, remaining, total, Rounding::Up)?;
+        class.reference_credit = scale(class.reference_credit, remaining, total, Rounding::Up)?;
+        credits = credits.checked_add(dp)?;
+        let fee = pos
+            .owed_resources
+            .get_mut(i)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let amount = dq.checked_add(fee)?;
+        if !amount.is_zero() {
+            msgs.push(transfer_msg(&class.cu_token, &info.sender, amount)?);
+        }
+        if let Some(d) = pos.deposited_resources.get_mut(i) {
+            *d = d.checked_sub(scale(*d, shares, pos.shares, Rounding::Up)?.min(*d))?;
+        }
+    }
+    if credits < min_credits {
+        return Err(ContractError::MinOutNotMet {
+            got: credits,
+            min: min_credits,
+        });
+    }
+    pos.deposited_credits = pos.deposited_credits.checked_sub(
+        scale(pos.deposited_credits, shares, pos.shares, Rounding::Up)?.min(pos.deposited_credits),
+    )?;
+    let pay_credits = credits.checked_add(std::mem::take(&mut pos.owed_credits))?;
+    if !pay_credits.is_zero() {
+        msgs.push(transfer_msg(&config.ai_token, &info.sender, pay_credits)?);
+    }
+    pool.total_shares = remaining;
+    pos.shares = pos.shares.checked_sub(shares)?;
+    super::swap::update_prices(
+        deps.storage,
+        &mut pool,
+        std::iter::empty(),
+        env.block.time.seconds(),
+    )?;
+    POSITIONS.save(deps.storage, (pool_id, &info.sender), &pos)?;
+    POOLS.save(deps.storage, pool_id, &pool)?;
+    Ok(Response::new()
+        .add_messages(msgs)
+        .add_attribute("action", "remove_liquidity")
+        .add_attribute("pool_id", pool_id.to_string())
+        .add_attribute("shares", shares)
+        .add_attribute("credits", credits))
+}
+
+pub fn claim_fees(deps: DepsMut, info: MessageInfo, pool_id: u64) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    let pool = load_pool(deps.storage, pool_id)?;
+    let mut pos = settled_position(deps.storage, &pool, &info.sender)?;
+    let mut msgs = Vec::new();
+    let credits = std::mem::take(&mut pos.owed_credits);
+    if !credits.is_zero() {
+        msgs.push(transfer_msg(&config.ai_token, &info.sender, credits)?);
+    }
+    for (class, owed) in pool.classes.iter().zip(pos.owed_resources.iter_mut()) {
+        let amount = std::mem::take(owed);
+        if !amount.is_zero() {
+            msgs.push(transfer_msg(&class.cu_token, &info.sender, amount)?);
+        }
+    }
+    if msgs.is_empty() {
+        return Err(ContractError::NothingToClaim);
+    }
+    POSITIONS.save(deps.storage, (pool_id, &info.sender), &pos)?;
+    Ok(Response::new()
+        .add_messages(msgs)
+        .add_attribute("action", "claim_fees")
+        .add_attribute("pool_id", pool_id.to_string())
+        .add_attribute("credits", credits))
+}

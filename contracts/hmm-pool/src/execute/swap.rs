@@ -1,0 +1,610 @@
+//! Swaps: `Receive` hooks, the per-class legs, and the bookkeeping after a trade (fees, TWAP, volatility, λ(t)).
+//!
+//! A trade is planned on an in-memory copy of the pool (the same code answers `Quote`), then saved once.
+
+use cosmwasm_std::{
+    from_json, Addr, Decimal256, DepsMut, Env, MessageInfo, Response, Storage, Uint128,
+};
+use cw20::Cw20ReceiveMsg;
+use hmm::pool::{Ask, ExecutionMode, ReceiveMsg};
+use hmm_math::swap::swap_exact;
+use hmm_math::{Direction, MathError, Rounding, SwapKind, Udec};
+
+use super::{check_deadline, load_pool, route, transfer_msg};
+use crate::curve::{fee_rate, mul_up, pool_curve, split_fee, spot_price};
+use crate::error::{ContractError, ContractResult};
+use crate::state::{
+    Config, Observation, Pool, CONFIG, OBSERVATIONS, OBSERVATION_HEAD, OBSERVATION_INTERVAL,
+    OBSERVATION_SLOTS, POOLS, PROTOCOL_FEES,
+};
+
+/// One side of a trade within a pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Ai,
+    Class(usize),
+}
+
+/// One leg: a trade between class `class` and credits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Leg {
+    pub class: usize,
+    pub direction: Direction,
+    /// What the trader pays, fee included.
+    pub gross_in: Uint128,
+    /// What reaches the curve.
+    pub net_in: Uint128,
+    pub fee: Uint128,
+    pub fee_rate: Decimal256,
+    pub out: Uint128,
+    pub q_after: Uint128,
+    pub p_after: Uint128,
+    /// Price impact of the curve part against the spot price, in basis points (rounded up).
+    pub impact_bps: u32,
+}
+
+/// The outcome of a planned swap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SwapPlan {
+    pub offer_amount: Uint128,
+    pub return_amount: Uint128,
+    /// Total fee expressed in the offered token (a second leg's fee converted at the first leg's rate).
+    pub fee_amount: Uint128,
+    pub fee_rate: Decimal256,
+    pub impact_bps: u32,
+    pub legs: Vec<Leg>,
+}
+
+fn reserves(pool: &Pool, class: usize) -> ContractResult<(Uint128, Uint128)> {
+    let c = pool.classes.get(class).ok_or(MathError::ClassOutOfRange {
+        index: class,
+        classes: pool.classes.len(),
+    })?;
+    if c.resource_reserve.is_zero() || pool.total_shares.is_zero() {
+        return Err(ContractError::NoLiquidity);
+    }
+    Ok((c.resource_reserve, c.credit_reserve))
+}
+
+/// Solve the curve part of a leg: net input `amount` (exact in) or output `amount` (exact out).
+fn curve_swap(
+    pool: &Pool,
+    class: usize,
+    direction: Direction,
+    kind: SwapKind,
+    amount: Uint128,
+) -> ContractResult<hmm_math::SwapOutcome> {
+    let (q, p) = reserves(pool, class)?;
+    let curve = pool_curve(pool, class)?;
+    match pool.execution {
+        ExecutionMode::Exact => Ok(swap_exact(&curve, q, p, direction, kind, amount)?),
+        ExecutionMode::Verlet { .. } | ExecutionMode::Ruth4 { .. } => {
+            crate::curve::flow_swap(&curve, pool.execution, q, p, direction, kind, amount)
+        }
+    }
+}
+
+fn impact_bps(
+    spot: Decimal256,
+    direction: Direction,
+    net_in: Uint128,
+    out: Uint128,
+) -> ContractResult<u32> {
+    if spot.is_zero() {
+        return Ok(0);
+    }
+    let spot = Udec::from(spot);
+    // Effective price in credits per resource of the curve part.
+    let (credits, resource) = match direction {
+        Direction::BuyResource => (net_in, out),
+        Direction::SellResource => (out, net_in),
+    };
+    let eff = Udec::from_amount(credits).div(Udec::from_amount(resource), Rounding::Up)?;
+    let ratio = eff.div(spot, Rounding::Up)?;
+    let one = Udec::one();
+    let impact = match direction {
+        Direction::BuyResource => ratio.saturating_sub(one),
+        Direction::SellResource => one.saturating_sub(ratio),
+    };
+    let bps = impact
+        .mul(Udec::from_int(10_000), Rounding::Up)?
+        .to_amount(Rounding::Up)?;
+    Ok(u32::try_from(bps.u128()).unwrap_or(u32::MAX))
+}
+
+/// Plan one leg on class `class` (exact in: `amount` is the gross input; exact out: the output).
+pub fn quote_leg(
+    pool: &Pool,
+    class: usize,
+    direction: Direction,
+    kind: SwapKind,
+    amount: Uint128,
+) -> ContractResult<Leg> {
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    let (q, p) = reserves(pool, class)?;
+    let reserve_in = match direction {
+        Direction::BuyResource => p,
+        Direction::SellResource => q,
+    };
+    let spot = spot_price(pool, class)?;
+    let (gross_in, net_in, fee, rate, outcome) = match kind {
+        SwapKind::ExactIn => {
+            let rate = fee_rate(pool, amount, reserve_in)?;
+            let fee = mul_up(amount, rate)?;
+            let net = amount.checked_sub(fee)?;
+            if net.is_zero() {
+                return Err(ContractError::ZeroAmount);
+            }
+            let outcome = curve_swap(pool, class, direction, SwapKind::ExactIn, net)?;
+            (amount, net, fee, rate, outcome)
+        }
+        SwapKind::ExactOut => {
+            let outcome = curve_swap(pool, class, direction, SwapKind::ExactOut, amount)?;
+            let net = outcome.amount_in;
+            let rate = fee_rate(pool, net, reserve_in)?;
+            // gross = ⌈net / (1 − rate)⌉: the fee is charged on what is paid, as in exact-in.
+            let keep = Udec::one().checked_sub(rate.into())?;
+            let gross = Udec::from_amount(net)
+                .div(keep, Rounding::Up)?
+                .to_amount(Rounding::Up)?;
+            (gross, net, gross.checked_sub(net)?, rate, outcome)
+        }
+    };
+    Ok(Leg {
+        class,
+        direction,
+        gross_in,
+        net_in,
+        fee,
+        fee_rate: rate,
+        out: outcome.amount_out,
+        q_after: outcome.q_after,
+        p_after: outcome.p_after,
+        impact_bps: impact_bps(spot, direction, net_in, outcome.amount_out)?,
+    })
+}
+
+/// Move the reserves of a planned leg and credit the LPs' share of its fee; returns (treasury, burn) of the fee.
+pub fn apply_leg(pool: &mut Pool, leg: &Leg) -> ContractResult<(Uint128, Uint128)> {
+    let (lp, treasury, burn) = split_fee(pool, leg.fee)?;
+    let total_shares = pool.total_shares;
+    let growth = Decimal256::checked_from_ratio(lp, total_shares)
+        .map_err(|_| MathError::Overflow("fee growth"))?;
+    if leg.direction == Direction::BuyResource {
+        pool.fee_growth_credits = pool
+            .fee_growth_credits
+            .checked_add(growth)
+            .map_err(|_| MathError::Overflow("fee growth"))?;
+    }
+    let class = pool
+        .classes
+        .get_mut(leg.class)
+        .ok_or(MathError::ClassOutOfRange {
+            index: leg.class,
+            classes: 0,
+        })?;
+    if leg.direction == Direction::SellResource {
+        class.fee_growth_resource = class
+            .fee_growth_resource
+            .checked_add(growth)
+            .map_err(|_| MathError::Overflow("fee growth"))?;
+    }
+    class.resource_reserve = leg.q_after;
+    class.credit_reserve = leg.p_after;
+    Ok((treasury, burn))
+}
+
+/// Plan a swap of `offer` for `ask` in one pool on `pool` (mutated in memory): exact in with `amount`, or exact
+/// out of `exact_out` (then `amount` is only the caller's budget, checked by the caller).
+pub fn plan_swap(
+    pool: &mut Pool,
+    offer: Side,
+    ask: Side,
+    amount: Uint128,
+    exact_out: Option<Uint128>,
+) -> ContractResult<SwapPlan> {
+    let legs = match (offer, ask, exact_out) {
+        (Side::Ai, Side::Ai, _) => return Err(ContractError::SameToken),
+        (Side::Class(i), Side::Class(j), _) if i == j => return Err(ContractError::SameToken),
+        (Side::Ai, Side::Class(j), None) => vec![quote_leg(
+            pool,
+            j,
+            Direction::BuyResource,
+            SwapKind::ExactIn,
+            amount,
+        )?],
+        (Side::Ai, Side::Class(j), Some(out)) => vec![quote_leg(
+            pool,
+            j,
+            Direction::BuyResource,
+            SwapKind::ExactOut,
+            out,
+        )?],
+        (Side::Class(i), Side::Ai, None) => vec![quote_leg(
+            pool,
+            i,
+            Direction::SellResource,
+            SwapKind::ExactIn,
+            amount,
+        )?],
+        (Side::Class(i), Side::Ai, Some(out)) => vec![quote_leg(
+            pool,
+            i,
+            Direction::SellResource,
+            SwapKind::ExactOut,
+            out,
+        )?],
+        (Side::Class(i), Side::Class(j), None) => {
+            let first = quote_leg(pool, i, Direction::SellResource, SwapKind::ExactIn, amount)?;
+            let second = quote_leg(
+                pool,
+                j,
+                Direction::BuyResource,
+                SwapKind::ExactIn,
+                first.out,
+            )?;
+            vec![first, second]
+        }
+        (Side::Class(i), Side::Class(j), Some(out)) => {
+            let second = quote_leg(pool, j, Direction::BuyResource, SwapKind::ExactOut, out)?;
+            let first = quote_leg(
+                pool,
+                i,
+                Direction::SellResource,
+                SwapKind::ExactOut,
+                second.gross_in,
+            )?;
+            vec![first, second]
+        }
+    };
+    let (first, last) = match (legs.first(), legs.last()) {
+        (Some(f), Some(l)) => (f.clone(), l.clone()),
+        _ => return Err(ContractError::ZeroAmount),
+    };
+    let mut fee_amount = first.fee;
+    if legs.len() == 2 {
+        // The second leg's fee is in credits: convert at the first leg's rate (offer atoms per credit), rounded up.
+        let converted = Udec::from_amount(last.fee)
+            .mul_div(
+                Udec::from_amount(first.gross_in),
+                Udec::from_amount(first.out.max(Uint128::one())),
+                Rounding::Up,
+            )?
+            .to_amount(Rounding::Up)?;
+        fee_amount = fee_amount.checked_add(converted)?;
+    }
+    let impact_bps = legs.iter().map(|l| l.impact_bps).max().unwrap_or(0);
+    let fee_rate = legs.iter().map(|l| l.fee_rate).max().unwrap_or_default();
+    for leg in &legs {
+        if leg.impact_bps > bps(pool.max_price_impact) {
+            return Err(ContractError::PriceImpactTooHigh {
+                impact_bps: leg.impact_bps,
+                limit_bps: bps(pool.max_price_impact),
+            });
+        }
+    }
+    Ok(SwapPlan {
+        offer_amount: first.gross_in,
+        return_amount: last.out,
+        fee_amount,
+        fee_rate,
+        impact_bps,
+        legs,
+    })
+}
+
+fn bps(d: Decimal256) -> u32 {
+    let v = d
+        .checked_mul(Decimal256::from_ratio(10_000u128, 1u128))
+        .map(|x| x.to_uint_floor());
+    v.ok()
+        .and_then(|x| u32::try_from(x.u128_checked()?).ok())
+        .unwrap_or(u32::MAX)
+}
+
+trait U256Ext {
+    fn u128_checked(self) -> Option<u128>;
+}
+
+impl U256Ext for cosmwasm_std::Uint256 {
+    fn u128_checked(self) -> Option<u128> {
+        Uint128::try_from(self).ok().map(|v| v.u128())
+    }
+}
+
+/// Record fees, then update TWAP cumulatives, volatility and λ(t) after the reserves moved.
+pub fn finish_trade(
+    storage: &mut dyn Storage,
+    pool: &mut Pool,
+    config: &Config,
+    legs: &[Leg],
+    now: u64,
+) -> ContractResult<()> {
+    for leg in legs {
+        let (treasury, burn) = apply_leg(pool, leg)?;
+        let token = match leg.direction {
+            Direction::BuyResource => config.ai_token.clone(),
+            Direction::SellResource => pool
+                .classes
+                .get(leg.class)
+                .map(|c| c.cu_token.clone())
+                .ok_or(MathError::ClassOutOfRange {
+                    index: leg.class,
+                    classes: pool.classes.len(),
+                })?,
+        };
+        if !treasury.is_zero() || !burn.is_zero() {
+            let (t, b) = PROTOCOL_FEES.may_load(storage, &token)?.unwrap_or_default();
+            PROTOCOL_FEES.save(
+                storage,
+                &token,
+                &(t.checked_add(treasury)?, b.checked_add(burn)?),
+            )?;
+        }
+    }
+    update_prices(storage, pool, legs.iter().map(|l| l.class), now)
+}
+
+/// TWAP accumulators (price × seconds at the price in force since the last update), observations, the EWMA
+/// volatility of the traded classes' relative price moves, and the dynamic curvature (2026 eq.30).
+pub fn update_prices(
+    storage: &mut dyn Storage,
+    pool: &mut Pool,
+    traded: impl Iterator<Item = usize>,
+    now: u64,
+) -> ContractResult<()> {
+    let dt = Decimal256::from_ratio(now.saturating_sub(pool.last_update), 1u128);
+    let traded: Vec<usize> = traded.collect();
+    // Volatility: EWMA (weight 0.1 per trade) of |Δπ|/π of the traded classes.
+    let mut largest_move = Decimal256::zero();
+    for &i in &traded {
+        let before = pool
+            .classes
+            .get(i)
+            .map(|c| c.last_price)
+            .unwrap_or_default();
+        let after = spot_price(pool, i)?;
+        if !before.is_zero() {
+            let moved = Udec::from(before)
+                .abs_diff(after.into())
+                .div(before.into(), Rounding::Down)?;
+            largest_move = largest_move.max(moved.into());
+        }
+    }
+    let k = Decimal256::percent(10);
+    pool.volatility = (pool.volatility * (Decimal256::one() - k))
+        .checked_add(largest_move * k)
+        .map_err(|_| MathError::Overflow("volatility"))?;
+    // λ(t) = λ₀(1 + α·Vol + β·Util), Util = 1 − min q/q̄, capped at λ_max, and only if every class stays sound.
+    let c = &pool.curvature;
+    if !c.alpha.is_zero() || !c.beta.is_zero() {
+        let mut min_fill = Decimal256::one();
+        for class in &pool.classes {
+            if !class.target_reserve.is_zero() {
+                min_fill = min_fill.min(Decimal256::from_ratio(
+                    class.resource_reserve,
+                    class.target_reserve,
+                ));
+            }
+        }
+        let util = Decimal256::one().checked_sub(min_fill).unwrap_or_default();
+        let factor = Decimal256::one()
+            .checked_add(
+                c.alpha
+                    .checked_mul(pool.volatility)
+                    .map_err(|_| MathError::Overflow("lambda"))?,
+            )
+            .and_then(|f| f.checked_add(c.beta.checked_mul(util)?))
+            .map_err(|_| MathError::Overflow("lambda"))?;
+        let candidate = c
+            .lambda
+            .checked_mul(factor)
+            .map_err(|_| MathError::Overflow("lambda"))?
+            .min(c.lambda_max);
+        if crate::curve::check_sound_with(pool, candidate).is_ok() {
+            pool.lambda_now = candidate;
+        }
+    }
+    // TWAP: accumulate the old prices over the elapsed time, then take the new ones.
+    let record =
+        pool.last_update == 0 || now >= pool.last_update.saturating_add(OBSERVATION_INTERVAL);
+    for i in 0..pool.classes.len() {
+        let new_price = spot_price(pool, i).unwrap_or_default();
+        let class = pool.classes.get_mut(i).ok_or(MathError::ClassOutOfRange {
+            index: i,
+            classes: 0,
+        })?;
+        class.price_cumulative = class
+            .price_cumulative
+            .checked_add(
+                class
+                    .last_price
+                    .checked_mul(dt)
+                    .map_err(|_| MathError::Overflow("twap"))?,
+            )
+            .map_err(|_| MathError::Overflow("twap"))?;
+        class.last_price = new_price;
+        if record {
+            let idx = u8::try_from(i).map_err(|_| MathError::Overflow("class index"))?;
+            let (head, count) = OBSERVATION_HEAD
+                .may_load(storage, (pool.id, idx))?
+                .unwrap_or((OBSERVATION_SLOTS - 1, 0));
+            let next = (head + 1) % OBSERVATION_SLOTS;
+            OBSERVATIONS.save(
+                storage,
+                (pool.id, idx, next),
+                &Observation {
+                    time: now,
+                    cumulative: class.price_cumulative,
+                },
+            )?;
+            OBSERVATION_HEAD.save(
+                storage,
+                (pool.id, idx),
+                &(next, (count + 1).min(OBSERVATION_SLOTS)),
+            )?;
+        }
+    }
+    pool.last_update = now;
+    Ok(())
+}
+
+/// Which side of `pool` a token is.
+pub fn side_of(pool: &Pool, config: &Config, token: &Addr) -> ContractResult<Side> {
+    if *token == config.ai_token {
+        return Ok(Side::Ai);
+    }
+    pool.classes
+        .iter()
+        .position(|c| c.cu_token == *token)
+        .map(Side::Class)
+        .ok_or_else(|| ContractError::UnknownClass(token.to_string(), pool.id))
+}
+
+pub fn ask_side(
+    deps_api: &dyn cosmwasm_std::Api,
+    pool: &Pool,
+    config: &Config,
+    ask: &Ask,
+) -> ContractResult<Side> {
+    match ask {
+        Ask::Ai => Ok(Side::Ai),
+        Ask::Cu { token } => side_of(pool, config, &deps_api.addr_validate(token)?),
+    }
+}
+
+pub fn token_of(pool: &Pool, config: &Config, side: Side) -> ContractResult<Addr> {
+    match side {
+        Side::Ai => Ok(config.ai_token.clone()),
+        Side::Class(i) => {
+            pool.classes
+                .get(i)
+                .map(|c| c.cu_token.clone())
+                .ok_or(ContractError::Math(MathError::ClassOutOfRange {
+                    index: i,
+                    classes: pool.classes.len(),
+                }))
+        }
+    }
+}
+
+pub fn receive(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    wrapper: Cw20ReceiveMsg,
+) -> ContractResult<Response> {
+    if wrapper.amount.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    let trader = deps.api.addr_validate(&wrapper.sender)?;
+    let token = info.sender;
+    match from_json(&wrapper.msg)? {
+        ReceiveMsg::Swap {
+            pool_id,
+            ask,
+            exact_out,
+            min_out,
+            deadline,
+            to,
+        } => {
+            check_deadline(&env, deadline)?;
+            let to = match to {
+                Some(to) => deps.api.addr_validate(&to)?,
+                None => trader.clone(),
+            };
+            swap(
+                deps,
+                env,
+                SwapRequest {
+                    pool_id,
+                    token,
+                    trader,
+                    amount: wrapper.amount,
+                    ask,
+                    exact_out,
+                    min_out,
+                    to,
+                },
+            )
+        }
+        ReceiveMsg::BuyBundle {
+            items,
+            sla,
+            deadline,
+            to,
+        } => {
+            check_deadline(&env, deadline)?;
+            let to = match to {
+                Some(to) => deps.api.addr_validate(&to)?,
+                None => trader.clone(),
+            };
+            route::buy_bundle(deps, env, token, trader, wrapper.amount, items, sla, to)
+        }
+    }
+}
+
+pub struct SwapRequest {
+    pub pool_id: u64,
+    pub token: Addr,
+    pub trader: Addr,
+    pub amount: Uint128,
+    pub ask: Ask,
+    pub exact_out: Option<Uint128>,
+    pub min_out: Option<Uint128>,
+    pub to: Addr,
+}
+
+fn swap(deps: DepsMut, env: Env, req: SwapRequest) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    let mut pool = load_pool(deps.storage, req.pool_id)?;
+    if config.paused || pool.paused {
+        return Err(ContractError::Paused);
+    }
+    let offer = side_of(&pool, &config, &req.token)
+        .map_err(|_| ContractError::WrongToken(req.token.to_string()))?;
+    let ask = ask_side(deps.api, &pool, &config, &req.ask)?;
+    let plan = plan_swap(&mut pool, offer, ask, req.amount, req.exact_out)?;
+    if plan.offer_amount > req.amount {
+        return Err(ContractError::MaxInExceeded {
+            needed: plan.offer_amount,
+            max: req.amount,
+        });
+    }
+    if let Some(min) = req.min_out {
+        if plan.return_amount < min {
+            return Err(ContractError::MinOutNotMet {
+                got: plan.return_amount,
+                min,
+            });
+        }
+    }
+    finish_trade(
+        deps.storage,
+        &mut pool,
+        &config,
+        &plan.legs,
+        env.block.time.seconds(),
+    )?;
+    POOLS.save(deps.storage, pool.id, &pool)?;
+
+    let ask_token = token_of(&pool, &config, ask)?;
+    let mut resp = Response::new()
+        .add_message(transfer_msg(&ask_token, &req.to, plan.return_amount)?)
+        .add_attribute("action", "swap")
+        .add_attribute("pool_id", pool.id.to_string())
+        .add_attribute("offer_token", req.token.as_str())
+        .add_attribute("offer_amount", plan.offer_amount)
+        .add_attribute("ask_token", ask_token.as_str())
+        .add_attribute("return_amount", plan.return_amount)
+        .add_attribute("fee_amount", plan.fee_amount);
+    let refund = req.amount.checked_sub(plan.offer_amount)?;
+    if !refund.is_zero() {
+        resp = resp
+            .add_message(transfer_msg(&req.token, &req.trader, refund)?)
+            .add_attribute("refund", refund);
+    }
+    Ok(resp)
+}

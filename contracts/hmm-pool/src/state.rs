@@ -1,0 +1,101 @@
+//! Storage. One [`Pool`] record per pool (loaded and saved once per trade), one [`Position`] per LP and pool,
+//! and a ring buffer of TWAP observations per class.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Decimal256, Uint128};
+use cw_storage_plus::{Item, Map};
+use hmm::pool::{CurvatureConfig, CurveKind, ExecutionMode, FeeConfig, SlaTags};
+
+#[cw_serde]
+pub struct Config {
+    pub owner: Addr,
+    pub pending_owner: Option<Addr>,
+    pub ai_token: Addr,
+    pub treasury: Addr,
+    pub permissionless_pools: bool,
+    pub paused: bool,
+    pub pool_count: u64,
+}
+
+/// One resource class of a pool.
+#[cw_serde]
+pub struct PoolClass {
+    pub cu_token: Addr,
+    pub weight: Decimal256,
+    /// q̄: CU atoms; 0 until the first deposit.
+    pub target_reserve: Uint128,
+    /// p̄: $AI atoms; 0 until the first deposit.
+    pub reference_credit: Uint128,
+    /// q.
+    pub resource_reserve: Uint128,
+    /// p.
+    pub credit_reserve: Uint128,
+    /// LP fees in this CU token per share (eq.32 accumulator).
+    pub fee_growth_resource: Decimal256,
+    /// Σ price·dt since creation, $AI atoms per CU atom × seconds (Uniswap-v2 style TWAP accumulator).
+    pub price_cumulative: Decimal256,
+    /// Spot price at the last update (for the cumulative and the volatility estimate).
+    pub last_price: Decimal256,
+}
+
+#[cw_serde]
+pub struct Pool {
+    pub id: u64,
+    pub kind: CurveKind,
+    pub classes: Vec<PoolClass>,
+    pub curvature: CurvatureConfig,
+    /// λ(t) in force (2026 eq.30).
+    pub lambda_now: Decimal256,
+    /// EWMA of relative price moves per trade (the Vol of eq.12/28/30).
+    pub volatility: Decimal256,
+    pub fees: FeeConfig,
+    pub execution: ExecutionMode,
+    pub sla: SlaTags,
+    pub max_price_impact: Decimal256,
+    pub total_shares: Uint128,
+    /// LP fees in $AI per share (eq.32 accumulator).
+    pub fee_growth_credits: Decimal256,
+    pub paused: bool,
+    /// Block time (seconds) of the last price update.
+    pub last_update: u64,
+}
+
+/// An LP position.
+#[cw_serde]
+pub struct Position {
+    pub shares: Uint128,
+    /// Fee accumulators at the last settlement.
+    pub fee_checkpoint_credits: Decimal256,
+    pub fee_checkpoint_resources: Vec<Decimal256>,
+    /// Fees settled but not yet claimed.
+    pub owed_credits: Uint128,
+    pub owed_resources: Vec<Uint128>,
+    /// What was deposited in total (for impermanent loss, 2026 eq.25).
+    pub deposited_credits: Uint128,
+    pub deposited_resources: Vec<Uint128>,
+}
+
+/// A TWAP observation: the class's price cumulative at a block time.
+#[cw_serde]
+pub struct Observation {
+    pub time: u64,
+    pub cumulative: Decimal256,
+}
+
+pub const CONFIG: Item<Config> = Item::new("config");
+pub const POOLS: Map<u64, Pool> = Map::new("pools");
+pub const POSITIONS: Map<(u64, &Addr), Position> = Map::new("positions");
+/// (pool, class, slot) → observation; slots form a ring of [`OBSERVATION_SLOTS`].
+pub const OBSERVATIONS: Map<(u64, u8, u16), Observation> = Map::new("obs");
+/// (pool, class) → index of the newest slot and number of slots written.
+pub const OBSERVATION_HEAD: Map<(u64, u8), (u16, u16)> = Map::new("obs_head");
+/// Protocol fees held until `CollectProtocolFees`: token → (treasury share, burn share).
+pub const PROTOCOL_FEES: Map<&Addr, (Uint128, Uint128)> = Map::new("protocol_fees");
+
+/// Ring size of TWAP observations per class.
+pub const OBSERVATION_SLOTS: u16 = 64;
+/// At most one observation per class per this many seconds, so a 64-slot ring spans ≥ 64 min ≥ the 30-min
+/// window of 2026 §12.2 whatever the trading rate.
+pub const OBSERVATION_INTERVAL: u64 = 60;
+/// (CU token, pool id) → (): which pools trade a class, for routing.
+pub const CLASS_POOLS: Map<(&Addr, u64), ()> = Map::new("class_pools");

@@ -1,0 +1,32 @@
+//! Writing a contract's JSON schema into the repository's `schema/<contract>/` folder (used by each contract's
+//! `src/bin/schema.rs`; host only, never called from a contract).
+
+use std::fs::{create_dir_all, write};
+use std::path::PathBuf;
+
+use cosmwasm_schema::{remove_schemas, Api};
+
+/// Writes `schema/<name>/<name>.json` (the whole API, cosmwasm-schema's IDL) and `schema/<name>/raw/*.json`
+/// (one file per message and response) under the repository root, two levels above `manifest_dir`.
+pub fn write_contract_schema(
+    api: Api,
+    manifest_dir: &str,
+    name: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let root = PathBuf::from(manifest_dir).join("../..").canonicalize()?;
+    let out_dir = root.join("schema").join(name);
+    create_dir_all(&out_dir)?;
+    remove_schemas(&out_dir)?;
+    let path = out_dir.join(format!("{name}.json"));
+    let api = api.render();
+    write(&path, api.to_string()? + "\n")?;
+    println!("Exported the full API as {}", path.display());
+    let raw_dir = out_dir.join("raw");
+    create_dir_all(&raw_dir)?;
+    remove_schemas(&raw_dir)?;
+    for (filename, json) in api.to_schema_files()? {
+        let path = raw_dir.join(filename);
+        write(&path, json + "\n")?;
+    }
+    Ok(())
+}
