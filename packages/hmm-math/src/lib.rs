@@ -18,3 +18,4 @@ pub use hamiltonian::{
 pub use swap::{swap_exact, Direction, SwapKind, SwapOutcome};
 pub mod fees;
 pub mod liquidity;
+pub mod impermanent_loss;
