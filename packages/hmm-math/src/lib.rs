@@ -19,3 +19,4 @@ pub use swap::{swap_exact, Direction, SwapKind, SwapOutcome};
 pub mod fees;
 pub mod liquidity;
 pub mod impermanent_loss;
+pub mod quality;
