@@ -20,3 +20,4 @@ pub mod fees;
 pub mod liquidity;
 pub mod impermanent_loss;
 pub mod quality;
+pub mod economics;
