@@ -16,8 +16,8 @@ pub use hamiltonian::{
     Augmented, Bilinear, ClassCurve, Hamiltonian, MultiAsset, PhaseState, Scaling, TargetReserve,
 };
 pub use swap::{swap_exact, Direction, SwapKind, SwapOutcome};
-pub mod fees;
-pub mod liquidity;
-pub mod impermanent_loss;
-pub mod quality;
 pub mod economics;
+pub mod fees;
+pub mod impermanent_loss;
+pub mod liquidity;
+pub mod quality;
