@@ -58,6 +58,8 @@ pub struct Pool {
     pub paused: bool,
     /// Block time (seconds) of the last price update.
     pub last_update: u64,
+    /// Block time of the last TWAP observation written (0: none yet).
+    pub last_observation: u64,
 }
 
 /// An LP position.

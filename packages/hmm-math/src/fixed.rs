@@ -364,10 +364,9 @@ impl Sdec {
             .map_err(|_| MathError::Overflow("neg"))
     }
 
+    /// |self| as unsigned (every `Int256` magnitude fits a `Uint256`).
     pub fn abs(self) -> MathResult<Udec> {
-        Uint256::try_from(self.0.unsigned_abs())
-            .map(Udec)
-            .map_err(|_| MathError::Overflow("abs"))
+        Ok(Udec(self.0.unsigned_abs()))
     }
 
     /// `self × rhs`; `Down` rounds toward −∞, `Up` toward +∞.

@@ -177,6 +177,7 @@ pub fn create_pool(
         fee_growth_credits: Decimal256::zero(),
         paused: false,
         last_update: env.block.time.seconds(),
+        last_observation: 0,
     };
     POOLS.save(deps.storage, id, &pool)?;
     Ok(Response::new()

@@ -408,8 +408,9 @@ pub fn update_prices(
         }
     }
     // TWAP: accumulate the old prices over the elapsed time, then take the new ones.
-    let record =
-        pool.last_update == 0 || now >= pool.last_update.saturating_add(OBSERVATION_INTERVAL);
+    let record = !pool.total_shares.is_zero()
+        && (pool.last_observation == 0
+            || now >= pool.last_observation.saturating_add(OBSERVATION_INTERVAL));
     for i in 0..pool.classes.len() {
         let new_price = spot_price(pool, i).unwrap_or_default();
         let class = pool.classes.get_mut(i).ok_or(MathError::ClassOutOfRange {
@@ -446,6 +447,9 @@ pub fn update_prices(
                 &(next, (count + 1).min(OBSERVATION_SLOTS)),
             )?;
         }
+    }
+    if record {
+        pool.last_observation = now;
     }
     pool.last_update = now;
     Ok(())

@@ -1,0 +1,798 @@
+//! The pool contract end to end on cw-multi-test: swaps, liquidity, fees, routing, TWAP, admin, and every refusal.
+
+use cosmwasm_std::{Decimal256, Uint128};
+use cw20::Cw20ExecuteMsg;
+use cw_multi_test::Executor;
+use hmm::pool::{
+    Ask, BundleItem, ConfigResponse, CrossPriceResponse, CurveKind, ExecuteMsg,
+    ImpermanentLossResponse, PoolUpdate, QueryMsg, ReceiveMsg, RouteResponse, ShareResponse,
+    SlaRequirement, SpotPriceResponse, TwapResponse, MINIMUM_LIQUIDITY,
+};
+use hmm_pool::ContractError;
+use integration_tests::Suite;
+
+const Q0: u128 = 100_000_000_000; // 100k CU (6 decimals)
+const P0: u128 = 500_000_000_000_000_000_000_000; // 500k $AI (18 decimals): 5 $AI per CU
+
+fn err(e: anyhow::Error) -> ContractError {
+    e.downcast().expect("a pool ContractError")
+}
+
+/// A bilinear pool with the default fees, seeded by the LP.
+fn bilinear() -> (Suite, u64) {
+    let mut s = Suite::new(3);
+    let id = s
+        .create_pool(s.create_msg(CurveKind::Bilinear, &[0], "0"))
+        .unwrap();
+    let lp = s.lp.clone();
+    s.add_liquidity(&lp, id, &[(Q0, P0)], 0).unwrap();
+    (s, id)
+}
+
+/// Snapshot of everything a refused message must leave unchanged.
+fn snapshot(s: &Suite, id: u64) -> (String, Vec<u128>) {
+    let pool = format!("{:?}", s.pool_info(id));
+    let mut balances = vec![];
+    for t in std::iter::once(&s.ai).chain(s.cu.iter()) {
+        for a in [&s.lp, &s.trader, &s.attacker, &s.pool, &s.treasury] {
+            balances.push(s.balance(t, a));
+        }
+    }
+    (pool, balances)
+}
+
+/// Independent reference: constant product with the pool's fee rule (f_m + f_r·Δ/reserve, rounded up), output
+/// rounded down.
+fn cp_buy(q: u128, p: u128, amount_in: u128) -> u128 {
+    // rate = 0.003 + 0.02·amount/p, as an exact fraction ×1e18
+    let rate = 3_000_000_000_000_000u128
+        + (20_000_000_000_000_000u128 * (amount_in / 1_000_000)) / (p / 1_000_000);
+    let fee = (amount_in * (rate / 1_000_000_000) + 999_999_999) / 1_000_000_000; // ceil(amount·rate)
+    let net = amount_in - fee;
+    let k = q * p; // < 2^128 for these sizes
+    let q_after = k.div_ceil(p + net);
+    q - q_after
+}
+
+#[test]
+fn buy_matches_the_constant_product_reference() {
+    let (mut s, id) = bilinear();
+    let trader = s.trader.clone();
+    let (ai, cu) = (s.ai.clone(), s.cu[0].clone());
+    let amount = 1_000_000_000_000_000_000_000; // 1000 $AI
+    let quote = s
+        .quote(
+            id,
+            &ai,
+            hmm::pool::Ask::Cu {
+                token: cu.to_string(),
+            },
+            amount,
+        )
+        .unwrap();
+    let before = s.balance(&cu, &trader);
+    s.swap(
+        &trader,
+        id,
+        &ai,
+        amount,
+        Ask::Cu {
+            token: cu.to_string(),
+        },
+        None,
+        None,
+    )
+    .unwrap();
+    let got = s.balance(&cu, &trader) - before;
+    assert_eq!(
+        got,
+        quote.return_amount.u128(),
+        "the quote is what the swap pays"
+    );
+    let reference = cp_buy(Q0, P0, amount);
+    // The reference computes the fee rate with integer truncation: allow one atom of difference.
+    assert!(
+        got.abs_diff(reference) <= 1,
+        "got {got}, constant product reference {reference}"
+    );
+    assert!(quote.slippage_bps > 0 && quote.fee_amount.u128() > 0);
+    // The pool's reserves moved by exactly the net input and the output.
+    let pool = s.pool_info(id);
+    assert_eq!(pool.classes[0].resource_reserve.u128(), Q0 - got);
+    assert_eq!(
+        pool.classes[0].credit_reserve.u128(),
+        P0 + amount - quote.fee_amount.u128()
+    );
+}
+
+#[test]
+fn exact_out_refunds_the_unused_input_and_round_trips_lose() {
+    let (mut s, id) = bilinear();
+    let trader = s.trader.clone();
+    let (ai, cu) = (s.ai.clone(), s.cu[0].clone());
+    let ai_before = s.balance(&ai, &trader);
+    let cu_before = s.balance(&cu, &trader);
+    let want = 1_000_000_000; // 1000 CU
+    let max_in = 10_000_000_000_000_000_000_000u128; // 10k $AI budget
+    s.swap(
+        &trader,
+        id,
+        &ai,
+        max_in,
+        Ask::Cu {
+            token: cu.to_string(),
+        },
+        Some(want),
+        None,
+    )
+    .unwrap();
+    assert_eq!(s.balance(&cu, &trader) - cu_before, want);
+    let spent = ai_before - s.balance(&ai, &trader);
+    assert!(
+        spent < max_in && spent > 5_000_000_000_000_000_000_000,
+        "spent {spent}"
+    );
+    // Sell everything back: strictly less $AI than was spent (fees and curvature).
+    s.swap(&trader, id, &cu, want, Ask::Ai, None, None).unwrap();
+    assert_eq!(s.balance(&cu, &trader), cu_before);
+    assert!(s.balance(&ai, &trader) < ai_before);
+}
+
+#[test]
+fn tokens_are_conserved_and_fees_split_and_burn() {
+    let (mut s, id) = bilinear();
+    let trader = s.trader.clone();
+    let (ai, cu) = (s.ai.clone(), s.cu[0].clone());
+    let supply_ai = s.supply(&ai);
+    let supply_cu = s.supply(&cu);
+    for i in 0..6u128 {
+        s.swap(
+            &trader,
+            id,
+            &ai,
+            3_000_000_000_000_000_000_000 + i,
+            Ask::Cu {
+                token: cu.to_string(),
+            },
+            None,
+            None,
+        )
+        .unwrap();
+        s.swap(&trader, id, &cu, 300_000_000 + i, Ask::Ai, None, None)
+            .unwrap();
+    }
+    // Every atom is somewhere we know: supplies unchanged and equal to the known balances.
+    assert_eq!(s.supply(&ai), supply_ai);
+    assert_eq!(s.known_balances(&ai), supply_ai);
+    assert_eq!(s.known_balances(&cu), supply_cu);
+    // The pool holds reserves + LP fees owed + protocol fees pending.
+    let pool = s.pool_info(id);
+    let cfg: ConfigResponse = s.query(&QueryMsg::Config {}).unwrap();
+    let share: ShareResponse = s
+        .query(&QueryMsg::Share {
+            pool_id: id,
+            owner: s.lp.to_string(),
+        })
+        .unwrap();
+    let pending = |v: &Vec<hmm::pool::TokenAmount>, t: &cosmwasm_std::Addr| {
+        v.iter()
+            .find(|x| x.token == *t)
+            .map(|x| x.amount.u128())
+            .unwrap_or(0)
+    };
+    let ai_accounted = pool.classes[0].credit_reserve.u128()
+        + share.pending_fee_credits.u128()
+        + pending(&cfg.pending_treasury, &ai)
+        + pending(&cfg.pending_burn, &ai);
+    let ai_held = s.balance(&ai, &s.pool);
+    assert!(
+        ai_held >= ai_accounted,
+        "pool holds {ai_held} < accounted {ai_accounted}"
+    );
+    // The rest is the fee share of the MINIMUM_LIQUIDITY shares locked forever, plus per-share rounding dust.
+    let locked_fees = share.pending_fee_credits.u128() * MINIMUM_LIQUIDITY / share.shares.u128();
+    let unaccounted = ai_held - ai_accounted;
+    assert!(
+        unaccounted.abs_diff(locked_fees) <= 20,
+        "unaccounted {unaccounted}, locked shares' fees {locked_fees}"
+    );
+    // Collect: the treasury is paid, the burn share leaves the supply.
+    let burn = pending(&cfg.pending_burn, &ai);
+    let treasury_share = pending(&cfg.pending_treasury, &ai);
+    assert!(burn > 0 && treasury_share > 0);
+    let anyone = s.attacker.clone();
+    s.execute(&anyone, &ExecuteMsg::CollectProtocolFees {})
+        .unwrap();
+    assert_eq!(s.supply(&ai), supply_ai - burn);
+    assert_eq!(s.balance(&ai, &s.treasury), treasury_share);
+    assert_eq!(s.supply(&cu), supply_cu - pending(&cfg.pending_burn, &cu));
+    // Nothing left to collect.
+    assert_eq!(
+        err(s
+            .execute(&anyone, &ExecuteMsg::CollectProtocolFees {})
+            .unwrap_err()),
+        ContractError::NothingToClaim
+    );
+    // LP claims its fees in both tokens.
+    let lp = s.lp.clone();
+    let lp_ai = s.balance(&ai, &lp);
+    s.execute(&lp, &ExecuteMsg::ClaimFees { pool_id: id })
+        .unwrap();
+    assert_eq!(
+        s.balance(&ai, &lp) - lp_ai,
+        share.pending_fee_credits.u128()
+    );
+    assert_eq!(
+        err(s
+            .execute(&lp, &ExecuteMsg::ClaimFees { pool_id: id })
+            .unwrap_err()),
+        ContractError::NothingToClaim
+    );
+}
+
+#[test]
+fn the_invariant_never_falls_over_a_trade_sequence() {
+    let mut s = Suite::new(1);
+    let id = s
+        .create_pool(s.create_msg(CurveKind::TargetReserve, &[0], "1.2"))
+        .unwrap();
+    let lp = s.lp.clone();
+    s.add_liquidity(&lp, id, &[(Q0, P0)], 0).unwrap();
+    let trader = s.trader.clone();
+    let (ai, cu) = (s.ai.clone(), s.cu[0].clone());
+    let mut kappa = s.pool_info(id).invariant;
+    for i in 0..20u128 {
+        if i % 3 == 0 {
+            s.swap(
+                &trader,
+                id,
+                &cu,
+                2_000_000_000 + i * 7919,
+                Ask::Ai,
+                None,
+                None,
+            )
+            .unwrap();
+        } else {
+            s.swap(
+                &trader,
+                id,
+                &ai,
+                7_000_000_000_000_000_000_000 + i * 104_729,
+                Ask::Cu {
+                    token: cu.to_string(),
+                },
+                None,
+                None,
+            )
+            .unwrap();
+        }
+        let now = s.pool_info(id).invariant;
+        assert!(now >= kappa, "κ fell at trade {i}: {now} < {kappa}");
+        kappa = now;
+    }
+}
+
+#[test]
+fn refused_messages_change_nothing() {
+    let (mut s, id) = bilinear();
+    let trader = s.trader.clone();
+    let attacker = s.attacker.clone();
+    let (ai, cu0, cu1) = (s.ai.clone(), s.cu[0].clone(), s.cu[1].clone());
+    let before = snapshot(&s, id);
+    let buy = |token: &cosmwasm_std::Addr| Ask::Cu {
+        token: token.to_string(),
+    };
+
+    // Wrong token: a CU this pool does not trade.
+    let e = err(s
+        .swap(&trader, id, &cu1, 1000, Ask::Ai, None, None)
+        .unwrap_err());
+    assert!(matches!(e, ContractError::WrongToken(_)), "{e:?}");
+    // Unknown pool.
+    assert_eq!(
+        err(s
+            .swap(&trader, 99, &ai, 1000, buy(&cu0), None, None)
+            .unwrap_err()),
+        ContractError::UnknownPool(99)
+    );
+    // Asking for the token offered.
+    assert_eq!(
+        err(s
+            .swap(&trader, id, &ai, 1000, Ask::Ai, None, None)
+            .unwrap_err()),
+        ContractError::SameToken
+    );
+    // Slippage bound.
+    let e = err(s
+        .swap(
+            &trader,
+            id,
+            &ai,
+            1_000_000_000_000_000_000,
+            buy(&cu0),
+            None,
+            Some(1_000_000_000),
+        )
+        .unwrap_err());
+    assert!(matches!(e, ContractError::MinOutNotMet { .. }), "{e:?}");
+    // Exact out with too small a budget.
+    let e = err(s
+        .swap(&trader, id, &ai, 1_000, buy(&cu0), Some(1_000_000), None)
+        .unwrap_err());
+    assert!(matches!(e, ContractError::MaxInExceeded { .. }), "{e:?}");
+    // Price impact above the pool's 50 % limit.
+    let e = err(s
+        .swap(&trader, id, &ai, P0, buy(&cu0), None, None)
+        .unwrap_err());
+    assert!(
+        matches!(e, ContractError::PriceImpactTooHigh { .. }),
+        "{e:?}"
+    );
+    // Draining: exact out of the whole reserve.
+    let e = err(s
+        .swap(&trader, id, &ai, P0, buy(&cu0), Some(Q0), None)
+        .unwrap_err());
+    assert!(matches!(e, ContractError::Math(_)), "{e:?}");
+    // Expired deadline.
+    let hook = ReceiveMsg::Swap {
+        pool_id: id,
+        ask: buy(&cu0),
+        exact_out: None,
+        min_out: None,
+        deadline: Some(1),
+        to: None,
+    };
+    assert!(matches!(
+        err(s.send(&trader, &ai, 1000, &hook).unwrap_err()),
+        ContractError::DeadlinePassed { .. }
+    ));
+    // Zero amounts are refused by cw20 itself; a dust amount that rounds to nothing is refused by the pool.
+    assert!(s.swap(&trader, id, &ai, 1, buy(&cu0), None, None).is_err());
+    // Unauthorised admin actions.
+    let create = s.create_msg(CurveKind::Bilinear, &[1], "0");
+    assert!(matches!(
+        err(s
+            .execute(&attacker, &ExecuteMsg::CreatePool(create))
+            .unwrap_err()),
+        ContractError::Unauthorized(_)
+    ));
+    let pause = ExecuteMsg::SetPaused {
+        pool_id: Some(id),
+        paused: true,
+    };
+    assert!(matches!(
+        err(s.execute(&attacker, &pause).unwrap_err()),
+        ContractError::Unauthorized(_)
+    ));
+    let update = ExecuteMsg::UpdatePool {
+        pool_id: id,
+        update: PoolUpdate::default(),
+    };
+    assert!(matches!(
+        err(s.execute(&attacker, &update).unwrap_err()),
+        ContractError::Unauthorized(_)
+    ));
+    assert_eq!(
+        err(s
+            .execute(&attacker, &ExecuteMsg::AcceptOwner {})
+            .unwrap_err()),
+        ContractError::NoPendingOwner
+    );
+    // Withdrawing shares one does not have.
+    let remove = ExecuteMsg::RemoveLiquidity {
+        pool_id: id,
+        shares: Uint128::new(1),
+        min_credits: Uint128::zero(),
+        min_resources: vec![],
+        deadline: None,
+    };
+    assert!(matches!(
+        err(s.execute(&attacker, &remove).unwrap_err()),
+        ContractError::InsufficientShares { .. }
+    ));
+    // Native funds are refused.
+    let owner = s.owner.clone();
+    let pool_addr = s.pool.clone();
+    assert!(s
+        .app
+        .execute_contract(
+            owner,
+            pool_addr,
+            &ExecuteMsg::CollectProtocolFees {},
+            &[cosmwasm_std::coin(1, "x")]
+        )
+        .is_err());
+
+    assert_eq!(snapshot(&s, id), before, "a refused message changed state");
+}
+
+#[test]
+fn unsound_curvature_is_refused() {
+    let mut s = Suite::new(2);
+    for (kind, lambda) in [
+        (CurveKind::TargetReserve, "2"),
+        (CurveKind::Augmented, "3"),
+        (CurveKind::MultiAsset, "1"),
+    ] {
+        let e = err(s.create_pool(s.create_msg(kind, &[0], lambda)).unwrap_err());
+        assert!(
+            matches!(e, ContractError::InvalidParams(_)),
+            "{kind:?} λ={lambda}: {e:?}"
+        );
+    }
+    // Sound ones are accepted and price at target is p/q.
+    let id = s
+        .create_pool(s.create_msg(CurveKind::TargetReserve, &[0], "1.5"))
+        .unwrap();
+    let lp = s.lp.clone();
+    s.add_liquidity(&lp, id, &[(Q0, P0)], 0).unwrap();
+    let price: SpotPriceResponse = s
+        .query(&QueryMsg::SpotPrice {
+            pool_id: id,
+            cu_token: s.cu[0].to_string(),
+        })
+        .unwrap();
+    assert_eq!(price.price, Decimal256::from_ratio(P0, Q0));
+    // Raising λ to an unsound value through UpdatePool is refused.
+    let mut c = s
+        .create_msg(CurveKind::TargetReserve, &[0], "1.5")
+        .curvature
+        .unwrap();
+    c.lambda_max = Decimal256::percent(250);
+    c.lambda = Decimal256::percent(250);
+    let owner = s.owner.clone();
+    let e = err(s
+        .execute(
+            &owner,
+            &ExecuteMsg::UpdatePool {
+                pool_id: id,
+                update: PoolUpdate {
+                    curvature: Some(c),
+                    ..Default::default()
+                },
+            },
+        )
+        .unwrap_err());
+    assert!(matches!(e, ContractError::InvalidParams(_)), "{e:?}");
+}
+
+#[test]
+fn first_depositor_cannot_steal_later_deposits() {
+    let mut s = Suite::new(1);
+    let id = s
+        .create_pool(s.create_msg(CurveKind::Bilinear, &[0], "0"))
+        .unwrap();
+    let attacker = s.attacker.clone();
+    // Too small a first deposit is refused (it must exceed the locked minimum).
+    assert!(matches!(
+        err(s
+            .add_liquidity(&attacker, id, &[(1000, 1000)], 0)
+            .unwrap_err()),
+        ContractError::FirstDepositTooSmall(_)
+    ));
+    // Minimal first deposit, then a large donation straight to the pool's address.
+    s.add_liquidity(&attacker, id, &[(2_000, 2_000)], 0)
+        .unwrap();
+    let (ai, cu) = (s.ai.clone(), s.cu[0].clone());
+    let pool_addr = s.pool.clone();
+    s.app
+        .execute_contract(
+            attacker.clone(),
+            ai.clone(),
+            &Cw20ExecuteMsg::Transfer {
+                recipient: pool_addr.to_string(),
+                amount: Uint128::new(P0),
+            },
+            &[],
+        )
+        .unwrap();
+    // The donation does not move the reserves (they are accounted, not read from balances).
+    assert_eq!(s.pool_info(id).classes[0].credit_reserve.u128(), 2_000);
+    // The victim deposits and can withdraw what it put in (less rounding).
+    let lp = s.lp.clone();
+    s.add_liquidity(&lp, id, &[(2_000_000, 2_000_000)], 1)
+        .unwrap();
+    let share: ShareResponse = s
+        .query(&QueryMsg::Share {
+            pool_id: id,
+            owner: lp.to_string(),
+        })
+        .unwrap();
+    assert!(
+        share.credits.u128() >= 1_999_999 && share.resources[0].u128() >= 1_999_999,
+        "{share:?}"
+    );
+    let _ = cu;
+    assert_eq!(share.total_shares.u128(), 2_000 + 2_000_000);
+    assert!(MINIMUM_LIQUIDITY < 2_000);
+}
+
+#[test]
+fn liquidity_round_trip_is_pro_rata() {
+    let (mut s, id) = bilinear();
+    let lp = s.lp.clone();
+    let (ai, cu) = (s.ai.clone(), s.cu[0].clone());
+    let share: ShareResponse = s
+        .query(&QueryMsg::Share {
+            pool_id: id,
+            owner: lp.to_string(),
+        })
+        .unwrap();
+    // Second LP deposit is proportional: the surplus side is not pulled.
+    let trader = s.trader.clone();
+    let ai_before = s.balance(&ai, &trader);
+    s.add_liquidity(&trader, id, &[(Q0 / 10, P0)], 1).unwrap();
+    let pulled = ai_before - s.balance(&ai, &trader);
+    // Only the proportional credits are pulled (shares round down, so a hair under a tenth).
+    assert!(
+        pulled <= P0 / 10 && P0 / 10 - pulled < P0 / 10 / 1_000_000_000_000,
+        "pulled {pulled}"
+    );
+    let t: ShareResponse = s
+        .query(&QueryMsg::Share {
+            pool_id: id,
+            owner: trader.to_string(),
+        })
+        .unwrap();
+    assert_eq!(t.shares.u128(), (share.total_shares.u128()) / 10);
+    // Remove: bounds respected, pro-rata amounts paid.
+    let too_much = ExecuteMsg::RemoveLiquidity {
+        pool_id: id,
+        shares: t.shares,
+        min_credits: Uint128::new(P0),
+        min_resources: vec![],
+        deadline: None,
+    };
+    assert!(matches!(
+        err(s.execute(&trader, &too_much).unwrap_err()),
+        ContractError::MinOutNotMet { .. }
+    ));
+    let cu_before = s.balance(&cu, &trader);
+    let ok = ExecuteMsg::RemoveLiquidity {
+        pool_id: id,
+        shares: t.shares,
+        min_credits: Uint128::zero(),
+        min_resources: vec![Uint128::new(1)],
+        deadline: None,
+    };
+    s.execute(&trader, &ok).unwrap();
+    assert!(s.balance(&cu, &trader) - cu_before >= Q0 / 10 - 1);
+    let il: ImpermanentLossResponse = s
+        .query(&QueryMsg::ImpermanentLoss {
+            pool_id: id,
+            owner: lp.to_string(),
+        })
+        .unwrap();
+    assert!(il.impermanent_loss <= cosmwasm_std::SignedDecimal256::zero());
+}
+
+#[test]
+fn multi_class_pool_cross_swaps_and_bundles() {
+    let mut s = Suite::new(3);
+    let id = s
+        .create_pool(s.create_msg(CurveKind::TargetReserve, &[0, 1, 2], "0.5"))
+        .unwrap();
+    let single = s
+        .create_pool(s.create_msg(CurveKind::Bilinear, &[2], "0"))
+        .unwrap();
+    let lp = s.lp.clone();
+    s.add_liquidity(&lp, id, &[(Q0, P0 / 4), (Q0, P0 / 4), (Q0 / 2, P0 / 4)], 0)
+        .unwrap();
+    s.add_liquidity(&lp, single, &[(Q0 / 4, P0 / 4)], 0)
+        .unwrap();
+    let trader = s.trader.clone();
+    let (cu0, cu1, cu2) = (s.cu[0].clone(), s.cu[1].clone(), s.cu[2].clone());
+    // Cross price: the executed (credit route) rate is π0/π2; eq.21 differs.
+    let cross: CrossPriceResponse = s
+        .query(&QueryMsg::CrossPrice {
+            pool_id: id,
+            offer_cu: cu0.to_string(),
+            ask_cu: cu2.to_string(),
+        })
+        .unwrap();
+    assert_eq!(cross.route_price, Decimal256::percent(50));
+    // Class-against-class swap through credits.
+    let before = s.balance(&cu2, &trader);
+    s.swap(
+        &trader,
+        id,
+        &cu0,
+        1_000_000_000,
+        Ask::Cu {
+            token: cu2.to_string(),
+        },
+        None,
+        Some(1),
+    )
+    .unwrap();
+    let got = s.balance(&cu2, &trader) - before;
+    assert!(got > 480_000_000 && got < 500_000_000, "got {got}");
+    // Bundle: the route query prices it, the purchase pays exactly that and refunds the rest.
+    let items = vec![
+        BundleItem {
+            cu_token: cu0.to_string(),
+            amount: Uint128::new(1_000_000),
+        },
+        BundleItem {
+            cu_token: cu1.to_string(),
+            amount: Uint128::new(2_000_000),
+        },
+        BundleItem {
+            cu_token: cu2.to_string(),
+            amount: Uint128::new(3_000_000),
+        },
+    ];
+    let route: RouteResponse = s
+        .query(&QueryMsg::Route {
+            items: items.clone(),
+            sla: SlaRequirement::default(),
+        })
+        .unwrap();
+    assert_eq!(route.legs.len(), 3);
+    let ai = s.ai.clone();
+    let ai_before = s.balance(&ai, &trader);
+    let budget = route.total_cost.u128() * 2;
+    let hook = ReceiveMsg::BuyBundle {
+        items: items.clone(),
+        sla: SlaRequirement::default(),
+        deadline: None,
+        to: None,
+    };
+    s.send(&trader, &ai, budget, &hook).unwrap();
+    assert_eq!(ai_before - s.balance(&ai, &trader), route.total_cost.u128());
+    // An SLA no pool meets.
+    let strict = SlaRequirement {
+        regions: vec!["us-east".to_string()],
+        ..Default::default()
+    };
+    let hook = ReceiveMsg::BuyBundle {
+        items,
+        sla: strict,
+        deadline: None,
+        to: None,
+    };
+    assert!(matches!(
+        err(s.send(&trader, &ai, budget, &hook).unwrap_err()),
+        ContractError::NoRoute(_)
+    ));
+}
+
+#[test]
+fn twap_averages_prices_over_time() {
+    let (mut s, id) = bilinear();
+    let trader = s.trader.clone();
+    let (ai, cu) = (s.ai.clone(), s.cu[0].clone());
+    let p_start: SpotPriceResponse = s
+        .query(&QueryMsg::SpotPrice {
+            pool_id: id,
+            cu_token: cu.to_string(),
+        })
+        .unwrap();
+    s.wait(900);
+    s.swap(
+        &trader,
+        id,
+        &ai,
+        50_000_000_000_000_000_000_000,
+        Ask::Cu {
+            token: cu.to_string(),
+        },
+        None,
+        None,
+    )
+    .unwrap();
+    let p_high: SpotPriceResponse = s
+        .query(&QueryMsg::SpotPrice {
+            pool_id: id,
+            cu_token: cu.to_string(),
+        })
+        .unwrap();
+    s.wait(900);
+    let twap: TwapResponse = s
+        .query(&QueryMsg::Twap {
+            pool_id: id,
+            cu_token: cu.to_string(),
+            window: Some(1800),
+        })
+        .unwrap();
+    assert_eq!(twap.window, 1800, "{twap:?}");
+    // Half the window at each price.
+    let expected = (p_start.price + p_high.price) / Decimal256::from_ratio(2u128, 1u128);
+    let diff = if twap.price > expected {
+        twap.price - expected
+    } else {
+        expected - twap.price
+    };
+    assert!(
+        diff <= expected / Decimal256::from_ratio(1_000_000u128, 1u128),
+        "{} vs {}",
+        twap.price,
+        expected
+    );
+}
+
+#[test]
+fn pause_and_ownership() {
+    let (mut s, id) = bilinear();
+    let owner = s.owner.clone();
+    let trader = s.trader.clone();
+    let (ai, cu) = (s.ai.clone(), s.cu[0].clone());
+    s.execute(
+        &owner,
+        &ExecuteMsg::SetPaused {
+            pool_id: Some(id),
+            paused: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        err(s
+            .swap(
+                &trader,
+                id,
+                &ai,
+                1_000_000_000_000_000,
+                Ask::Cu {
+                    token: cu.to_string()
+                },
+                None,
+                None
+            )
+            .unwrap_err()),
+        ContractError::Paused
+    );
+    // Withdrawals stay open while paused.
+    let lp = s.lp.clone();
+    let remove = ExecuteMsg::RemoveLiquidity {
+        pool_id: id,
+        shares: Uint128::new(1_000_000),
+        min_credits: Uint128::zero(),
+        min_resources: vec![],
+        deadline: None,
+    };
+    s.execute(&lp, &remove).unwrap();
+    s.execute(
+        &owner,
+        &ExecuteMsg::SetPaused {
+            pool_id: Some(id),
+            paused: false,
+        },
+    )
+    .unwrap();
+    s.swap(
+        &trader,
+        id,
+        &ai,
+        1_000_000_000_000_000_000,
+        Ask::Cu {
+            token: cu.to_string(),
+        },
+        None,
+        None,
+    )
+    .unwrap();
+    // Two-step ownership transfer.
+    s.execute(
+        &owner,
+        &ExecuteMsg::ProposeOwner {
+            owner: trader.to_string(),
+        },
+    )
+    .unwrap();
+    s.execute(&trader, &ExecuteMsg::AcceptOwner {}).unwrap();
+    let cfg: ConfigResponse = s.query(&QueryMsg::Config {}).unwrap();
+    assert_eq!(cfg.owner, trader);
+    assert!(matches!(
+        err(s
+            .execute(
+                &owner,
+                &ExecuteMsg::SetPaused {
+                    pool_id: None,
+                    paused: true
+                }
+            )
+            .unwrap_err()),
+        ContractError::Unauthorized(_)
+    ));
+}
