@@ -3,6 +3,7 @@
 
 use cosmwasm_std::{Decimal256, Uint128};
 use hmm::pool::CurveKind;
+use hmm_math::fees::{self, FeeParams};
 use hmm_math::swap::atoms;
 use hmm_math::{
     Augmented, ClassCurve, Hamiltonian, MathError, MultiAsset, Rounding, Scaling, Sdec,
@@ -120,45 +121,38 @@ pub fn check_sound_with(pool: &Pool, lambda: Decimal256) -> ContractResult<()> {
     Ok(())
 }
 
-/// Amount × rate, rounded up (a fee the pool takes).
-pub fn mul_up(amount: Uint128, rate: Decimal256) -> ContractResult<Uint128> {
-    Ok(Udec::from_amount(amount)
-        .mul(rate.into(), Rounding::Up)?
-        .to_amount(Rounding::Up)?)
+/// The pool's fee configuration as the math crate's parameters.
+pub fn fee_params(f: &hmm::pool::FeeConfig) -> FeeParams {
+    FeeParams {
+        market: f.market_fee.into(),
+        risk: f.risk_fee.into(),
+        volatility: f.volatility_fee.into(),
+        max_total: f.max_fee.into(),
+        burn_share: f.burn_share.into(),
+        treasury_share: f.treasury_share.into(),
+    }
 }
 
-/// Fee rate of a trade moving `amount_in` into a reserve of `reserve_in`: f_m + f_r·Δ/reserve + f_v·Vol, capped
-/// (2025 eq.11, 2026 eq.28). The inventory move is measured on the input side, known before the solve.
+/// Fee rate of a trade moving `amount_in` into a reserve of `reserve_in` (2025 eq.11, 2026 eq.28, capped). The
+/// inventory move ‖Δq‖/‖q‖ is measured on the input side, known before the solve.
 pub fn fee_rate(
     pool: &Pool,
     amount_in: Uint128,
     reserve_in: Uint128,
 ) -> ContractResult<Decimal256> {
-    let f = &pool.fees;
-    let move_ratio = Decimal256::checked_from_ratio(amount_in, reserve_in.max(Uint128::one()))
-        .map_err(|_| MathError::Overflow("fee move ratio"))?;
-    let rate = f
-        .market_fee
-        .checked_add(
-            f.risk_fee
-                .checked_mul(move_ratio)
-                .map_err(|_| MathError::Overflow("risk fee"))?,
-        )
-        .and_then(|r| r.checked_add(f.volatility_fee.checked_mul(pool.volatility)?))
-        .map_err(|_| MathError::Overflow("fee rate"))?;
-    Ok(rate.min(f.max_fee))
+    let rate = fees::fee_rate(
+        &[Udec::from_amount(amount_in)],
+        &[Udec::from_amount(reserve_in)],
+        pool.volatility.into(),
+        &fee_params(&pool.fees),
+    )?;
+    Ok(rate.into())
 }
 
-/// Splits a fee into (LP, treasury, burn); the parts sum exactly to the fee, rounding dust goes to LPs.
+/// Splits a fee into (LP, treasury, burn) exactly (2025 §4.3).
 pub fn split_fee(pool: &Pool, fee: Uint128) -> ContractResult<(Uint128, Uint128, Uint128)> {
-    let burn = Udec::from_amount(fee)
-        .mul(pool.fees.burn_share.into(), Rounding::Down)?
-        .to_amount(Rounding::Down)?;
-    let treasury = Udec::from_amount(fee)
-        .mul(pool.fees.treasury_share.into(), Rounding::Down)?
-        .to_amount(Rounding::Down)?;
-    let lp = fee.checked_sub(burn)?.checked_sub(treasury)?;
-    Ok((lp, treasury, burn))
+    let split = fees::split_fee(fee, &fee_params(&pool.fees))?;
+    Ok((split.lp, split.treasury, split.burn))
 }
 
 /// A swap executed by integrating the Hamiltonian flow (2026 Alg.1/Alg.2) instead of the closed form.

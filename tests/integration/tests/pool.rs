@@ -796,3 +796,40 @@ fn pause_and_ownership() {
         ContractError::Unauthorized(_)
     ));
 }
+
+#[test]
+fn curvature_follows_utilisation_within_the_sound_bound() {
+    let mut s = Suite::new(1);
+    let mut msg = s.create_msg(CurveKind::TargetReserve, &[0], "0.5");
+    if let Some(c) = msg.curvature.as_mut() {
+        c.alpha = Decimal256::one();
+        c.beta = Decimal256::from_ratio(4u128, 1u128);
+        c.lambda_max = Decimal256::percent(150);
+    }
+    let id = s.create_pool(msg).unwrap();
+    let lp = s.lp.clone();
+    s.add_liquidity(&lp, id, &[(Q0, P0)], 0).unwrap();
+    assert_eq!(s.pool_info(id).lambda_now, Decimal256::percent(50));
+    let trader = s.trader.clone();
+    let (ai, cu) = (s.ai.clone(), s.cu[0].clone());
+    // Buy a fifth of the resource: utilisation ≈ 0.2, so λ ≈ 0.5·(1 + α·Vol + 4·0.2) ≥ 0.9, capped at 1.5.
+    s.swap(
+        &trader,
+        id,
+        &ai,
+        120_000_000_000_000_000_000_000,
+        Ask::Cu {
+            token: cu.to_string(),
+        },
+        None,
+        None,
+    )
+    .unwrap();
+    let pool = s.pool_info(id);
+    assert!(
+        pool.lambda_now > Decimal256::percent(85) && pool.lambda_now <= Decimal256::percent(150),
+        "{}",
+        pool.lambda_now
+    );
+    assert!(pool.volatility > Decimal256::zero());
+}

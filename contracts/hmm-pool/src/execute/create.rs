@@ -36,23 +36,13 @@ fn invalid(reason: &str) -> ContractError {
     ContractError::InvalidParams(reason.to_string())
 }
 
+/// Fee bounds of `hmm_math::fees::FeeParams::validate` (positive base fee, cap below 1, shares ≤ 1), and a cap of
+/// at most 50 %.
 pub fn validate_fees(f: &FeeConfig) -> ContractResult<()> {
-    let half = Decimal256::percent(50);
-    if f.max_fee > half || f.market_fee > f.max_fee {
-        return Err(invalid("fees: need market_fee <= max_fee <= 0.5"));
+    if f.max_fee > Decimal256::percent(50) {
+        return Err(invalid("fees: max_fee must be <= 0.5"));
     }
-    if f.risk_fee > Decimal256::one() || f.volatility_fee > Decimal256::one() {
-        return Err(invalid(
-            "fees: risk and volatility coefficients must be <= 1",
-        ));
-    }
-    if f.burn_share
-        .checked_add(f.treasury_share)
-        .map_err(|_| invalid("fee shares overflow"))?
-        > Decimal256::one()
-    {
-        return Err(invalid("fees: burn_share + treasury_share must be <= 1"));
-    }
+    crate::curve::fee_params(f).validate()?;
     Ok(())
 }
 

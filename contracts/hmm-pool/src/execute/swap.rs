@@ -11,7 +11,7 @@ use hmm_math::swap::swap_exact;
 use hmm_math::{Direction, MathError, Rounding, SwapKind, Udec};
 
 use super::{check_deadline, load_pool, route, transfer_msg};
-use crate::curve::{fee_rate, mul_up, pool_curve, split_fee, spot_price};
+use crate::curve::{fee_rate, pool_curve, split_fee, spot_price};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
     Config, Observation, Pool, CONFIG, OBSERVATIONS, OBSERVATION_HEAD, OBSERVATION_INTERVAL,
@@ -132,7 +132,7 @@ pub fn quote_leg(
     let (gross_in, net_in, fee, rate, outcome) = match kind {
         SwapKind::ExactIn => {
             let rate = fee_rate(pool, amount, reserve_in)?;
-            let fee = mul_up(amount, rate)?;
+            let fee = hmm_math::fees::fee_amount(amount, rate.into())?;
             let net = amount.checked_sub(fee)?;
             if net.is_zero() {
                 return Err(ContractError::ZeroAmount);
@@ -377,32 +377,29 @@ pub fn update_prices(
     pool.volatility = (pool.volatility * (Decimal256::one() - k))
         .checked_add(largest_move * k)
         .map_err(|_| MathError::Overflow("volatility"))?;
-    // λ(t) = λ₀(1 + α·Vol + β·Util), Util = 1 − min q/q̄, capped at λ_max, and only if every class stays sound.
+    // λ(t) = λ₀(1 + α·Vol + β·Util) clamped to λ_max (2026 eq.30), kept only if every class stays sound.
     let c = &pool.curvature;
-    if !c.alpha.is_zero() || !c.beta.is_zero() {
-        let mut min_fill = Decimal256::one();
-        for class in &pool.classes {
-            if !class.target_reserve.is_zero() {
-                min_fill = min_fill.min(Decimal256::from_ratio(
-                    class.resource_reserve,
-                    class.target_reserve,
-                ));
-            }
-        }
-        let util = Decimal256::one().checked_sub(min_fill).unwrap_or_default();
-        let factor = Decimal256::one()
-            .checked_add(
-                c.alpha
-                    .checked_mul(pool.volatility)
-                    .map_err(|_| MathError::Overflow("lambda"))?,
-            )
-            .and_then(|f| f.checked_add(c.beta.checked_mul(util)?))
-            .map_err(|_| MathError::Overflow("lambda"))?;
-        let candidate = c
-            .lambda
-            .checked_mul(factor)
-            .map_err(|_| MathError::Overflow("lambda"))?
-            .min(c.lambda_max);
+    if (!c.alpha.is_zero() || !c.beta.is_zero()) && !pool.total_shares.is_zero() {
+        let q: Vec<Udec> = pool
+            .classes
+            .iter()
+            .map(|k| Udec::from_amount(k.resource_reserve))
+            .collect();
+        let q_bar: Vec<Udec> = pool
+            .classes
+            .iter()
+            .map(|k| Udec::from_amount(k.target_reserve))
+            .collect();
+        let params = hmm_math::fees::CurvatureParams {
+            lambda0: c.lambda.into(),
+            alpha: c.alpha.into(),
+            beta: c.beta.into(),
+            lambda_min: c.lambda.into(),
+            lambda_max: c.lambda_max.into(),
+        };
+        let util = hmm_math::fees::utilisation(&q, &q_bar)?;
+        let candidate: Decimal256 =
+            hmm_math::fees::dynamic_curvature(&params, pool.volatility.into(), util)?.into();
         if crate::curve::check_sound_with(pool, candidate).is_ok() {
             pool.lambda_now = candidate;
         }
