@@ -230,11 +230,22 @@ pub fn time_weighted_fee(
     tau_bar: Udec,
     fees: Uint128,
 ) -> MathResult<Uint128> {
-    let num = Udec::from_amount(shares)
-        .mul(Udec::from_int(u128::from(tau)), Rounding::Down)?
-        .mul(Udec::from_amount(fees), Rounding::Down)?;
-    let den = Udec::from_amount(total_shares).mul(tau_bar, Rounding::Up)?;
-    num.div(den, Rounding::Down)?.to_amount(Rounding::Down)
+    // s·τ·F·10¹⁸ / (S·τ̄_raw) in 512 bits (< 2³⁸⁰ and < 2³⁸⁴): no intermediate overflow.
+    let overflow = |_| MathError::Overflow("time_weighted_fee");
+    let num = Uint512::from(shares.full_mul(Uint128::from(tau)))
+        .checked_mul(Uint512::from(fees))
+        .and_then(|n| n.checked_mul(Uint512::from(1_000_000_000_000_000_000u128)))
+        .map_err(overflow)?;
+    let den = Uint512::from(total_shares)
+        .checked_mul(Uint512::from(tau_bar.atomics()))
+        .map_err(overflow)?;
+    let q = num
+        .checked_div(den)
+        .map_err(|_| MathError::DivideByZero("time_weighted_fee"))?;
+    Uint256::try_from(q)
+        .ok()
+        .and_then(|q| Uint128::try_from(q).ok())
+        .ok_or(MathError::Overflow("time_weighted_fee"))
 }
 
 /// The share-weighted mean holding time `Σ s_k τ_k / Σ s_k` of `(shares, τ)` pairs, rounded Up (it divides a
@@ -664,6 +675,17 @@ mod tests {
         let b = time_weighted_fee(u(10), 0, u(100), tw, f).unwrap();
         assert_eq!(a + b, f);
         assert!(share_weighted_mean_duration(&[]).is_err());
+        assert!(time_weighted_fee(u(1), 1, u(1), Udec::ZERO, f).is_err());
+        // Realistic magnitudes (10²⁴ shares, a year, 10³⁰ fee atoms) do not overflow in the middle.
+        let big = time_weighted_fee(
+            u(10u128.pow(24)),
+            31_536_000,
+            u(10u128.pow(25)),
+            ud("31536000"),
+            u(10u128.pow(30)),
+        )
+        .unwrap();
+        assert_eq!(big, u(10u128.pow(29)));
     }
 
     /// The accumulator against an f64 evaluation of eq.33 with the share-weighted τ̄ at every fee event; tolerance
