@@ -411,3 +411,16 @@ fn migrate_checks_name_and_version() {
         "{err:?}"
     );
 }
+
+#[test]
+fn every_ext_query_variant_is_routed() {
+    // Each TokenExtQueryMsg variant, serialised, must parse back as QueryMsg::Ext (EXT_QUERY_VARIANTS is complete).
+    let variants = [TokenExtQueryMsg::ResourceMetadata {}];
+    assert_eq!(variants.len(), crate::msg::EXT_QUERY_VARIANTS.len());
+    for v in variants {
+        let json = cosmwasm_std::to_json_vec(&v).unwrap();
+        let parsed: QueryMsg = from_json(&json).unwrap();
+        assert_eq!(parsed, QueryMsg::Ext(v));
+        assert_eq!(cosmwasm_std::to_json_vec(&parsed).unwrap(), json);
+    }
+}
