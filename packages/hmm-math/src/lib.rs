@@ -19,5 +19,6 @@ pub use swap::{swap_exact, Direction, SwapKind, SwapOutcome};
 pub mod economics;
 pub mod fees;
 pub mod impermanent_loss;
+pub mod integrator;
 pub mod liquidity;
 pub mod quality;
