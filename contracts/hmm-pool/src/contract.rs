@@ -6,7 +6,7 @@ use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Resp
 use hmm::pool::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::{admin, create, liquidity, swap};
+use crate::execute::{admin, batch, create, liquidity, swap};
 use crate::query;
 use crate::state::{Config, CONFIG};
 
@@ -75,6 +75,7 @@ pub fn execute(
             deadline,
         ),
         ExecuteMsg::ClaimFees { pool_id } => liquidity::claim_fees(deps, info, pool_id),
+        ExecuteMsg::SettleBatch { pool_id } => batch::settle_batch(deps, env, pool_id),
         ExecuteMsg::CollectProtocolFees {} => admin::collect_protocol_fees(deps),
         ExecuteMsg::UpdatePool { pool_id, update } => {
             admin::update_pool(deps, info, pool_id, update)
@@ -136,6 +137,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         QueryMsg::ImpermanentLoss { pool_id, owner } => {
             to_json_binary(&query::impermanent_loss(deps, pool_id, owner)?)?
         }
+        QueryMsg::Batch { pool_id } => to_json_binary(&batch::batch_query(deps, &env, pool_id)?)?,
         QueryMsg::Route { items, sla } => {
             to_json_binary(&crate::execute::route::route_query(deps, items, sla)?)?
         }

@@ -69,6 +69,18 @@ pub enum ContractError {
     #[error("no pool offers {0} under the requested SLA")]
     NoRoute(String),
 
+    #[error("pool {0} trades in batch auctions only: send a BatchIntent")]
+    BatchOnly(u64),
+
+    #[error("pool {0} trades continuously, not in batch auctions")]
+    NotBatched(u64),
+
+    #[error("the batch window closes at {window_end}; now is {now}")]
+    BatchWindow { window_end: u64, now: u64 },
+
+    #[error("the batch is full ({0} intents): settle it first")]
+    BatchFull(u32),
+
     #[error("nothing to claim")]
     NothingToClaim,
 

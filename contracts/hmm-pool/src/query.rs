@@ -72,6 +72,7 @@ fn pool_response(pool: Pool) -> ContractResult<PoolResponse> {
         execution: pool.execution,
         sla: pool.sla,
         max_price_impact: pool.max_price_impact,
+        batch_window: pool.batch_window,
         total_shares: pool.total_shares,
         paused: pool.paused,
     })
@@ -318,20 +319,11 @@ pub fn impermanent_loss(
         Rounding::Down,
     )?;
     let r = Udec::from(class_spot(&pool, 0)?).div(entry_price, Rounding::Down)?;
-    let cp = hmm_math_il(r)?;
+    let cp = hmm_math::impermanent_loss::il_constant_product(r)?;
     Ok(ImpermanentLossResponse {
         impermanent_loss: il.into(),
         constant_product_reference: cp.into(),
         value_pool: value_pool.to_amount(Rounding::Down)?,
         value_hold: value_hold.to_amount(Rounding::Down)?,
     })
-}
-
-/// 2025 eq.14: IL = 2√r/(1+r) − 1.
-fn hmm_math_il(r: Udec) -> ContractResult<Sdec> {
-    let two_sqrt = r
-        .sqrt(Rounding::Down)?
-        .mul(Udec::from_int(2), Rounding::Down)?;
-    let ratio = two_sqrt.div(Udec::one().checked_add(r)?, Rounding::Down)?;
-    Ok(ratio.to_signed()?.checked_sub(Sdec::one())?)
 }

@@ -60,6 +60,8 @@ pub struct Pool {
     pub last_update: u64,
     /// Block time of the last TWAP observation written (0: none yet).
     pub last_observation: u64,
+    /// Batch-auction window (seconds); `None`: continuous trading.
+    pub batch_window: Option<u64>,
 }
 
 /// An LP position.
@@ -101,3 +103,21 @@ pub const OBSERVATION_SLOTS: u16 = 64;
 pub const OBSERVATION_INTERVAL: u64 = 60;
 /// (CU token, pool id) → (): which pools trade a class, for routing.
 pub const CLASS_POOLS: Map<(&Addr, u64), ()> = Map::new("class_pools");
+
+/// A waiting batch-auction intent: sell `amount` of one side of class `class` for the other.
+#[cw_serde]
+pub struct Intent {
+    pub trader: Addr,
+    pub class: u8,
+    /// True: $AI in, CU out. False: CU in, $AI out.
+    pub buy: bool,
+    pub amount: Uint128,
+    pub min_out: Option<Uint128>,
+}
+
+/// pool id → (block time the current batch opened, intents in it).
+pub const BATCHES: Map<u64, (u64, u32)> = Map::new("batches");
+/// (pool id, index) → intent of the current batch.
+pub const INTENTS: Map<(u64, u32), Intent> = Map::new("intents");
+/// Most intents one batch holds (bounds the gas of `SettleBatch`).
+pub const MAX_INTENTS: u32 = 50;

@@ -112,7 +112,7 @@ pub struct FeeConfig {
     pub max_fee: Decimal256,
     /// Share ζ of every fee burned (default 0.25).
     pub burn_share: Decimal256,
-    /// Share of every fee paid to the treasury (default 0.15); LPs get the rest.
+    /// Share of every fee paid to the treasury (default 0.1); LPs get the rest.
     pub treasury_share: Decimal256,
 }
 
@@ -148,6 +148,9 @@ pub struct CreatePoolMsg {
     pub sla: SlaTags,
     /// Largest price impact one swap may have (HIP-8 "maximum price impact limits"), e.g. 0.1 = 10 %.
     pub max_price_impact: Option<Decimal256>,
+    /// Batch-auction window in seconds (2026 Alg.3): trades arrive as `BatchIntent`s and clear together at one
+    /// price per class after the window. `None`: continuous trading.
+    pub batch_window: Option<u64>,
 }
 
 /// One class's deposit in an `AddLiquidity`.
@@ -199,6 +202,8 @@ pub enum ExecuteMsg {
     },
     /// Pay the sender's accrued LP fees of a pool.
     ClaimFees { pool_id: u64 },
+    /// Clear a batch-auction pool's intents after its window closed (anyone): one price per class, fills pro rata.
+    SettleBatch { pool_id: u64 },
     /// Pay the accumulated treasury share and burn the accumulated burn share of every token (anyone).
     CollectProtocolFees {},
     /// Owner: change a pool's parameters within bounds.
@@ -257,6 +262,14 @@ pub enum ReceiveMsg {
         deadline: Option<u64>,
         to: Option<String>,
     },
+    /// Join a batch-auction pool's current batch (2026 Alg.3): sell the tokens sent for `ask` at the batch's
+    /// clearing price. One class against $AI (no class-against-class intents).
+    BatchIntent {
+        pool_id: u64,
+        ask: Ask,
+        /// Refunded instead of filled if the clearing gives less.
+        min_out: Option<Uint128>,
+    },
 }
 
 #[cw_serde]
@@ -312,6 +325,9 @@ pub enum QueryMsg {
     /// Impermanent loss of a position since it was opened (2026 eq.25), and the constant-product value (2025 eq.14).
     #[returns(ImpermanentLossResponse)]
     ImpermanentLoss { pool_id: u64, owner: String },
+    /// The intents waiting in a batch-auction pool.
+    #[returns(BatchResponse)]
+    Batch { pool_id: u64 },
     /// Cheapest SLA-matching way to buy a bundle (what `BuyBundle` would do now).
     #[returns(RouteResponse)]
     Route {
@@ -372,6 +388,8 @@ pub struct PoolResponse {
     pub execution: ExecutionMode,
     pub sla: SlaTags,
     pub max_price_impact: Decimal256,
+    /// Batch-auction window in seconds; `None` for continuous trading.
+    pub batch_window: Option<u64>,
     pub total_shares: Uint128,
     /// The invariant value H of the current reserves (lower bound), for monitoring κ.
     pub invariant: Decimal256,
@@ -461,6 +479,25 @@ pub struct RouteLeg {
 pub struct RouteResponse {
     pub legs: Vec<RouteLeg>,
     pub total_cost: Uint128,
+}
+
+/// One waiting intent.
+#[cw_serde]
+pub struct BatchIntentInfo {
+    pub trader: Addr,
+    /// The token sent.
+    pub offer_token: Addr,
+    pub offer_amount: Uint128,
+    /// The token asked for.
+    pub ask_token: Addr,
+    pub min_out: Option<Uint128>,
+}
+
+#[cw_serde]
+pub struct BatchResponse {
+    /// When the current batch's window closes (block time, seconds); `None` when no intent is waiting.
+    pub window_end: Option<u64>,
+    pub intents: Vec<BatchIntentInfo>,
 }
 
 #[cw_serde]

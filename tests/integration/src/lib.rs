@@ -146,6 +146,7 @@ impl Suite {
             execution: None,
             sla: Self::default_sla(),
             max_price_impact: Some(Decimal256::percent(50)),
+            batch_window: None,
         }
     }
 

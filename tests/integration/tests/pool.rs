@@ -833,3 +833,124 @@ fn curvature_follows_utilisation_within_the_sound_bound() {
     );
     assert!(pool.volatility > Decimal256::zero());
 }
+
+#[test]
+fn batch_auction_clears_at_one_price_pro_rata() {
+    let mut s = Suite::new(1);
+    let mut msg = s.create_msg(CurveKind::Bilinear, &[0], "0");
+    msg.batch_window = Some(60);
+    let id = s.create_pool(msg).unwrap();
+    let lp = s.lp.clone();
+    s.add_liquidity(&lp, id, &[(Q0, P0)], 0).unwrap();
+    let (ai, cu) = (s.ai.clone(), s.cu[0].clone());
+    let (trader, attacker) = (s.trader.clone(), s.attacker.clone());
+    // Continuous swaps are refused on a batch pool.
+    assert_eq!(
+        err(s
+            .swap(
+                &trader,
+                id,
+                &ai,
+                1_000_000_000_000_000_000,
+                Ask::Cu {
+                    token: cu.to_string()
+                },
+                None,
+                None
+            )
+            .unwrap_err()),
+        ContractError::BatchOnly(id)
+    );
+    let kappa = s.pool_info(id).invariant;
+    let supply_ai = s.supply(&ai);
+    let intent = |ask: Ask, min_out: Option<u128>| ReceiveMsg::BatchIntent {
+        pool_id: id,
+        ask,
+        min_out: min_out.map(Uint128::new),
+    };
+    let buy = Ask::Cu {
+        token: cu.to_string(),
+    };
+    let (ai_t, cu_t, ai_a, cu_a) = (
+        s.balance(&ai, &trader),
+        s.balance(&cu, &trader),
+        s.balance(&ai, &attacker),
+        s.balance(&cu, &attacker),
+    );
+    // Two buyers of different sizes (the same trader twice and the attacker), one seller, one greedy min_out.
+    s.send(
+        &trader,
+        &ai,
+        10_000_000_000_000_000_000_000,
+        &intent(buy.clone(), None),
+    )
+    .unwrap();
+    s.send(
+        &attacker,
+        &ai,
+        30_000_000_000_000_000_000_000,
+        &intent(buy.clone(), None),
+    )
+    .unwrap();
+    s.send(&trader, &cu, 2_000_000_000, &intent(Ask::Ai, None))
+        .unwrap();
+    s.send(
+        &attacker,
+        &ai,
+        1_000_000_000_000_000_000_000,
+        &intent(buy.clone(), Some(1_000_000_000_000)),
+    )
+    .unwrap();
+    let batch: hmm::pool::BatchResponse = s.query(&QueryMsg::Batch { pool_id: id }).unwrap();
+    assert_eq!(batch.intents.len(), 4);
+    // Too early.
+    assert!(matches!(
+        err(s
+            .execute(&lp, &ExecuteMsg::SettleBatch { pool_id: id })
+            .unwrap_err()),
+        ContractError::BatchWindow { .. }
+    ));
+    s.wait(60);
+    // Late intents are refused until the batch is settled.
+    assert!(matches!(
+        err(s
+            .send(&trader, &ai, 1_000, &intent(buy.clone(), None))
+            .unwrap_err()),
+        ContractError::BatchWindow { .. }
+    ));
+    s.execute(&lp, &ExecuteMsg::SettleBatch { pool_id: id })
+        .unwrap();
+    // The greedy intent was refunded in full; the others filled at one price.
+    let trader_cu = s.balance(&cu, &trader) + 2_000_000_000 - cu_t; // CU bought by the trader's buy intent
+    let attacker_cu = s.balance(&cu, &attacker) - cu_a;
+    let seller_proceeds = s.balance(&ai, &trader) + 10_000_000_000_000_000_000_000 - ai_t;
+    assert_eq!(
+        ai_a - s.balance(&ai, &attacker),
+        30_000_000_000_000_000_000_000,
+        "greedy intent refunded"
+    );
+    // Pro rata: the attacker paid 3× the trader's buy and got 3× the CU (to within rounding).
+    assert!(
+        (attacker_cu as i128 - 3 * trader_cu as i128).abs() <= 3,
+        "{attacker_cu} vs 3×{trader_cu}"
+    );
+    // One clearing price π*: buyers pay π*/(1 − f), sellers get π*·(1 − f), so their prices differ by the fees only.
+    let buyer_price = 10_000_000_000_000_000_000_000f64 / trader_cu as f64;
+    let seller_price = seller_proceeds as f64 / 2_000_000_000f64;
+    assert!(
+        seller_price < buyer_price && buyer_price < seller_price * 1.02,
+        "buyers {buyer_price}, sellers {seller_price}"
+    );
+    // κ did not fall, nothing was created.
+    assert!(s.pool_info(id).invariant >= kappa);
+    assert_eq!(s.supply(&ai), supply_ai);
+    assert_eq!(s.known_balances(&ai), supply_ai);
+    let batch: hmm::pool::BatchResponse = s.query(&QueryMsg::Batch { pool_id: id }).unwrap();
+    assert!(batch.intents.is_empty() && batch.window_end.is_none());
+    assert_eq!(
+        err(s
+            .execute(&lp, &ExecuteMsg::SettleBatch { pool_id: id })
+            .unwrap_err()),
+        ContractError::NothingToClaim
+    );
+}

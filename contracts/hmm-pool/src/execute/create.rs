@@ -11,14 +11,17 @@ pub const MAX_CLASSES: usize = 8;
 /// Most integrator steps per swap.
 pub const MAX_STEPS: u32 = 256;
 
+/// The seeds' defaults, from `hmm_math::fees::FeeParams::default()` (f_m 30 bps, λ_r 0.02, f_v 0.1, cap 5 %,
+/// ζ 0.25, treasury 10 %).
 pub fn default_fees() -> FeeConfig {
+    let d = hmm_math::fees::FeeParams::default();
     FeeConfig {
-        market_fee: Decimal256::permille(3),
-        risk_fee: Decimal256::percent(2),
-        volatility_fee: Decimal256::percent(10),
-        max_fee: Decimal256::percent(5),
-        burn_share: Decimal256::percent(25),
-        treasury_share: Decimal256::percent(15),
+        market_fee: d.market.into(),
+        risk_fee: d.risk.into(),
+        volatility_fee: d.volatility.into(),
+        max_fee: d.max_total.into(),
+        burn_share: d.burn_share.into(),
+        treasury_share: d.treasury_share.into(),
     }
 }
 
@@ -146,6 +149,11 @@ pub fn create_pool(
         return Err(invalid("max_price_impact must be in (0, 1]"));
     }
 
+    if let Some(w) = msg.batch_window {
+        if w == 0 || w > 86_400 {
+            return Err(invalid("batch_window must be 1 to 86400 seconds"));
+        }
+    }
     config.pool_count += 1;
     let id = config.pool_count;
     CONFIG.save(deps.storage, &config)?;
@@ -168,6 +176,7 @@ pub fn create_pool(
         paused: false,
         last_update: env.block.time.seconds(),
         last_observation: 0,
+        batch_window: msg.batch_window,
     };
     POOLS.save(deps.storage, id, &pool)?;
     Ok(Response::new()

@@ -1,6 +1,7 @@
 //! One file per action; shared helpers here.
 
 pub mod admin;
+pub mod batch;
 pub mod create;
 pub mod liquidity;
 pub mod route;

@@ -73,7 +73,7 @@ pub fn plan_bundle(
                 Some(p) => p.clone(),
                 None => POOLS.load(storage, id)?,
             };
-            if pool.paused || !sla_matches(&pool.sla, sla) {
+            if pool.paused || pool.batch_window.is_some() || !sla_matches(&pool.sla, sla) {
                 continue;
             }
             let Ok(Side::Class(class)) = side_of(&pool, config, &token) else {

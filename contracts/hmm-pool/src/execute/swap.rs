@@ -168,16 +168,7 @@ pub fn quote_leg(
 
 /// Move the reserves of a planned leg and credit the LPs' share of its fee; returns (treasury, burn) of the fee.
 pub fn apply_leg(pool: &mut Pool, leg: &Leg) -> ContractResult<(Uint128, Uint128)> {
-    let (lp, treasury, burn) = split_fee(pool, leg.fee)?;
-    let total_shares = pool.total_shares;
-    let growth = Decimal256::checked_from_ratio(lp, total_shares)
-        .map_err(|_| MathError::Overflow("fee growth"))?;
-    if leg.direction == Direction::BuyResource {
-        pool.fee_growth_credits = pool
-            .fee_growth_credits
-            .checked_add(growth)
-            .map_err(|_| MathError::Overflow("fee growth"))?;
-    }
+    let split = credit_fee(pool, leg.class, leg.direction, leg.fee)?;
     let class = pool
         .classes
         .get_mut(leg.class)
@@ -185,15 +176,63 @@ pub fn apply_leg(pool: &mut Pool, leg: &Leg) -> ContractResult<(Uint128, Uint128
             index: leg.class,
             classes: 0,
         })?;
-    if leg.direction == Direction::SellResource {
-        class.fee_growth_resource = class
-            .fee_growth_resource
-            .checked_add(growth)
-            .map_err(|_| MathError::Overflow("fee growth"))?;
-    }
     class.resource_reserve = leg.q_after;
     class.credit_reserve = leg.p_after;
+    Ok(split)
+}
+
+/// Split a fee paid into class `class` (in $AI when buying, in the class's CU when selling): the LP part accrues
+/// per share (2026 eq.32); returns the (treasury, burn) parts for the protocol ledger.
+pub fn credit_fee(
+    pool: &mut Pool,
+    class: usize,
+    direction: Direction,
+    fee: Uint128,
+) -> ContractResult<(Uint128, Uint128)> {
+    let (lp, treasury, burn) = split_fee(pool, fee)?;
+    let growth = Decimal256::checked_from_ratio(lp, pool.total_shares)
+        .map_err(|_| MathError::Overflow("fee growth"))?;
+    let overflow = |_| MathError::Overflow("fee growth");
+    match direction {
+        Direction::BuyResource => {
+            pool.fee_growth_credits = pool
+                .fee_growth_credits
+                .checked_add(growth)
+                .map_err(overflow)?;
+        }
+        Direction::SellResource => {
+            let c = pool
+                .classes
+                .get_mut(class)
+                .ok_or(MathError::ClassOutOfRange {
+                    index: class,
+                    classes: 0,
+                })?;
+            c.fee_growth_resource = c
+                .fee_growth_resource
+                .checked_add(growth)
+                .map_err(overflow)?;
+        }
+    }
     Ok((treasury, burn))
+}
+
+/// Add a fee's treasury and burn parts, in `token`, to the ledger `CollectProtocolFees` pays out.
+pub fn record_protocol_fee(
+    storage: &mut dyn Storage,
+    token: &Addr,
+    treasury: Uint128,
+    burn: Uint128,
+) -> ContractResult<()> {
+    if !treasury.is_zero() || !burn.is_zero() {
+        let (t, b) = PROTOCOL_FEES.may_load(storage, token)?.unwrap_or_default();
+        PROTOCOL_FEES.save(
+            storage,
+            token,
+            &(t.checked_add(treasury)?, b.checked_add(burn)?),
+        )?;
+    }
+    Ok(())
 }
 
 /// Plan a swap of `offer` for `ask` in one pool on `pool` (mutated in memory): exact in with `amount`, or exact
@@ -335,14 +374,7 @@ pub fn finish_trade(
                     classes: pool.classes.len(),
                 })?,
         };
-        if !treasury.is_zero() || !burn.is_zero() {
-            let (t, b) = PROTOCOL_FEES.may_load(storage, &token)?.unwrap_or_default();
-            PROTOCOL_FEES.save(
-                storage,
-                &token,
-                &(t.checked_add(treasury)?, b.checked_add(burn)?),
-            )?;
-        }
+        record_protocol_fee(storage, &token, treasury, burn)?;
     }
     update_prices(storage, pool, legs.iter().map(|l| l.class), now)
 }
@@ -544,6 +576,20 @@ pub fn receive(
             };
             route::buy_bundle(deps, env, token, trader, wrapper.amount, items, sla, to)
         }
+        ReceiveMsg::BatchIntent {
+            pool_id,
+            ask,
+            min_out,
+        } => super::batch::add_intent(
+            deps,
+            env,
+            token,
+            trader,
+            wrapper.amount,
+            pool_id,
+            ask,
+            min_out,
+        ),
     }
 }
 
@@ -563,6 +609,9 @@ fn swap(deps: DepsMut, env: Env, req: SwapRequest) -> ContractResult<Response> {
     let mut pool = load_pool(deps.storage, req.pool_id)?;
     if config.paused || pool.paused {
         return Err(ContractError::Paused);
+    }
+    if pool.batch_window.is_some() {
+        return Err(ContractError::BatchOnly(pool.id));
     }
     let offer = side_of(&pool, &config, &req.token)
         .map_err(|_| ContractError::WrongToken(req.token.to_string()))?;
