@@ -108,9 +108,12 @@ class Config:
 
     @classmethod
     def load(cls, **overrides: Any) -> "Config":
-        """Defaults < `.devnet/endpoints.json` < environment < overrides (None values are ignored)."""
-        dev = _devnet_endpoints()
+        """Defaults < `.devnet/endpoints.json` < environment < overrides (None values are ignored).
+
+        The devnet's file is only used when no node is given (CHAIN_NODE or node=...): pointing at another chain
+        never picks up the local chain's id, REST endpoint or keyring by accident."""
         env = os.environ.get
+        dev = {} if (env("CHAIN_NODE") or overrides.get("node")) else _devnet_endpoints()
         values: dict[str, Any] = {
             "binary": env("INJECTIVED") or default_binary(),
             "node": env("CHAIN_NODE") or dev.get("rpc_node") or "tcp://127.0.0.1:26657",
