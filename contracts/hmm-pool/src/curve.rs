@@ -155,17 +155,100 @@ pub fn split_fee(pool: &Pool, fee: Uint128) -> ContractResult<(Uint128, Uint128,
     Ok((split.lp, split.treasury, split.burn))
 }
 
-/// A swap executed by integrating the Hamiltonian flow (2026 Alg.1/Alg.2) instead of the closed form.
+/// One class as a Hamiltonian, for the integrators.
+struct OneClass(ClassCurve);
+
+impl Hamiltonian for OneClass {
+    fn classes(&self) -> usize {
+        1
+    }
+    fn class_curve(&self, i: usize) -> hmm_math::MathResult<ClassCurve> {
+        if i == 0 {
+            Ok(self.0)
+        } else {
+            Err(MathError::ClassOutOfRange {
+                index: i,
+                classes: 1,
+            })
+        }
+    }
+}
+
+/// Relative drift `|H_T − κ|/κ` the integrator may show before its projection (2026 Alg.1 step 5's ε).
+const FLOW_DRIFT_TOLERANCE_PPB: i128 = 1_000; // 10⁻⁶
+
+/// A swap executed by integrating the Hamiltonian flow (2026 Alg.1 Störmer–Verlet, Alg.2 Ruth-4) to the trade's
+/// resource reserve, checking the drift (step 5) and projecting onto the level set (step 4).
+///
+/// The flow is parameterised by the resource reserve, so the target `q` comes from the closed-form solve (for a
+/// trade that fixes the credit side it is the `q` that the credits buy). The projected credit reserve is then
+/// used where the trade leaves it free (selling resource, exact-out purchases), never below the closed form's;
+/// where the trader fixed it (exact-in purchases, exact-out sales) it must cover the integrated, projected state.
 pub fn flow_swap(
-    _curve: &ClassCurve,
-    _mode: hmm::pool::ExecutionMode,
-    _q: Uint128,
-    _p: Uint128,
-    _direction: hmm_math::Direction,
-    _kind: hmm_math::SwapKind,
-    _amount: Uint128,
+    curve: &ClassCurve,
+    mode: hmm::pool::ExecutionMode,
+    q: Uint128,
+    p: Uint128,
+    direction: hmm_math::Direction,
+    kind: hmm_math::SwapKind,
+    amount: Uint128,
 ) -> ContractResult<hmm_math::SwapOutcome> {
-    Err(ContractError::InvalidParams(
-        "integrator execution modes are not available in this version".to_string(),
-    ))
+    use hmm_math::integrator::{swap_along_flow, Method};
+    use hmm_math::{Direction, PhaseState, SwapKind};
+    let (steps, method) = match mode {
+        hmm::pool::ExecutionMode::Exact => {
+            return Ok(hmm_math::swap_exact(curve, q, p, direction, kind, amount)?)
+        }
+        hmm::pool::ExecutionMode::Verlet { steps } => (steps, Method::Verlet),
+        hmm::pool::ExecutionMode::Ruth4 { steps } => (steps, Method::Ruth4),
+    };
+    let exact = hmm_math::swap_exact(curve, q, p, direction, kind, amount)?;
+    let kappa = curve.energy(atoms(q)?, atoms(p)?, Rounding::Up)?;
+    let tolerance = kappa.mul_div(
+        Sdec::raw(cosmwasm_std::Int256::from_i128(FLOW_DRIFT_TOLERANCE_PPB)),
+        Sdec::raw(cosmwasm_std::Int256::from_i128(1_000_000_000)),
+        Rounding::Down,
+    )?;
+    let state = PhaseState::new(vec![atoms(q)?], vec![atoms(p)?])?;
+    let end = swap_along_flow(
+        &OneClass(*curve),
+        &state,
+        0,
+        atoms(exact.q_after)?,
+        steps,
+        method,
+        tolerance,
+    )?;
+    let p_flow = end
+        .p
+        .first()
+        .copied()
+        .ok_or(MathError::Empty("flow state"))?
+        .to_unsigned("credit reserve")?
+        .to_amount(Rounding::Up)?;
+    let credits_free = matches!(
+        (direction, kind),
+        (Direction::SellResource, SwapKind::ExactIn) | (Direction::BuyResource, SwapKind::ExactOut)
+    );
+    if !credits_free {
+        // The trader fixed the credit side: the flow's projected state must be covered by it.
+        if p_flow > exact.p_after {
+            return Err(MathError::InvariantDecreased.into());
+        }
+        return Ok(exact);
+    }
+    let p_after = p_flow.max(exact.p_after);
+    let (amount_in, amount_out) = match direction {
+        Direction::BuyResource => (p_after.checked_sub(p)?, exact.amount_out),
+        Direction::SellResource => (exact.amount_in, p.checked_sub(p_after)?),
+    };
+    if amount_out.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    Ok(hmm_math::SwapOutcome {
+        amount_in,
+        amount_out,
+        q_after: exact.q_after,
+        p_after,
+    })
 }

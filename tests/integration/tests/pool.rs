@@ -954,3 +954,51 @@ fn batch_auction_clears_at_one_price_pro_rata() {
         ContractError::NothingToClaim
     );
 }
+
+#[test]
+fn integrator_modes_agree_with_the_exact_solve() {
+    for execution in [
+        hmm::pool::ExecutionMode::Verlet { steps: 8 },
+        hmm::pool::ExecutionMode::Ruth4 { steps: 4 },
+    ] {
+        let mut s = Suite::new(1);
+        let exact_id = s
+            .create_pool(s.create_msg(CurveKind::TargetReserve, &[0], "0.5"))
+            .unwrap();
+        let mut msg = s.create_msg(CurveKind::TargetReserve, &[0], "0.5");
+        msg.execution = Some(execution);
+        let flow_id = s.create_pool(msg).unwrap();
+        let lp = s.lp.clone();
+        s.add_liquidity(&lp, exact_id, &[(Q0, P0)], 0).unwrap();
+        s.add_liquidity(&lp, flow_id, &[(Q0, P0)], 0).unwrap();
+        let (ai, cu) = (s.ai.clone(), s.cu[0].clone());
+        for (offer, ask, amount) in [
+            (&cu, Ask::Ai, 5_000_000_000u128),
+            (
+                &ai,
+                Ask::Cu {
+                    token: cu.to_string(),
+                },
+                20_000_000_000_000_000_000_000u128,
+            ),
+        ] {
+            let a = s.quote(exact_id, offer, ask.clone(), amount).unwrap();
+            let b = s.quote(flow_id, offer, ask.clone(), amount).unwrap();
+            assert!(
+                a.return_amount.u128().abs_diff(b.return_amount.u128()) <= 1,
+                "{execution:?}: {a:?} vs {b:?}"
+            );
+            assert!(
+                b.return_amount <= a.return_amount,
+                "the flow never pays more than the closed form"
+            );
+            let kappa = s.pool_info(flow_id).invariant;
+            let trader = s.trader.clone();
+            s.swap(&trader, flow_id, offer, amount, ask.clone(), None, None)
+                .unwrap();
+            s.swap(&trader, exact_id, offer, amount, ask, None, None)
+                .unwrap();
+            assert!(s.pool_info(flow_id).invariant >= kappa);
+        }
+    }
+}
