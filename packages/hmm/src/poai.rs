@@ -252,6 +252,8 @@ pub struct ConfigUpdate {
 }
 
 #[cw_serde]
+// Parsed once per message; boxing the large variants would only change the Rust API.
+#[allow(clippy::large_enum_variant)]
 pub enum ExecuteMsg {
     /// cw20 tokens arrive here (`Send`); the payload is a [`ReceiveMsg`].
     Receive(Cw20ReceiveMsg),
