@@ -3,6 +3,7 @@
 //! One module per contract. Every message and field carries a doc comment: it flows into the JSON schema
 //! that wallets and clients read.
 
+pub mod job;
 pub mod poai;
 pub mod pool;
 pub mod schema;

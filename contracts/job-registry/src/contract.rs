@@ -1,0 +1,150 @@
+//! Entry points: a thin dispatcher onto `execute/` and `query.rs`.
+
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{
+    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, Uint128,
+};
+use hmm::job::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+
+use crate::error::{ContractError, ContractResult};
+use crate::execute::{admin, attest, cancel, settle, submit, take, timeout};
+use crate::query;
+use crate::state::{Config, CONFIG, JOB_COUNT, OPEN_JOBS, TOTAL_AI};
+
+pub const CONTRACT_NAME: &str = "crates.io:job-registry";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Reply id of the `JobFailed` report sent to poai on a timeout (reply on error only).
+pub const REPLY_JOB_FAILED: u64 = 1;
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> ContractResult<Response> {
+    cw_utils::nonpayable(&info)?;
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    let admin = match msg.admin {
+        Some(a) => deps.api.addr_validate(&a)?,
+        None => info.sender,
+    };
+    let limits = msg.limits.unwrap_or_else(admin::default_limits);
+    admin::validate_limits(&limits)?;
+    let config = Config {
+        admin,
+        ai_token: deps.api.addr_validate(&msg.ai_token)?,
+        pool: deps.api.addr_validate(&msg.pool)?,
+        poai: msg.poai.map(|p| deps.api.addr_validate(&p)).transpose()?,
+        limits,
+    };
+    CONFIG.save(deps.storage, &config)?;
+    JOB_COUNT.save(deps.storage, &0)?;
+    OPEN_JOBS.save(deps.storage, &0)?;
+    TOTAL_AI.save(deps.storage, &Uint128::zero())?;
+    Ok(Response::new()
+        .add_attribute("action", "instantiate")
+        .add_attribute("admin", config.admin))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> ContractResult<Response> {
+    // Everything is paid in cw20 tokens: native funds would be stranded.
+    cw_utils::nonpayable(&info)?;
+    match msg {
+        ExecuteMsg::Receive(wrapper) => submit::receive(deps, env, info, wrapper),
+        ExecuteMsg::TakeJob { job_id } => take::take_job(deps, env, info, job_id),
+        ExecuteMsg::StartJob { job_id } => take::start_job(deps, env, info, job_id),
+        ExecuteMsg::CancelJob { job_id, refund } => {
+            cancel::cancel_job(deps, env, info, job_id, refund)
+        }
+        ExecuteMsg::ClaimTimeout { job_id } => timeout::claim_timeout(deps, env, job_id),
+        ExecuteMsg::RecordAttestation { job_id } => {
+            attest::record_attestation(deps, env, info, job_id)
+        }
+        ExecuteMsg::RecordVerdict { job_id, verdict } => {
+            attest::record_verdict(deps, info, job_id, verdict)
+        }
+        ExecuteMsg::Settle { job_id, outcome } => settle::settle(deps, env, info, job_id, outcome),
+        ExecuteMsg::UpdateConfig {
+            admin,
+            poai,
+            limits,
+        } => admin::update_config(deps, info, admin, poai, limits),
+    }
+}
+
+/// Only `JobFailed` reports are sent with a reply (on error): a poai that refuses the report must not keep the
+/// client's refund locked, so its error is recorded and the timeout stands.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(_deps: DepsMut, _env: Env, msg: Reply) -> ContractResult<Response> {
+    match msg.id {
+        REPLY_JOB_FAILED => {
+            let error = msg.result.into_result().err().unwrap_or_default();
+            Ok(Response::new()
+                .add_attribute("action", "poai_job_failed_refused")
+                .add_attribute("error", error))
+        }
+        id => Err(ContractError::UnknownReply(id)),
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
+    Ok(match msg {
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
+        QueryMsg::Job { job_id } => to_json_binary(&query::job(deps, job_id)?)?,
+        QueryMsg::Jobs { start_after, limit } => {
+            to_json_binary(&query::all_jobs(deps, start_after, limit)?)?
+        }
+        QueryMsg::JobsByClient {
+            client,
+            start_after,
+            limit,
+        } => to_json_binary(&query::jobs_by_client(deps, client, start_after, limit)?)?,
+        QueryMsg::JobsByWorker {
+            worker,
+            start_after,
+            limit,
+        } => to_json_binary(&query::jobs_by_worker(deps, worker, start_after, limit)?)?,
+        QueryMsg::JobsByState {
+            state,
+            start_after,
+            limit,
+        } => to_json_binary(&query::jobs_by_state(deps, state, start_after, limit)?)?,
+        QueryMsg::Escrow { job_id } => to_json_binary(&query::escrow(deps, job_id)?)?,
+        QueryMsg::TotalEscrow {} => to_json_binary(&query::total_escrow(deps)?)?,
+    })
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
+    let stored = cw2::get_contract_version(deps.storage)?;
+    if stored.contract != CONTRACT_NAME
+        || version_key(&stored.version) > version_key(CONTRACT_VERSION)
+    {
+        return Err(ContractError::CannotMigrate {
+            from: stored.contract,
+            from_version: stored.version,
+        });
+    }
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("version", CONTRACT_VERSION))
+}
+
+/// `major.minor.patch` as numbers, so "0.10.0" > "0.9.0" (unparsable parts count as 0).
+fn version_key(v: &str) -> Vec<u64> {
+    v.split(['.', '-'])
+        .take(3)
+        .map(|p| p.parse().unwrap_or(0))
+        .collect()
+}

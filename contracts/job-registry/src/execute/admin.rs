@@ -1,0 +1,71 @@
+//! `UpdateConfig` (admin only) and the limits' defaults and bounds.
+
+use cosmwasm_std::{DepsMut, MessageInfo, Response};
+use hmm::job::Limits;
+
+use crate::error::{ContractError, ContractResult};
+use crate::state::CONFIG;
+
+/// Hard cap on resource lines per job (bounds the gas of submit, cancel and settle).
+pub const MAX_RESOURCES_CAP: u32 = 16;
+/// Hard cap on a job's duration: one year.
+pub const MAX_DURATION_CAP: u64 = 365 * 24 * 3600;
+
+pub fn default_limits() -> Limits {
+    Limits {
+        max_resources: 8,
+        max_job_duration: 30 * 24 * 3600,
+        settlement_grace: 24 * 3600,
+    }
+}
+
+pub fn validate_limits(l: &Limits) -> ContractResult<()> {
+    if l.max_resources == 0 || l.max_resources > MAX_RESOURCES_CAP {
+        return Err(ContractError::InvalidLimits(format!(
+            "max_resources must be in 1..={MAX_RESOURCES_CAP}"
+        )));
+    }
+    if l.max_job_duration == 0 || l.max_job_duration > MAX_DURATION_CAP {
+        return Err(ContractError::InvalidLimits(format!(
+            "max_job_duration must be in 1..={MAX_DURATION_CAP} seconds"
+        )));
+    }
+    if l.settlement_grace > MAX_DURATION_CAP {
+        return Err(ContractError::InvalidLimits(format!(
+            "settlement_grace must be at most {MAX_DURATION_CAP} seconds"
+        )));
+    }
+    Ok(())
+}
+
+pub fn update_config(
+    deps: DepsMut,
+    info: MessageInfo,
+    admin: Option<String>,
+    poai: Option<String>,
+    limits: Option<Limits>,
+) -> ContractResult<Response> {
+    let mut config = CONFIG.load(deps.storage)?;
+    if info.sender != config.admin {
+        return Err(ContractError::Unauthorized("the admin"));
+    }
+    let mut resp = Response::new().add_attribute("action", "update_config");
+    if let Some(poai) = poai {
+        if config.poai.is_some() {
+            return Err(ContractError::PoaiAlreadySet);
+        }
+        let poai = deps.api.addr_validate(&poai)?;
+        resp = resp.add_attribute("poai", &poai);
+        config.poai = Some(poai);
+    }
+    if let Some(limits) = limits {
+        validate_limits(&limits)?;
+        config.limits = limits;
+    }
+    if let Some(admin) = admin {
+        config.admin = deps.api.addr_validate(&admin)?;
+        resp = resp.add_attribute("admin", &config.admin);
+    }
+    CONFIG.save(deps.storage, &config)?;
+    Ok(resp)
+}

@@ -1,0 +1,235 @@
+//! `SubmitJob` (a cw20 `Send` of $AI): validate the spec, price the resource vector with the pool's `Route`
+//! query, buy it with exactly the quoted cost (`BuyBundle`, CU delivered to the registry), and open the job with
+//! the rest of the $AI in escrow (`docs/interfaces.md`, "Submit"). Any failure reverts the whole transaction.
+
+use std::collections::BTreeSet;
+
+use cosmwasm_std::{from_json, to_json_binary, Addr, DepsMut, Env, MessageInfo, Response, Uint128};
+use cw20::Cw20ReceiveMsg;
+use hmm::job::{JobSpec, JobState, ReceiveMsg};
+use hmm::pool::{
+    BundleItem, QueryMsg as PoolQueryMsg, ReceiveMsg as PoolReceiveMsg, RouteResponse,
+};
+
+use super::send_msg;
+use crate::error::{ContractError, ContractResult};
+use crate::state::{jobs, Config, Job, CONFIG, JOB_COUNT, OPEN_JOBS, TOTAL_AI, TOTAL_CU};
+
+/// Length of a hex sha256.
+const COMMITMENT_LEN: usize = 64;
+
+pub fn receive(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    wrapper: Cw20ReceiveMsg,
+) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    // `info.sender` is the token contract that moved the tokens: only $AI pays for jobs.
+    if info.sender != config.ai_token {
+        return Err(ContractError::WrongToken(info.sender.to_string()));
+    }
+    let client = deps.api.addr_validate(&wrapper.sender)?;
+    match from_json(&wrapper.msg)? {
+        ReceiveMsg::SubmitJob { spec } => {
+            submit_job(deps, env, config, client, wrapper.amount, spec)
+        }
+    }
+}
+
+/// A validated spec: token addresses checked, commitment lowercased.
+struct ValidSpec {
+    items: Vec<BundleItem>,
+    tokens: Vec<Addr>,
+    commitment: String,
+}
+
+fn invalid(reason: impl Into<String>) -> ContractError {
+    ContractError::InvalidSpec(reason.into())
+}
+
+fn validate_spec(
+    deps: &DepsMut,
+    env: &Env,
+    config: &Config,
+    spec: &JobSpec,
+) -> ContractResult<ValidSpec> {
+    let limits = &config.limits;
+    if spec.resources.is_empty() {
+        return Err(invalid("the resource vector is empty"));
+    }
+    if spec.resources.len() > limits.max_resources as usize {
+        return Err(invalid(format!(
+            "at most {} resource lines",
+            limits.max_resources
+        )));
+    }
+    let mut seen = BTreeSet::new();
+    let mut items = Vec::with_capacity(spec.resources.len());
+    let mut tokens = Vec::with_capacity(spec.resources.len());
+    for item in &spec.resources {
+        if item.amount.is_zero() {
+            return Err(ContractError::ZeroAmount);
+        }
+        let token = deps.api.addr_validate(&item.cu_token)?;
+        if token == config.ai_token {
+            return Err(invalid("$AI is not a resource"));
+        }
+        if !seen.insert(token.clone()) {
+            return Err(invalid(format!("resource {token} listed twice")));
+        }
+        items.push(BundleItem {
+            cu_token: token.to_string(),
+            amount: item.amount,
+        });
+        tokens.push(token);
+    }
+    if spec.max_spend.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    let now = env.block.time.seconds();
+    if spec.start_by <= now {
+        return Err(ContractError::DeadlinePassed {
+            deadline: spec.start_by,
+            now,
+        });
+    }
+    if spec.finish_by <= spec.start_by {
+        return Err(invalid("finish_by must be after start_by"));
+    }
+    if spec.finish_by.saturating_sub(now) > limits.max_job_duration {
+        return Err(invalid(format!(
+            "finish_by is more than {} s away",
+            limits.max_job_duration
+        )));
+    }
+    if spec.input_commitment.len() != COMMITMENT_LEN
+        || !spec.input_commitment.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return Err(invalid(
+            "input_commitment must be a hex sha256 (64 hex digits)",
+        ));
+    }
+    Ok(ValidSpec {
+        items,
+        tokens,
+        commitment: spec.input_commitment.to_ascii_lowercase(),
+    })
+}
+
+fn submit_job(
+    deps: DepsMut,
+    env: Env,
+    config: Config,
+    client: Addr,
+    amount: Uint128,
+    spec: JobSpec,
+) -> ContractResult<Response> {
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    let valid = validate_spec(&deps, &env, &config, &spec)?;
+
+    // 1. Price the bundle. The purchase below runs in the same transaction on the same state: same cost.
+    let route: RouteResponse = deps
+        .querier
+        .query_wasm_smart(
+            config.pool.to_string(),
+            &PoolQueryMsg::Route {
+                items: valid.items.clone(),
+                sla: spec.sla.clone(),
+            },
+        )
+        .map_err(|e| ContractError::RouteFailed(e.to_string()))?;
+    // One leg per line, in order, for exactly the amount asked.
+    if route.legs.len() != valid.items.len()
+        || route
+            .legs
+            .iter()
+            .zip(&valid.tokens)
+            .zip(&valid.items)
+            .any(|((leg, token), item)| leg.cu_token != *token || leg.amount != item.amount)
+    {
+        return Err(ContractError::RouteMismatch);
+    }
+    let cost = route.total_cost;
+    if cost > spec.max_spend {
+        return Err(ContractError::BudgetExceeded {
+            cost,
+            max_spend: spec.max_spend,
+        });
+    }
+    if cost > amount {
+        return Err(ContractError::InsufficientFunds { cost, sent: amount });
+    }
+    let escrow = amount.checked_sub(cost)?;
+
+    // 2. Record the job and what it holds.
+    let id = JOB_COUNT
+        .load(deps.storage)?
+        .checked_add(1)
+        .ok_or_else(|| cosmwasm_std::StdError::generic_err("job id overflow"))?;
+    JOB_COUNT.save(deps.storage, &id)?;
+    OPEN_JOBS.update(deps.storage, |n| {
+        n.checked_add(1)
+            .ok_or_else(|| cosmwasm_std::StdError::generic_err("open job count overflow"))
+    })?;
+    TOTAL_AI.update(deps.storage, |t| -> ContractResult<_> {
+        Ok(t.checked_add(escrow)?)
+    })?;
+    for leg in &route.legs {
+        let held = TOTAL_CU
+            .may_load(deps.storage, &leg.cu_token)?
+            .unwrap_or_default()
+            .checked_add(leg.amount)?;
+        TOTAL_CU.save(deps.storage, &leg.cu_token, &held)?;
+    }
+    let now = env.block.time.seconds();
+    let settle_by = spec
+        .finish_by
+        .checked_add(config.limits.settlement_grace)
+        .ok_or_else(|| invalid("finish_by + settlement_grace overflows"))?;
+    let job = Job {
+        id,
+        client: client.clone(),
+        worker: None,
+        state: JobState::Open,
+        purchase: route.legs,
+        sla: spec.sla.clone(),
+        input_commitment: valid.commitment,
+        max_spend: spec.max_spend,
+        value: cost,
+        escrow,
+        start_by: spec.start_by,
+        finish_by: spec.finish_by,
+        settle_by,
+        submitted_at: now,
+        assigned_at: None,
+        started_at: None,
+        attested_at: None,
+        closed_at: None,
+        close_reason: None,
+        used: vec![],
+    };
+    jobs().save(deps.storage, id, &job)?;
+
+    // 3. Buy exactly the quoted bundle; the CU are delivered to the registry (no refund: nothing is left over).
+    let buy = send_msg(
+        &config.ai_token,
+        &config.pool,
+        cost,
+        to_json_binary(&PoolReceiveMsg::BuyBundle {
+            items: valid.items,
+            sla: spec.sla,
+            deadline: None,
+            to: Some(env.contract.address.to_string()),
+        })?,
+    )?;
+    Ok(Response::new()
+        .add_message(buy)
+        .add_attribute("action", "submit_job")
+        .add_attribute("job_id", id.to_string())
+        .add_attribute("client", client)
+        .add_attribute("value", cost)
+        .add_attribute("escrow", escrow))
+}

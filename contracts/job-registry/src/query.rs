@@ -1,0 +1,180 @@
+//! Queries. Lists are paginated by job id (ascending), through the `IndexedMap` indexes for client, worker, state.
+
+use cosmwasm_std::{Deps, Order, StdResult, Uint128};
+use cw_storage_plus::Bound;
+use hmm::job::{
+    ConfigResponse, CuAmount, EscrowResponse, JobResponse, JobState, JobsResponse,
+    TotalEscrowResponse,
+};
+
+use crate::error::{ContractError, ContractResult};
+use crate::execute::load_job;
+use crate::state::{jobs, state_key, Job, CONFIG, JOB_COUNT, OPEN_JOBS, TOTAL_AI, TOTAL_CU};
+
+/// Default page size.
+pub const DEFAULT_LIMIT: u32 = 10;
+/// Largest page size.
+pub const MAX_LIMIT: u32 = 30;
+
+pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
+    let c = CONFIG.load(deps.storage)?;
+    Ok(ConfigResponse {
+        admin: c.admin,
+        ai_token: c.ai_token,
+        pool: c.pool,
+        poai: c.poai,
+        limits: c.limits,
+        job_count: JOB_COUNT.load(deps.storage)?,
+    })
+}
+
+pub fn job_response(job: Job) -> JobResponse {
+    let cu = job.cu();
+    let timeout_at = job.timeout_at();
+    JobResponse {
+        job_id: job.id,
+        client: job.client,
+        worker: job.worker,
+        state: job.state,
+        cu,
+        purchase: job.purchase,
+        sla: job.sla,
+        input_commitment: job.input_commitment,
+        max_spend: job.max_spend,
+        value: job.value,
+        escrow: job.escrow,
+        start_by: job.start_by,
+        finish_by: job.finish_by,
+        settle_by: job.settle_by,
+        timeout_at,
+        submitted_at: job.submitted_at,
+        assigned_at: job.assigned_at,
+        started_at: job.started_at,
+        attested_at: job.attested_at,
+        closed_at: job.closed_at,
+        close_reason: job.close_reason,
+        used: job.used,
+    }
+}
+
+pub fn job(deps: Deps, job_id: u64) -> ContractResult<JobResponse> {
+    Ok(job_response(load_job(deps.storage, job_id)?))
+}
+
+fn page(limit: Option<u32>) -> usize {
+    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
+}
+
+fn collect(
+    iter: Box<dyn Iterator<Item = StdResult<(u64, Job)>> + '_>,
+    limit: Option<u32>,
+) -> ContractResult<JobsResponse> {
+    let jobs = iter
+        .take(page(limit))
+        .map(|r| r.map(|(_, j)| job_response(j)))
+        .collect::<StdResult<Vec<_>>>()?;
+    Ok(JobsResponse { jobs })
+}
+
+pub fn all_jobs(
+    deps: Deps,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> ContractResult<JobsResponse> {
+    let start = start_after.map(Bound::exclusive);
+    collect(
+        jobs().range(deps.storage, start, None, Order::Ascending),
+        limit,
+    )
+}
+
+pub fn jobs_by_client(
+    deps: Deps,
+    client: String,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> ContractResult<JobsResponse> {
+    let client = deps.api.addr_validate(&client)?;
+    let start = start_after.map(Bound::exclusive);
+    collect(
+        jobs().idx.client.prefix(client.to_string()).range(
+            deps.storage,
+            start,
+            None,
+            Order::Ascending,
+        ),
+        limit,
+    )
+}
+
+pub fn jobs_by_worker(
+    deps: Deps,
+    worker: String,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> ContractResult<JobsResponse> {
+    let worker = deps.api.addr_validate(&worker)?;
+    let start = start_after.map(Bound::exclusive);
+    collect(
+        jobs().idx.worker.prefix(worker.to_string()).range(
+            deps.storage,
+            start,
+            None,
+            Order::Ascending,
+        ),
+        limit,
+    )
+}
+
+pub fn jobs_by_state(
+    deps: Deps,
+    state: JobState,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> ContractResult<JobsResponse> {
+    let start = start_after.map(Bound::exclusive);
+    collect(
+        jobs().idx.state.prefix(state_key(state)).range(
+            deps.storage,
+            start,
+            None,
+            Order::Ascending,
+        ),
+        limit,
+    )
+}
+
+pub fn escrow(deps: Deps, job_id: u64) -> ContractResult<EscrowResponse> {
+    let job = load_job(deps.storage, job_id)?;
+    let closed = job.state.is_final();
+    Ok(EscrowResponse {
+        job_id,
+        ai: job.escrow,
+        cu: job
+            .purchase
+            .iter()
+            .map(|l| CuAmount {
+                token: l.cu_token.to_string(),
+                amount: if closed { Uint128::zero() } else { l.amount },
+            })
+            .collect(),
+    })
+}
+
+pub fn total_escrow(deps: Deps) -> ContractResult<TotalEscrowResponse> {
+    let cu = TOTAL_CU
+        .range(deps.storage, None, None, Order::Ascending)
+        .map(|r| {
+            r.map(|(token, amount)| CuAmount {
+                token: token.to_string(),
+                amount,
+            })
+        })
+        .collect::<StdResult<Vec<_>>>()
+        .map_err(ContractError::Std)?;
+    Ok(TotalEscrowResponse {
+        ai: TOTAL_AI.load(deps.storage)?,
+        cu,
+        open_jobs: OPEN_JOBS.load(deps.storage)?,
+    })
+}

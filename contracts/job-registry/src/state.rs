@@ -1,0 +1,120 @@
+//! Storage: the config, the jobs (an `IndexedMap` with multi-indexes by client, worker and state), and running
+//! totals of what the registry holds for open jobs (they equal its token balances; tests check it).
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Uint128};
+use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
+use hmm::job::{CloseReason, CuAmount, JobState, Limits};
+use hmm::pool::{RouteLeg, SlaRequirement};
+
+#[cw_serde]
+pub struct Config {
+    pub admin: Addr,
+    pub ai_token: Addr,
+    pub pool: Addr,
+    pub poai: Option<Addr>,
+    pub limits: Limits,
+}
+
+/// A job as stored. The locked CU are the purchase legs (one per resource line, exact amounts, spec order).
+#[cw_serde]
+pub struct Job {
+    pub id: u64,
+    pub client: Addr,
+    pub worker: Option<Addr>,
+    pub state: JobState,
+    pub purchase: Vec<RouteLeg>,
+    pub sla: SlaRequirement,
+    pub input_commitment: String,
+    pub max_spend: Uint128,
+    pub value: Uint128,
+    pub escrow: Uint128,
+    pub start_by: u64,
+    pub finish_by: u64,
+    pub settle_by: u64,
+    pub submitted_at: u64,
+    pub assigned_at: Option<u64>,
+    pub started_at: Option<u64>,
+    pub attested_at: Option<u64>,
+    pub closed_at: Option<u64>,
+    pub close_reason: Option<CloseReason>,
+    pub used: Vec<CuAmount>,
+}
+
+impl Job {
+    /// The CU locked in the job (zero amounts once it is closed are not tracked here: see `escrow_of`).
+    pub fn cu(&self) -> Vec<CuAmount> {
+        self.purchase
+            .iter()
+            .map(|l| CuAmount {
+                token: l.cu_token.to_string(),
+                amount: l.amount,
+            })
+            .collect()
+    }
+
+    /// The deadline after which `ClaimTimeout` may close the job in its current state; `None` if closed.
+    pub fn timeout_at(&self) -> Option<u64> {
+        match self.state {
+            JobState::Open | JobState::Assigned => Some(self.start_by),
+            JobState::Running => Some(self.finish_by),
+            JobState::Attested | JobState::Verified | JobState::Disputed => Some(self.settle_by),
+            JobState::Settled | JobState::Cancelled | JobState::Expired | JobState::Failed => None,
+        }
+    }
+}
+
+/// Stable index key of a state (the `JobsByState` index).
+pub fn state_key(state: JobState) -> u8 {
+    match state {
+        JobState::Open => 0,
+        JobState::Assigned => 1,
+        JobState::Running => 2,
+        JobState::Attested => 3,
+        JobState::Verified => 4,
+        JobState::Disputed => 5,
+        JobState::Settled => 6,
+        JobState::Cancelled => 7,
+        JobState::Expired => 8,
+        JobState::Failed => 9,
+    }
+}
+
+pub struct JobIndexes<'a> {
+    pub client: MultiIndex<'a, String, Job, u64>,
+    /// Untaken jobs are indexed under the empty string, which no address equals.
+    pub worker: MultiIndex<'a, String, Job, u64>,
+    pub state: MultiIndex<'a, u8, Job, u64>,
+}
+
+impl IndexList<Job> for JobIndexes<'_> {
+    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<Job>> + '_> {
+        let v: Vec<&dyn Index<Job>> = vec![&self.client, &self.worker, &self.state];
+        Box::new(v.into_iter())
+    }
+}
+
+pub fn jobs<'a>() -> IndexedMap<u64, Job, JobIndexes<'a>> {
+    IndexedMap::new(
+        "jobs",
+        JobIndexes {
+            client: MultiIndex::new(|_, j: &Job| j.client.to_string(), "jobs", "jobs__client"),
+            worker: MultiIndex::new(
+                |_, j: &Job| j.worker.as_ref().map(Addr::to_string).unwrap_or_default(),
+                "jobs",
+                "jobs__worker",
+            ),
+            state: MultiIndex::new(|_, j: &Job| state_key(j.state), "jobs", "jobs__state"),
+        },
+    )
+}
+
+pub const CONFIG: Item<Config> = Item::new("config");
+/// The last job id.
+pub const JOB_COUNT: Item<u64> = Item::new("job_count");
+/// Jobs not closed yet.
+pub const OPEN_JOBS: Item<u64> = Item::new("open_jobs");
+/// $AI held for open jobs.
+pub const TOTAL_AI: Item<Uint128> = Item::new("total_ai");
+/// CU held for open jobs, per token.
+pub const TOTAL_CU: Map<&Addr, Uint128> = Map::new("total_cu");

@@ -1,0 +1,11 @@
+//! job-registry end to end on cw-multi-test: real `ai-token` and `hmm-pool` contracts, a mock poai.
+//!
+//! - `flows`: the happy path and every exit (cancel both ways, every timeout, failure), queries.
+//! - `refusals`: every refused message, each with its typed error and a snapshot proving nothing changed.
+//! - `conservation`: a property test over random job schedules ($AI and CU conservation, nothing stuck).
+
+mod conservation;
+mod flows;
+mod mock_poai;
+mod refusals;
+mod suite;

@@ -1,0 +1,409 @@
+//! `job-registry`: jobs with escrow. A client pays $AI for a resource vector of compute units (CU) plus an SLA;
+//! the registry buys the CU through the pool (`hmm::pool::ReceiveMsg::BuyBundle`), locks them in the job, and
+//! releases them when the job ends: burned on success (the `used` part), otherwise returned to the client.
+//!
+//! Lifecycle (every non-final state has a deadline after which anyone may call [`ExecuteMsg::ClaimTimeout`]):
+//!
+//! ```text
+//! Open ──TakeJob──▶ Assigned ──StartJob──▶ Running ──RecordAttestation──▶ Attested ──RecordVerdict──▶ Verified / Disputed
+//!  │                  │  └────────RecordAttestation─────────────────────────▲              Settle ──▶ Settled / Failed
+//!  └─CancelJob──▶ Cancelled         any non-final state ──ClaimTimeout (deadline passed)──▶ Expired
+//! ```
+//!
+//! Units: amounts are integer token atoms (`Uint128`); times are block times in seconds since the Unix epoch.
+//! The cross-contract interface is fixed in `docs/interfaces.md`.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Uint128};
+use cw20::Cw20ReceiveMsg;
+
+use crate::pool::{BundleItem, RouteLeg, SlaRequirement};
+
+/// An amount of one compute-unit token: the type poai uses (`hmm::poai::CuAmount`), re-exported so that the
+/// registry's and poai's messages share one type.
+pub use crate::poai::CuAmount;
+
+/// Bounds the registry enforces on every job (set at instantiation, changeable by the admin; a change applies
+/// to jobs submitted afterwards: a job's deadlines are fixed when it is submitted).
+#[cw_serde]
+pub struct Limits {
+    /// Most resource lines (distinct CU tokens) in one job's resource vector.
+    pub max_resources: u32,
+    /// Longest allowed time from submission to `finish_by`, in seconds.
+    pub max_job_duration: u64,
+    /// Seconds after `finish_by` that poai has to settle an attested job before anyone may claim a timeout.
+    pub settlement_grace: u64,
+}
+
+/// Creates the registry.
+#[cw_serde]
+pub struct InstantiateMsg {
+    /// Admin (may change limits and set poai once); defaults to the sender.
+    pub admin: Option<String>,
+    /// The $AI cw20 token: the only token `SubmitJob` accepts, and the escrow unit.
+    pub ai_token: String,
+    /// The `hmm-pool` contract the registry buys (and on request sells back) CU through.
+    pub pool: String,
+    /// The `poai` contract: the only caller of the settlement hooks and the judge of worker eligibility.
+    /// May be left unset here (if poai is instantiated later) and set once with [`ExecuteMsg::UpdateConfig`];
+    /// until then no job can be taken.
+    pub poai: Option<String>,
+    /// Limits; defaults: 8 resources, 30 days, 1 day of settlement grace.
+    pub limits: Option<Limits>,
+}
+
+/// What a client asks for when submitting a job.
+#[cw_serde]
+pub struct JobSpec {
+    /// The resource vector r: atoms of each CU token to buy and lock for the job. Non-empty, no token twice,
+    /// every amount positive.
+    pub resources: Vec<BundleItem>,
+    /// The SLA the CU (and the worker) must meet: allowed regions, slowest latency class, privacy tier, TEE.
+    pub sla: SlaRequirement,
+    /// Most $AI the CU purchase may cost (fees included). The submit fails if the route costs more.
+    pub max_spend: Uint128,
+    /// A worker must take and start the job by this time (seconds); after it an untaken or unstarted job
+    /// can be timed out. Must be in the future.
+    pub start_by: u64,
+    /// The worker's attestation must be recorded by this time (seconds). Must be after `start_by`.
+    pub finish_by: u64,
+    /// Commitment to the job input: hex sha256 (64 hex digits; stored lowercase). The worker's attestation
+    /// signs sha256(job_id ‖ input_commitment ‖ output_commitment).
+    pub input_commitment: String,
+}
+
+/// Hooks carried by a cw20 `Send` to the registry.
+#[cw_serde]
+pub enum ReceiveMsg {
+    /// Submit a job, paying with the $AI sent (only the configured $AI token is accepted). The registry buys
+    /// `spec.resources` through the pool in the same transaction for exactly the route's cost, which must not
+    /// exceed `spec.max_spend` nor the amount sent; the rest of the $AI stays in the job's escrow.
+    /// If the purchase cannot be made the whole transaction fails and nothing changes.
+    SubmitJob {
+        /// The job.
+        spec: JobSpec,
+    },
+}
+
+/// How a cancelled job's CU are refunded.
+#[cw_serde]
+pub enum RefundMode {
+    /// The locked CU are transferred to the client as CU tokens.
+    ReturnCu,
+    /// Each locked CU line is sold back to the pool it was bought from (`Swap` exact in, ask $AI) and the $AI
+    /// paid to the client. The cancel fails as a whole if any sale fails (e.g. below `min_out`).
+    SellToPool {
+        /// Minimum $AI per CU line, in the order of the job's `cu`; empty: no bound.
+        min_out: Vec<Uint128>,
+    },
+}
+
+/// The final verdict poai reports with [`ExecuteMsg::Settle`].
+#[cw_serde]
+pub enum SettlementOutcome {
+    /// The job was verified: `used` CU (each ≤ what is locked, tokens of the job only) are burned against the
+    /// worker's obligation; the unused rest is rebated to the client with the escrowed $AI.
+    Success {
+        /// CU actually consumed, per token; tokens not listed count as zero used.
+        used: Vec<CuAmount>,
+    },
+    /// The job failed: all locked CU and the escrowed $AI go back to the client.
+    Failure {
+        /// Why (recorded as the close reason), at most 256 bytes.
+        reason: String,
+    },
+}
+
+/// Interim verification status poai may report between the attestation and the settlement.
+#[cw_serde]
+#[derive(Copy)]
+pub enum Verdict {
+    /// Verifiers confirmed the attestation (state `Verified`).
+    Verified,
+    /// The attestation is challenged (state `Disputed`).
+    Disputed,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// cw20 tokens arrive here (`Send`); the payload is a [`ReceiveMsg`].
+    Receive(Cw20ReceiveMsg),
+    /// A worker takes an `Open` job (before `start_by`). The registry calls poai `JobAssigned` in the same
+    /// transaction; if poai finds the worker not eligible the take fails. State → `Assigned`.
+    TakeJob {
+        /// The job.
+        job_id: u64,
+    },
+    /// The assigned worker reports that it started the job (before `start_by`). State → `Running`.
+    StartJob {
+        /// The job.
+        job_id: u64,
+    },
+    /// The client cancels a job nobody has taken yet (`Open`): the locked CU are refunded as `refund` says and
+    /// the escrowed $AI is returned. State → `Cancelled`.
+    CancelJob {
+        /// The job.
+        job_id: u64,
+        /// Return the CU or sell them back through the pool.
+        refund: RefundMode,
+    },
+    /// Anyone, once the deadline of the job's current state has passed (`start_by` for `Open`/`Assigned`,
+    /// `finish_by` for `Running`, `finish_by + settlement_grace` for `Attested`/`Verified`/`Disputed`): the
+    /// client gets the CU and the escrowed $AI back, and an assigned worker is reported to poai
+    /// (`JobFailed { reason: Timeout }`). State → `Expired`.
+    ClaimTimeout {
+        /// The job.
+        job_id: u64,
+    },
+    /// poai only: the worker's attestation was verified by poai (job `Assigned` or `Running`, before
+    /// `finish_by`). State → `Attested`.
+    RecordAttestation {
+        /// The job.
+        job_id: u64,
+    },
+    /// poai only, optional: interim verification status of an attested job (`Attested`, `Verified` or
+    /// `Disputed`). State → `Verified` or `Disputed`.
+    RecordVerdict {
+        /// The job.
+        job_id: u64,
+        /// The status.
+        verdict: Verdict,
+    },
+    /// poai only: the final outcome. `Success` needs an attestation (`Attested`, `Verified`, `Disputed`) and
+    /// burns the used CU → `Settled`; `Failure` is accepted from any assigned state and refunds the client →
+    /// `Failed`.
+    Settle {
+        /// The job.
+        job_id: u64,
+        /// The outcome.
+        outcome: SettlementOutcome,
+    },
+    /// Admin only: hand over the admin role, set the poai contract (once, if it was not set at instantiation),
+    /// or change the limits.
+    UpdateConfig {
+        /// New admin.
+        admin: Option<String>,
+        /// The poai contract; refused if already set.
+        poai: Option<String>,
+        /// New limits (apply to jobs submitted afterwards).
+        limits: Option<Limits>,
+    },
+}
+
+/// Where a job is in its lifecycle.
+#[cw_serde]
+#[derive(Copy, Eq, PartialOrd, Ord)]
+pub enum JobState {
+    /// Submitted, CU locked, waiting for a worker.
+    Open,
+    /// Taken by a worker (poai reserved its obligation), not started yet.
+    Assigned,
+    /// The worker started it.
+    Running,
+    /// poai recorded a valid attestation.
+    Attested,
+    /// Verifiers confirmed the attestation.
+    Verified,
+    /// The attestation is challenged; poai resolves it.
+    Disputed,
+    /// Final: succeeded, used CU burned, rest refunded.
+    Settled,
+    /// Final: cancelled by the client before assignment, everything refunded.
+    Cancelled,
+    /// Final: a deadline passed, everything refunded.
+    Expired,
+    /// Final: poai reported a failure, everything refunded.
+    Failed,
+}
+
+impl JobState {
+    /// Whether the job is closed (nothing is held for it any more).
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            JobState::Settled | JobState::Cancelled | JobState::Expired | JobState::Failed
+        )
+    }
+}
+
+/// Why a job closed (recorded on the job, as Akash records close reasons).
+#[cw_serde]
+pub enum CloseReason {
+    /// Settled successfully.
+    Completed,
+    /// Cancelled by the client.
+    Cancelled {
+        /// Whether the CU were sold back to the pool (true) or returned as CU (false).
+        sold_back: bool,
+    },
+    /// The deadline of `state` passed and someone claimed the timeout.
+    Timeout {
+        /// The state the job timed out in.
+        state: JobState,
+    },
+    /// poai settled the job as failed.
+    Failed {
+        /// poai's reason.
+        reason: String,
+    },
+}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    /// The configuration.
+    #[returns(ConfigResponse)]
+    Config {},
+    /// One job.
+    #[returns(JobResponse)]
+    Job {
+        /// The job.
+        job_id: u64,
+    },
+    /// All jobs by ascending id.
+    #[returns(JobsResponse)]
+    Jobs {
+        /// Start after this job id.
+        start_after: Option<u64>,
+        /// Page size (default 10, at most 30).
+        limit: Option<u32>,
+    },
+    /// A client's jobs by ascending id.
+    #[returns(JobsResponse)]
+    JobsByClient {
+        /// The client's address.
+        client: String,
+        /// Start after this job id.
+        start_after: Option<u64>,
+        /// Page size (default 10, at most 30).
+        limit: Option<u32>,
+    },
+    /// The jobs a worker took, by ascending id.
+    #[returns(JobsResponse)]
+    JobsByWorker {
+        /// The worker's address.
+        worker: String,
+        /// Start after this job id.
+        start_after: Option<u64>,
+        /// Page size (default 10, at most 30).
+        limit: Option<u32>,
+    },
+    /// The jobs in a state, by ascending id.
+    #[returns(JobsResponse)]
+    JobsByState {
+        /// The state.
+        state: JobState,
+        /// Start after this job id.
+        start_after: Option<u64>,
+        /// Page size (default 10, at most 30).
+        limit: Option<u32>,
+    },
+    /// What the registry holds for one job now ($AI escrow and locked CU; zero once closed).
+    #[returns(EscrowResponse)]
+    Escrow {
+        /// The job.
+        job_id: u64,
+    },
+    /// What the registry holds for all open jobs together (equals its token balances).
+    #[returns(TotalEscrowResponse)]
+    TotalEscrow {},
+}
+
+/// Answer to [`QueryMsg::Config`].
+#[cw_serde]
+pub struct ConfigResponse {
+    /// The admin.
+    pub admin: Addr,
+    /// The $AI token.
+    pub ai_token: Addr,
+    /// The pool contract.
+    pub pool: Addr,
+    /// The poai contract, once set.
+    pub poai: Option<Addr>,
+    /// The limits.
+    pub limits: Limits,
+    /// Jobs submitted so far (the last job id).
+    pub job_count: u64,
+}
+
+/// A job. What poai reads (client, worker, state, locked CU, input commitment, deadlines, value) and the rest.
+#[cw_serde]
+pub struct JobResponse {
+    /// The job id (1, 2, …).
+    pub job_id: u64,
+    /// Who submitted and paid.
+    pub client: Addr,
+    /// Who took it.
+    pub worker: Option<Addr>,
+    /// The state.
+    pub state: JobState,
+    /// The CU bought for the job, per token, in the order of the spec (locked until the job closes).
+    pub cu: Vec<CuAmount>,
+    /// How the CU were bought: pool, token, amount and $AI cost of each line.
+    pub purchase: Vec<RouteLeg>,
+    /// The SLA.
+    pub sla: SlaRequirement,
+    /// Hex sha256 of the job input (lowercase).
+    pub input_commitment: String,
+    /// The client's budget for the CU purchase.
+    pub max_spend: Uint128,
+    /// $AI paid for the CU.
+    pub value: Uint128,
+    /// $AI held in escrow for the job now (what was sent minus `value`; zero once closed).
+    pub escrow: Uint128,
+    /// Take and start deadline (seconds).
+    pub start_by: u64,
+    /// Attestation deadline (seconds).
+    pub finish_by: u64,
+    /// Settlement deadline for an attested job: `finish_by + settlement_grace` at submission (seconds).
+    pub settle_by: u64,
+    /// The deadline of the current state after which `ClaimTimeout` is allowed; `None` once closed.
+    pub timeout_at: Option<u64>,
+    /// Submission time.
+    pub submitted_at: u64,
+    /// When it was taken.
+    pub assigned_at: Option<u64>,
+    /// When the worker started it.
+    pub started_at: Option<u64>,
+    /// When the attestation was recorded.
+    pub attested_at: Option<u64>,
+    /// When it closed.
+    pub closed_at: Option<u64>,
+    /// Why it closed.
+    pub close_reason: Option<CloseReason>,
+    /// CU burned at a successful settlement.
+    pub used: Vec<CuAmount>,
+}
+
+/// A page of jobs.
+#[cw_serde]
+pub struct JobsResponse {
+    /// The jobs, by ascending id.
+    pub jobs: Vec<JobResponse>,
+}
+
+/// Answer to [`QueryMsg::Escrow`].
+#[cw_serde]
+pub struct EscrowResponse {
+    /// The job.
+    pub job_id: u64,
+    /// $AI held for the job.
+    pub ai: Uint128,
+    /// CU held for the job, per token.
+    pub cu: Vec<CuAmount>,
+}
+
+/// Answer to [`QueryMsg::TotalEscrow`].
+#[cw_serde]
+pub struct TotalEscrowResponse {
+    /// $AI held for all open jobs.
+    pub ai: Uint128,
+    /// CU held for all open jobs, per token (tokens with nothing held are omitted).
+    pub cu: Vec<CuAmount>,
+    /// Jobs not closed yet.
+    pub open_jobs: u64,
+}
+
+/// Migrates the registry to a newer code of `job-registry`.
+#[cw_serde]
+pub struct MigrateMsg {}
