@@ -1,8 +1,36 @@
-//! The messages the registry sends to poai (`docs/interfaces.md`: "Take" and "Timeouts"), as `hmm::poai` defines
-//! them.
+//! The messages the registry sends to poai (`docs/interfaces.md`: "Take" and "Timeouts").
+//!
+//! Only the two variants the registry sends, serialised exactly as `hmm::poai::ExecuteMsg::{JobAssigned,
+//! JobFailed}` (same names and fields): serialising through poai's whole `ExecuteMsg` would link serde code for
+//! every poai message into this contract (about 60 KiB of wasm). The tests' mock poai parses what the registry
+//! sends with `hmm::poai::ExecuteMsg` itself, so the two cannot drift apart unnoticed.
 
-use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, StdResult, WasmMsg};
-pub use hmm::poai::{ExecuteMsg as PoaiExecuteMsg, FailureReason};
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, StdResult, Uint128, WasmMsg};
+use hmm::job::CuAmount;
+pub use hmm::poai::FailureReason;
+use hmm::pool::SlaRequirement;
+
+/// The subset of `hmm::poai::ExecuteMsg` the registry sends.
+#[cw_serde]
+pub enum PoaiExecuteMsg {
+    /// `hmm::poai::ExecuteMsg::JobAssigned`.
+    JobAssigned {
+        job_id: u64,
+        worker: String,
+        client: String,
+        cu: Vec<CuAmount>,
+        sla: SlaRequirement,
+        value: Uint128,
+        finish_by: u64,
+    },
+    /// `hmm::poai::ExecuteMsg::JobFailed`.
+    JobFailed {
+        job_id: u64,
+        worker: String,
+        reason: FailureReason,
+    },
+}
 
 pub fn poai_msg(poai: &Addr, msg: &PoaiExecuteMsg) -> StdResult<CosmosMsg> {
     Ok(WasmMsg::Execute {
