@@ -12,8 +12,8 @@
 //! - Public keys, signatures and salts are `Binary` (base64 in JSON).
 //! - The attestation digest an enclave signs is `sha256(job_id ‖ input_commitment ‖ output_commitment)`: the job id
 //!   as 8 bytes big-endian, then the 32 bytes of each commitment (72 bytes hashed). secp256k1 signatures are the
-//!   64-byte compact `r ‖ s` (low-s) over that digest; ed25519 signatures are 64 bytes over the 32 digest bytes as
-//!   the message.
+//!   64-byte compact `r ‖ s` (low-s) over that digest, and so are secp256r1 (P-256) signatures; ed25519 signatures
+//!   are 64 bytes over the 32 digest bytes as the message.
 //! - A verdict commitment is `sha256(job_id ‖ verdict ‖ salt ‖ verifier)`: job id 8 bytes big-endian, verdict one
 //!   byte (1 valid, 0 invalid), the salt bytes, then the verifier's address as UTF-8. Binding the address stops a
 //!   verifier from copying another's commitment.
@@ -96,6 +96,10 @@ pub struct EnclaveKeys {
     pub secp256k1: Option<Binary>,
     /// ed25519 public key, 32 bytes.
     pub ed25519: Option<Binary>,
+    /// secp256r1 (NIST P-256, as in many TEE attestation keys) public key, 33 bytes compressed or 65 uncompressed.
+    /// Optional in JSON.
+    #[serde(default)]
+    pub secp256r1: Option<Binary>,
 }
 
 /// A verifier's verdict on an attestation.
@@ -332,7 +336,7 @@ pub enum ExecuteMsg {
         io_merkle_root: String,
         /// Hex sha256 of the TEE attestation report.
         tee_report_hash: String,
-        /// Enclave signature (64 bytes, secp256k1 compact or ed25519).
+        /// Enclave signature (64 bytes: secp256k1 or secp256r1 compact `r ‖ s`, or ed25519).
         signature: Binary,
         /// Hex hash of an optional succinct proof.
         proof_hash: Option<String>,
@@ -728,7 +732,7 @@ pub struct AttestationInfo {
     pub tee_report_hash: String,
     /// Hex proof hash.
     pub proof_hash: Option<String>,
-    /// Which key verified: "secp256k1" or "ed25519".
+    /// Which key verified: "secp256k1", "secp256r1" or "ed25519".
     pub key_type: String,
     /// When it was made.
     pub attested_at: u64,

@@ -1,0 +1,203 @@
+//! Finalization: the verification outcome, quality, slashing, rewards, and the registry's `Settle`.
+
+use cosmwasm_std::{Addr, DepsMut, Env, Order, Response, StdResult, Uint128};
+use hmm::job::{CuAmount as JobCuAmount, ExecuteMsg as JobExecuteMsg, SettlementOutcome};
+use hmm::poai::{AssignmentState, Verdict};
+use hmm_math::economics::{split_by_weights, split_poai_bonus};
+use hmm_math::fees::amount_times_rate;
+use hmm_math::{Rounding, Udec};
+
+use crate::error::{ContractError, ContractResult};
+use crate::execute::epoch::ensure_closed;
+use crate::execute::{
+    add_points, apply_quality, fraction, hip8_multiplier, load_job, load_worker, observe_metrics,
+    release_reservation, slash_verifier, slash_worker, update_totals,
+};
+use crate::helpers::{burn_msg, current_epoch, is_sampled, push_mint, registry_msg};
+use crate::state::{CONFIG, EPOCHS, JOBS, PARAMS, VERDICTS, VERIFIERS, WORKERS};
+
+/// Why a refuted job failed, as recorded by the registry.
+pub const REFUTED_REASON: &str = "refuted by PoAI verification";
+
+pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    let params = PARAMS.load(deps.storage)?;
+    let mut job = load_job(deps.storage, job_id)?;
+    let att = match (job.state, job.attestation.clone()) {
+        (AssignmentState::Attested, Some(a)) => a,
+        (AssignmentState::Assigned, _) => return Err(ContractError::NotAttested(job_id)),
+        _ => return Err(ContractError::AlreadyFinalized(job_id)),
+    };
+    let now = env.block.time.seconds();
+    if now < att.reveal_end {
+        return Err(ContractError::VerificationOpen {
+            job_id,
+            until: att.reveal_end,
+        });
+    }
+    let mut msgs = ensure_closed(deps.storage, &env, &config, &params, att.epoch)?;
+    let e = EPOCHS.load(deps.storage, att.epoch)?;
+    let sampled = match (&e.seed, e.sample_rate) {
+        (Some(seed), Some(rate)) => is_sampled(seed, job_id, rate),
+        _ => false,
+    };
+    let checked = sampled || att.disputed_by.is_some();
+    // Verdicts weighted by verifier bond; a tie or no reveal leaves the attestation standing.
+    let refuted = checked && att.invalid_weight > att.valid_weight;
+    let epoch_now = current_epoch(&config, &params, &env);
+    let mut burned = Uint128::zero();
+    let mut minted = Uint128::zero();
+
+    // Verifiers: those who judged right earn points and a bonus share; committers who never revealed are slashed.
+    let records = VERDICTS
+        .prefix(job_id)
+        .range(deps.storage, None, None, Order::Ascending)
+        .collect::<StdResult<Vec<_>>>()?;
+    let mut correct: Vec<Addr> = vec![];
+    for (addr, rec) in records {
+        let Some(mut v) = VERIFIERS.may_load(deps.storage, &addr)? else {
+            continue;
+        };
+        match rec.revealed {
+            None => {
+                v.open_commits = v.open_commits.saturating_sub(1);
+                burned =
+                    burned.checked_add(slash_verifier(deps.storage, &addr, &mut v, &params)?)?;
+            }
+            Some(verdict) => {
+                if (verdict == Verdict::Invalid) == refuted {
+                    v.correct = v.correct.saturating_add(1);
+                    correct.push(addr.clone());
+                }
+            }
+        }
+        VERIFIERS.save(deps.storage, &addr, &v)?;
+    }
+    // A dispute that the verifiers did not uphold costs the disputer σ of its bond.
+    if let Some(d) = &att.disputed_by {
+        if let Some(mut v) = VERIFIERS.may_load(deps.storage, d)? {
+            v.open_disputes = v.open_disputes.saturating_sub(1);
+            if !refuted {
+                burned = burned.checked_add(slash_verifier(deps.storage, d, &mut v, &params)?)?;
+            }
+            VERIFIERS.save(deps.storage, d, &v)?;
+        }
+    }
+
+    // The PoAI bonus ρ·V_j (2025 §4.2), split worker / verifiers.
+    let worker_weight = Udec::one().checked_sub(Udec::from(params.verifier_bonus_share))?;
+    let parts = split_poai_bonus(
+        job.value,
+        Udec::from(params.poai_bonus_rate),
+        &[worker_weight, Udec::from(params.verifier_bonus_share)],
+    )?;
+    let worker_part = parts.first().copied().unwrap_or_default();
+    let verifier_part = parts.get(1).copied().unwrap_or_default();
+
+    let mut w = load_worker(deps.storage, &job.worker)?;
+    w.active_jobs = w.active_jobs.saturating_sub(1);
+    let latency = fraction(
+        job.finish_by.saturating_sub(att.attested_at),
+        job.finish_by.saturating_sub(job.assigned_at),
+    )?;
+    let mut resp = Response::new()
+        .add_attribute("action", "finalize")
+        .add_attribute("job_id", job_id.to_string())
+        .add_attribute("sampled", sampled.to_string())
+        .add_attribute("refuted", refuted.to_string());
+    let outcome = if refuted {
+        release_reservation(deps.storage, &job, &[])?;
+        apply_quality(&mut w, false, &params, epoch_now)?;
+        observe_metrics(
+            deps.storage,
+            &mut w,
+            Some(latency),
+            Some(Udec::one()),
+            Some(Udec::ZERO),
+        )?;
+        w.jobs_failed = w.jobs_failed.saturating_add(1);
+        let slashed = slash_worker(deps.storage, &job.worker, &mut w, &params, now)?;
+        burned = burned.checked_add(slashed)?;
+        resp = resp.add_attribute("slashed", slashed);
+        job.state = AssignmentState::Refuted;
+        SettlementOutcome::Failure {
+            reason: REFUTED_REASON.to_string(),
+        }
+    } else {
+        release_reservation(deps.storage, &job, &job.used)?;
+        apply_quality(&mut w, true, &params, epoch_now)?;
+        observe_metrics(
+            deps.storage,
+            &mut w,
+            Some(latency),
+            Some(Udec::one()),
+            Some(Udec::one()),
+        )?;
+        w.jobs_succeeded = w.jobs_succeeded.saturating_add(1);
+        // HIP-8: +50 % for the top 10 % of scores, −50 % for the bottom 10 %.
+        let multiplier = hip8_multiplier(deps.storage, &w)?;
+        let pay = amount_times_rate(worker_part, multiplier, Rounding::Down)?;
+        push_mint(&mut msgs, &config.ai_token, &job.worker, pay)?;
+        minted = minted.checked_add(pay)?;
+        add_points(
+            deps.storage,
+            &job.worker,
+            epoch_now,
+            job.value,
+            Uint128::zero(),
+            Uint128::zero(),
+        )?;
+        resp = resp
+            .add_attribute("worker_bonus", pay)
+            .add_attribute("hip8_multiplier", multiplier.to_string());
+        job.state = AssignmentState::Succeeded;
+        SettlementOutcome::Success {
+            used: job
+                .used
+                .iter()
+                .map(|(t, a)| JobCuAmount {
+                    token: t.to_string(),
+                    amount: *a,
+                })
+                .collect(),
+        }
+    };
+    resp = resp.add_attribute("quality", w.quality.to_string());
+    WORKERS.save(deps.storage, &job.worker, &w)?;
+
+    if !correct.is_empty() {
+        let shares = if verifier_part.is_zero() {
+            vec![Uint128::zero(); correct.len()]
+        } else {
+            split_by_weights(verifier_part, &vec![Udec::one(); correct.len()])?
+        };
+        for (addr, share) in correct.iter().zip(shares) {
+            push_mint(&mut msgs, &config.ai_token, addr, share)?;
+            minted = minted.checked_add(share)?;
+            add_points(
+                deps.storage,
+                addr,
+                epoch_now,
+                Uint128::zero(),
+                Uint128::one(),
+                Uint128::zero(),
+            )?;
+        }
+    }
+    update_totals(deps.storage, |t| {
+        t.minted = t.minted.checked_add(minted)?;
+        Ok(())
+    })?;
+    if !burned.is_zero() {
+        msgs.push(burn_msg(&config.ai_token, burned)?);
+    }
+    msgs.push(registry_msg(
+        &config,
+        &JobExecuteMsg::Settle { job_id, outcome },
+    )?);
+    JOBS.save(deps.storage, job_id, &job)?;
+    Ok(resp
+        .add_messages(msgs)
+        .add_attribute("burned", burned)
+        .add_attribute("minted", minted))
+}

@@ -1,0 +1,160 @@
+//! The registry's hooks: a worker takes a job (`JobAssigned`), a job fails (`JobFailed`).
+
+use cosmwasm_std::{DepsMut, Env, MessageInfo, Order, Response, StdResult, Uint128};
+use hmm::poai::{AssignmentState, CuAmount, FailureReason};
+use hmm::pool::SlaRequirement;
+use hmm_math::Udec;
+
+use crate::error::{ContractError, ContractResult};
+use crate::execute::{
+    apply_quality, check_eligibility, load_job, load_worker, observe_metrics, release_reservation,
+    slash_worker,
+};
+use crate::helpers::{burn_msg, current_epoch};
+use crate::state::{Config, Job, CONFIG, JOBS, OBLIGATIONS, PARAMS, VERDICTS, VERIFIERS, WORKERS};
+
+fn only_registry(config: &Config, info: &MessageInfo) -> ContractResult<()> {
+    match &config.job_registry {
+        Some(r) if *r == info.sender => Ok(()),
+        Some(_) => Err(ContractError::Unauthorized("the job registry")),
+        None => Err(ContractError::RegistryNotSet),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn job_assigned(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    job_id: u64,
+    worker: String,
+    client: String,
+    cu: Vec<CuAmount>,
+    sla: SlaRequirement,
+    value: Uint128,
+    finish_by: u64,
+) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    only_registry(&config, &info)?;
+    let params = PARAMS.load(deps.storage)?;
+    if JOBS.has(deps.storage, job_id) {
+        return Err(ContractError::JobExists(job_id));
+    }
+    let now = env.block.time.seconds();
+    if finish_by <= now {
+        return Err(ContractError::DeadlinePassed {
+            deadline: finish_by,
+            now,
+        });
+    }
+    let worker = deps.api.addr_validate(&worker)?;
+    let client = deps.api.addr_validate(&client)?;
+    let (mut w, lines) =
+        check_eligibility(deps.as_ref(), &env, &config, &params, &worker, &cu, &sla)?;
+    for (token, amount) in &lines {
+        let mut ob = OBLIGATIONS
+            .may_load(deps.storage, (&worker, token))?
+            .unwrap_or_default();
+        ob.reserved = ob.reserved.checked_add(*amount)?;
+        OBLIGATIONS.save(deps.storage, (&worker, token), &ob)?;
+    }
+    w.active_jobs = w.active_jobs.saturating_add(1);
+    WORKERS.save(deps.storage, &worker, &w)?;
+    let job = Job {
+        worker: worker.clone(),
+        client,
+        cu: lines.clone(),
+        used: lines,
+        value,
+        assigned_at: now,
+        finish_by,
+        state: AssignmentState::Assigned,
+        attestation: None,
+    };
+    JOBS.save(deps.storage, job_id, &job)?;
+    Ok(Response::new()
+        .add_attribute("action", "job_assigned")
+        .add_attribute("job_id", job_id.to_string())
+        .add_attribute("worker", worker))
+}
+
+pub fn job_failed(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    job_id: u64,
+    worker: String,
+    reason: FailureReason,
+) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    only_registry(&config, &info)?;
+    let params = PARAMS.load(deps.storage)?;
+    let mut job = load_job(deps.storage, job_id)?;
+    let worker = deps.api.addr_validate(&worker)?;
+    if worker != job.worker {
+        return Err(ContractError::JobMismatch {
+            job_id,
+            reason: format!("the worker is {}", job.worker),
+        });
+    }
+    let attested = match job.state {
+        AssignmentState::Assigned => false,
+        AssignmentState::Attested => true,
+        _ => return Err(ContractError::AlreadyFinalized(job_id)),
+    };
+    let now = env.block.time.seconds();
+    let mut w = load_worker(deps.storage, &worker)?;
+    release_reservation(deps.storage, &job, &[])?;
+    w.active_jobs = w.active_jobs.saturating_sub(1);
+    let mut resp = Response::new()
+        .add_attribute("action", "job_failed")
+        .add_attribute("job_id", job_id.to_string())
+        .add_attribute("worker", worker.as_str());
+    // A timeout before the attestation is the worker's failure: failed attestation (a = 0), slash, denial.
+    // After the attestation the delay is poai's (verification), and a cancellation is nobody's fault.
+    if reason == FailureReason::Timeout && !attested {
+        let epoch = current_epoch(&config, &params, &env);
+        apply_quality(&mut w, false, &params, epoch)?;
+        observe_metrics(
+            deps.storage,
+            &mut w,
+            Some(Udec::ZERO),
+            Some(Udec::ZERO),
+            None,
+        )?;
+        w.jobs_failed = w.jobs_failed.saturating_add(1);
+        let burned = slash_worker(deps.storage, &worker, &mut w, &params, now)?;
+        if !burned.is_zero() {
+            resp = resp.add_message(burn_msg(&config.ai_token, burned)?);
+        }
+        resp = resp
+            .add_attribute("slashed", burned)
+            .add_attribute("quality", w.quality.to_string());
+    }
+    if attested {
+        // Open commitments on this job are void: free the verifiers.
+        let records = VERDICTS
+            .prefix(job_id)
+            .range(deps.storage, None, None, Order::Ascending)
+            .collect::<StdResult<Vec<_>>>()?;
+        for (verifier, rec) in records {
+            if rec.revealed.is_none() {
+                if let Some(mut v) = VERIFIERS.may_load(deps.storage, &verifier)? {
+                    v.open_commits = v.open_commits.saturating_sub(1);
+                    VERIFIERS.save(deps.storage, &verifier, &v)?;
+                }
+            }
+        }
+        if let Some(d) = job.attestation.as_ref().and_then(|a| a.disputed_by.clone()) {
+            if let Some(mut v) = VERIFIERS.may_load(deps.storage, &d)? {
+                v.open_disputes = v.open_disputes.saturating_sub(1);
+                VERIFIERS.save(deps.storage, &d, &v)?;
+            }
+        }
+    }
+    WORKERS.save(deps.storage, &worker, &w)?;
+    job.state = AssignmentState::Failed;
+    job.used = vec![];
+    JOBS.save(deps.storage, job_id, &job)?;
+    Ok(resp.add_attribute("reason", format!("{reason:?}")))
+}
