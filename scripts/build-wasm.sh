@@ -16,7 +16,7 @@
 # Environment:
 #   HMM_WASM_TOOLCHAIN=<rustup toolchain>  use this rustup toolchain (it must have the rust-src component)
 #   HMM_WASM_DEBIAN=1                      always use the Debian rustc-web toolchain, even if a rustup one has rust-src
-set -euo pipefail
+set -eEuo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -38,7 +38,7 @@ for arg in "$@"; do
     case "$arg" in
         --check-reproducible) CHECK_REPRO=1 ;;
         -h | --help)
-            sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+            sed -n '2,/^set -eEuo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -55,12 +55,24 @@ die() {
     printf 'ERROR build-wasm: %s\n' "$*" >&2
     exit 1
 }
+count_wasm() { find "$1" -maxdepth 1 -name '*.wasm' -type f | wc -l; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not installed"; }
+
+trap 'printf "ERROR build-wasm: failed at line %s (see the messages above)\n" "$LINENO" >&2' ERR
 
 need_cmd cargo
 need_cmd rustup
 need_cmd sha256sum
-mkdir -p "$TOOLCHAIN_DIR"
+mkdir -p "$TOOLCHAIN_DIR" "$ROOT/target"
+
+# One run at a time per checkout (CI, the devnet scripts and a developer may call this concurrently).
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$ROOT/target/.build-wasm.lock"
+    if ! flock -n 9; then
+        log "waiting for another build-wasm run in this checkout to finish"
+        flock 9
+    fi
+fi
 
 # ---------------------------------------------------------------------------------------------------------------------
 # apt helpers: `apt-get update` at most once per run, and only when a package cannot be found.
@@ -125,13 +137,14 @@ install_rustc_web() {
     mkdir -p "$debs" "$tmp"
     # rustc-web -> libstd-rust-web-dev -> libstd-rust-web-<ver> -> libllvm<N>: follow the exact Depends of each .deb,
     # so the set stays consistent when Debian ships a new point release.
-    local queue="rustc-web rust-web-src libstd-rust-web-dev" done_pkgs=" " pkg deb dep
+    local queue="rustc-web rust-web-src libstd-rust-web-dev" done_pkgs=" " pkg deb dep f
     while [ -n "$queue" ]; do
         pkg="${queue%% *}"
         if [ "$queue" = "$pkg" ]; then queue=""; else queue="${queue#* }"; fi
         case "$done_pkgs" in *" $pkg "*) continue ;; esac
         apt_download "$debs" "$pkg"
-        deb="$(ls "$debs/${pkg}"_*.deb 2>/dev/null | head -n1)"
+        deb=""
+        for f in "$debs/${pkg}"_*.deb; do [ -f "$f" ] && deb="$f" && break; done
         [ -n "$deb" ] || die "downloaded $pkg but found no .deb in $debs"
         done_pkgs="$done_pkgs$pkg "
         for dep in $(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/(.*)//; s/|.*//; s/ //g' |
@@ -152,9 +165,11 @@ rustc_web_ok() {
         "$RUSTC_WEB_WRAPPER" --version >/dev/null 2>&1
 }
 
+RUST_SRC=""
 if [ -n "$RUSTUP_TC" ]; then
     log "compiler: rustup toolchain '$RUSTUP_TC' (has rust-src)"
     CARGO=(rustup run "$RUSTUP_TC" cargo)
+    RUST_SRC="$(rustup run "$RUSTUP_TC" rustc --print sysroot)/lib/rustlib/src/rust"
     unset RUSTC
 else
     if ! rustc_web_ok; then
@@ -234,6 +249,8 @@ RUSTFLAGS_LIST=(
     "--remap-path-prefix=$ROOT=/code"
     "--remap-path-prefix=$CARGO_HOME_DIR=/cargo"
 )
+# std's sources (inside .toolchain, hence under $ROOT, for the Debian toolchain).
+[ -z "$RUST_SRC" ] || RUSTFLAGS_LIST+=("--remap-path-prefix=$RUST_SRC=/rust-src")
 encoded=""
 for f in "${RUSTFLAGS_LIST[@]}"; do encoded="${encoded:+$encoded$'\x1f'}$f"; done
 unset RUSTFLAGS
@@ -306,7 +323,7 @@ if [ "$CHECK_REPRO" = 1 ]; then
     build_all "$REPRO_TARGET_DIR" "$REPRO_TARGET_DIR/stage"
     log "clean rebuild took $(($(date +%s) - start)) s"
     if (cd "$REPRO_TARGET_DIR/stage" && sha256sum --quiet -c "$ARTIFACTS_DIR/checksums.txt") &&
-        [ "$(ls "$REPRO_TARGET_DIR/stage" | wc -l)" = "$(ls "$ARTIFACTS_DIR"/*.wasm | wc -l)" ]; then
+        [ "$(count_wasm "$REPRO_TARGET_DIR/stage")" = "$(count_wasm "$ARTIFACTS_DIR")" ]; then
         log "reproducible: the clean rebuild is byte-identical to artifacts/checksums.txt"
         rm -rf "$REPRO_TARGET_DIR"
     else
@@ -314,4 +331,4 @@ if [ "$CHECK_REPRO" = 1 ]; then
     fi
 fi
 
-log "done: artifacts/ ($(ls "$ARTIFACTS_DIR"/*.wasm | wc -l) wasm + checksums.txt)"
+log "done: artifacts/ ($(count_wasm "$ARTIFACTS_DIR") wasm + checksums.txt)"
