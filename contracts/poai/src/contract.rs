@@ -3,7 +3,6 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
-use cw20::{Cw20QueryMsg, TokenInfoResponse};
 use hmm::poai::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::{ContractError, ContractResult};
@@ -12,6 +11,8 @@ use crate::execute::{
 };
 use crate::query;
 use crate::state::{Config, Totals, CONFIG, HISTOGRAM, NEXT_EPOCH_TO_CLOSE, PARAMS, TOTALS};
+use crate::views::TokenInfoView;
+use crate::wire::Cw20Query as Cw20QueryMsg;
 
 pub const CONTRACT_NAME: &str = "crates.io:poai";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -33,7 +34,7 @@ pub fn instantiate(
     let params = match msg.params {
         Some(p) => p,
         None => {
-            let token: TokenInfoResponse = deps
+            let token: TokenInfoView = deps
                 .querier
                 .query_wasm_smart(&ai_token, &Cw20QueryMsg::TokenInfo {})
                 .map_err(|e| ContractError::QueryFailed {

@@ -2,12 +2,12 @@
 //! job-registry messages poai sends.
 
 use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Decimal256, Env, Uint128, Uint256, WasmMsg};
-use cw20::Cw20ExecuteMsg;
 use hmm::poai::{Params, Verdict};
 use sha2::{Digest, Sha256};
 
 use crate::error::{ContractError, ContractResult};
 use crate::state::Config;
+use crate::wire::{Cw20Msg, RegistryMsg};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Hex and hashes
@@ -169,7 +169,7 @@ pub fn add_secs(a: u64, b: u64) -> ContractResult<u64> {
 // Messages
 // ---------------------------------------------------------------------------------------------------------------
 
-fn cw20_msg(token: &Addr, msg: &Cw20ExecuteMsg) -> ContractResult<CosmosMsg> {
+fn cw20_msg(token: &Addr, msg: &Cw20Msg) -> ContractResult<CosmosMsg> {
     Ok(WasmMsg::Execute {
         contract_addr: token.to_string(),
         msg: to_json_binary(msg)?,
@@ -181,7 +181,7 @@ fn cw20_msg(token: &Addr, msg: &Cw20ExecuteMsg) -> ContractResult<CosmosMsg> {
 pub fn transfer_msg(token: &Addr, recipient: &Addr, amount: Uint128) -> ContractResult<CosmosMsg> {
     cw20_msg(
         token,
-        &Cw20ExecuteMsg::Transfer {
+        &Cw20Msg::Transfer {
             recipient: recipient.to_string(),
             amount,
         },
@@ -191,7 +191,7 @@ pub fn transfer_msg(token: &Addr, recipient: &Addr, amount: Uint128) -> Contract
 pub fn mint_msg(token: &Addr, recipient: &Addr, amount: Uint128) -> ContractResult<CosmosMsg> {
     cw20_msg(
         token,
-        &Cw20ExecuteMsg::Mint {
+        &Cw20Msg::Mint {
             recipient: recipient.to_string(),
             amount,
         },
@@ -199,11 +199,11 @@ pub fn mint_msg(token: &Addr, recipient: &Addr, amount: Uint128) -> ContractResu
 }
 
 pub fn burn_msg(token: &Addr, amount: Uint128) -> ContractResult<CosmosMsg> {
-    cw20_msg(token, &Cw20ExecuteMsg::Burn { amount })
+    cw20_msg(token, &Cw20Msg::Burn { amount })
 }
 
 /// A message to the job registry.
-pub fn registry_msg(config: &Config, msg: &hmm::job::ExecuteMsg) -> ContractResult<CosmosMsg> {
+pub fn registry_msg(config: &Config, msg: &RegistryMsg) -> ContractResult<CosmosMsg> {
     let registry = config
         .job_registry
         .as_ref()

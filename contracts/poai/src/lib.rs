@@ -10,7 +10,7 @@
 //!
 //! Layout (one file per action, a thin dispatcher): `contract.rs` dispatches; `execute/` holds the actions;
 //! `query.rs` the queries; `state.rs` the storage; `helpers.rs` encodings, digests, epochs and token messages;
-//! `merkle.rs` the index-bound io Merkle tree.
+//! `merkle.rs` the index-bound io Merkle tree; `views.rs` lenient views of other contracts' answers; `wire.rs` the messages poai sends them.
 
 pub mod contract;
 pub mod error;
@@ -19,5 +19,7 @@ pub mod helpers;
 pub mod merkle;
 pub mod query;
 pub mod state;
+pub mod views;
+pub mod wire;
 
 pub use error::ContractError;

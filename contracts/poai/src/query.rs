@@ -238,7 +238,10 @@ pub fn verify_inclusion(
     let computed = compute_root(&leaf, index, leaf_count, &siblings).map_err(|e| {
         ContractError::InvalidInput {
             field: "proof",
-            reason: format!("{e:?}"),
+            reason: match e {
+                crate::merkle::MerkleError::IndexOutOfRange => "index out of range".to_string(),
+                crate::merkle::MerkleError::WrongProofLength => "wrong proof length".to_string(),
+            },
         }
     })?;
     let computed_root = to_hex(&computed);

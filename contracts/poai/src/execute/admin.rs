@@ -1,9 +1,8 @@
 //! Owner actions and the parameter defaults and bounds.
 
 use cosmwasm_std::{Decimal256, Deps, DepsMut, Env, MessageInfo, Response, StdResult, Uint128};
-use cw20::{Cw20QueryMsg, MinterResponse};
+use cw20::MinterResponse;
 use hmm::poai::{ConfigUpdate, Params};
-use hmm::pool::{PoolResponse, QueryMsg as PoolQueryMsg};
 use hmm_math::economics::{
     default_experience_deposit, DEFAULT_COLLATERAL_RATIO, MAX_POAI_BONUS_RATE,
 };
@@ -12,6 +11,8 @@ use hmm_math::quality::QUALITY_ALPHA;
 use crate::error::{ContractError, ContractResult};
 use crate::execute::epoch::emission_params;
 use crate::state::{Config, CLASSES, CONFIG, PARAMS};
+use crate::views::PoolView;
+use crate::wire::{Cw20Query as Cw20QueryMsg, PoolQuery as PoolQueryMsg};
 
 const DAY: u64 = 86_400;
 
@@ -166,7 +167,7 @@ pub fn set_resource_class(
     if token == config.ai_token {
         return Err(ContractError::WrongToken(cu_token));
     }
-    let pool: PoolResponse = deps
+    let pool: PoolView = deps
         .querier
         .query_wasm_smart(&config.pool, &PoolQueryMsg::Pool { pool_id })
         .map_err(|e| ContractError::QueryFailed {

@@ -1,7 +1,6 @@
 //! Attestations: the enclave signature checked on chain, the commitments stored, the registry told.
 
 use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
-use hmm::job::{ExecuteMsg as JobExecuteMsg, JobResponse, QueryMsg as JobQueryMsg};
 use hmm::poai::{AssignmentState, CuAmount, EnclaveKeys};
 
 use crate::error::{ContractError, ContractResult};
@@ -11,9 +10,11 @@ use crate::helpers::{
     registry_msg,
 };
 use crate::state::{Config, StoredAttestation, CONFIG, EPOCHS, JOBS, PARAMS, WORKERS};
+use crate::views::JobView;
+use crate::wire::{RegistryMsg as JobExecuteMsg, RegistryQuery as JobQueryMsg};
 
 /// The registry's view of a job.
-pub fn query_job(deps: Deps, config: &Config, job_id: u64) -> ContractResult<JobResponse> {
+pub fn query_job(deps: Deps, config: &Config, job_id: u64) -> ContractResult<JobView> {
     let registry = config
         .job_registry
         .as_ref()

@@ -1,7 +1,6 @@
 //! Finalization: the verification outcome, quality, slashing, rewards, and the registry's `Settle`.
 
 use cosmwasm_std::{Addr, DepsMut, Env, Order, Response, StdResult, Uint128};
-use hmm::job::{CuAmount as JobCuAmount, ExecuteMsg as JobExecuteMsg, SettlementOutcome};
 use hmm::poai::{AssignmentState, Verdict};
 use hmm_math::economics::{split_by_weights, split_poai_bonus};
 use hmm_math::fees::amount_times_rate;
@@ -15,6 +14,7 @@ use crate::execute::{
 };
 use crate::helpers::{burn_msg, current_epoch, is_sampled, push_mint, registry_msg};
 use crate::state::{CONFIG, EPOCHS, JOBS, PARAMS, VERDICTS, VERIFIERS, WORKERS};
+use crate::wire::{Outcome as SettlementOutcome, RegistryMsg as JobExecuteMsg};
 
 /// Why a refuted job failed, as recorded by the registry.
 pub const REFUTED_REASON: &str = "refuted by PoAI verification";
@@ -155,7 +155,7 @@ pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response
             used: job
                 .used
                 .iter()
-                .map(|(t, a)| JobCuAmount {
+                .map(|(t, a)| hmm::poai::CuAmount {
                     token: t.to_string(),
                     amount: *a,
                 })

@@ -156,5 +156,11 @@ pub fn job_failed(
     job.state = AssignmentState::Failed;
     job.used = vec![];
     JOBS.save(deps.storage, job_id, &job)?;
-    Ok(resp.add_attribute("reason", format!("{reason:?}")))
+    Ok(resp.add_attribute(
+        "reason",
+        match reason {
+            FailureReason::Timeout => "timeout",
+            FailureReason::Cancelled => "cancelled",
+        },
+    ))
 }

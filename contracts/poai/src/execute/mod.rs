@@ -15,7 +15,7 @@ pub mod worker;
 
 use cosmwasm_std::{Addr, Decimal256, Deps, Env, Order, StdResult, Storage, Uint128};
 use hmm::poai::{Capabilities, CuAmount, Params, TeeType};
-use hmm::pool::{QueryMsg as PoolQueryMsg, SlaRequirement, SpotPriceResponse};
+use hmm::pool::{LatencyClass, SlaRequirement, SpotPriceResponse};
 use hmm_math::economics::{bond_requirement, slash_amount};
 use hmm_math::fees::{quality_fee_multiplier, quality_tier};
 use hmm_math::quality::{metric_ema, quality_ema, quality_score, QualityMetrics};
@@ -26,6 +26,7 @@ use crate::state::{
     Config, Job, ObligationState, Points, Totals, VerifierState, Worker, CLAIMS, CLASSES,
     HISTOGRAM, JOBS, OBLIGATIONS, POINTS, TOTALS, VERIFIERS, WORKERS,
 };
+use crate::wire::PoolQuery as PoolQueryMsg;
 
 /// Number of HIP-8 score buckets (⌊100·score⌋ ∈ 0..=100).
 pub const BUCKETS: usize = 101;
@@ -140,6 +141,14 @@ pub fn ensure_covered(bond: Uint128, required: Uint128) -> ContractResult<()> {
 // Eligibility
 // ---------------------------------------------------------------------------------------------------------------
 
+fn latency_name(l: LatencyClass) -> &'static str {
+    match l {
+        LatencyClass::Realtime => "realtime",
+        LatencyClass::Interactive => "interactive",
+        LatencyClass::Batch => "batch",
+    }
+}
+
 /// Whether capabilities meet an SLA (2026 §6.2 region, latency, privacy tier, TEE).
 pub fn check_sla(caps: &Capabilities, sla: &SlaRequirement) -> Result<(), String> {
     if !sla.regions.is_empty() && !sla.regions.contains(&caps.region) {
@@ -148,8 +157,9 @@ pub fn check_sla(caps: &Capabilities, sla: &SlaRequirement) -> Result<(), String
     if let Some(max) = sla.max_latency {
         if caps.latency > max {
             return Err(format!(
-                "latency {:?} is slower than {:?}",
-                caps.latency, max
+                "latency {} is slower than {}",
+                latency_name(caps.latency),
+                latency_name(max)
             ));
         }
     }

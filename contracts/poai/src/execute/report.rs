@@ -64,7 +64,13 @@ pub fn report_worker(
     let mut resp = Response::new()
         .add_attribute("action", "report_worker")
         .add_attribute("worker", addr)
-        .add_attribute("condition", format!("{condition:?}"))
+        .add_attribute(
+            "condition",
+            match condition {
+                ReportCondition::MissedHeartbeat => "missed_heartbeat",
+                ReportCondition::LowQuality => "low_quality",
+            },
+        )
         .add_attribute("slashed", burned);
     if !burned.is_zero() {
         resp = resp.add_message(burn_msg(&config.ai_token, burned)?);

@@ -1,7 +1,6 @@
 //! Verifiers: bonds, commit-reveal verdicts on sampled or disputed attestations, disputes.
 
 use cosmwasm_std::{Addr, Binary, DepsMut, Env, MessageInfo, Response, Uint128};
-use hmm::job::{ExecuteMsg as JobExecuteMsg, Verdict as JobVerdict};
 use hmm::poai::{AssignmentState, AuditRecord, Verdict};
 
 use crate::error::{ContractError, ContractResult};
@@ -15,6 +14,7 @@ use crate::state::{
     Job, StoredAttestation, VerdictRecord, VerifierState, CONFIG, EPOCHS, JOBS, PARAMS, VERDICTS,
     VERIFIERS,
 };
+use crate::wire::{RegistryMsg as JobExecuteMsg, RegistryVerdict as JobVerdict};
 
 pub fn register_verifier(
     deps: DepsMut,
@@ -236,7 +236,13 @@ pub fn reveal_verdict(
         .add_attribute("action", "reveal_verdict")
         .add_attribute("job_id", job_id.to_string())
         .add_attribute("verifier", info.sender)
-        .add_attribute("verdict", format!("{verdict:?}")))
+        .add_attribute(
+            "verdict",
+            match verdict {
+                Verdict::Valid => "valid",
+                Verdict::Invalid => "invalid",
+            },
+        ))
 }
 
 pub fn dispute(
