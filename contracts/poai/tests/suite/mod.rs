@@ -485,6 +485,8 @@ pub struct Suite {
     pub registry: Addr,
     pub ai_start_supply: u128,
     pub cu_start_supply: u128,
+    /// More token holders to count in conservation checks (e.g. a real registry).
+    pub holders_extra: Vec<Addr>,
 }
 
 pub fn test_params() -> Params {
@@ -748,6 +750,7 @@ impl Suite {
             registry,
             ai_start_supply: 0,
             cu_start_supply: 0,
+            holders_extra: vec![],
         };
         s.ai_start_supply = s.supply(&s.ai.clone());
         s.cu_start_supply = s.supply(&s.cu.clone());
@@ -1040,6 +1043,7 @@ impl Suite {
         ];
         all.extend(self.workers.iter().cloned());
         all.extend(self.verifiers.iter().cloned());
+        all.extend(self.holders_extra.iter().cloned());
         all
     }
 
