@@ -21,7 +21,7 @@ pub fn sla_matches(tags: &SlaTags, req: &SlaRequirement) -> bool {
         None => true,
         Some(max) => latency_rank(tags.latency) <= latency_rank(max),
     };
-    let region_ok = req.regions.is_empty() || req.regions.iter().any(|r| *r == tags.region);
+    let region_ok = req.regions.is_empty() || req.regions.contains(&tags.region);
     latency_ok
         && region_ok
         && tags.privacy_tier >= req.min_privacy_tier
