@@ -47,7 +47,7 @@ fn cp_buy(q: u128, p: u128, amount_in: u128) -> u128 {
     // rate = 0.003 + 0.02·amount/p, as an exact fraction ×1e18
     let rate = 3_000_000_000_000_000u128
         + (20_000_000_000_000_000u128 * (amount_in / 1_000_000)) / (p / 1_000_000);
-    let fee = (amount_in * (rate / 1_000_000_000) + 999_999_999) / 1_000_000_000; // ceil(amount·rate)
+    let fee = (amount_in * (rate / 1_000_000_000)).div_ceil(1_000_000_000); // ceil(amount·rate)
     let net = amount_in - fee;
     let k = q * p; // < 2^128 for these sizes
     let q_after = k.div_ceil(p + net);
@@ -505,7 +505,7 @@ fn first_depositor_cannot_steal_later_deposits() {
     );
     let _ = cu;
     assert_eq!(share.total_shares.u128(), 2_000 + 2_000_000);
-    assert!(MINIMUM_LIQUIDITY < 2_000);
+    const { assert!(MINIMUM_LIQUIDITY < 2_000) };
 }
 
 #[test]
