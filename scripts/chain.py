@@ -163,6 +163,34 @@ def event_attr(tx: dict[str, Any], event_type: str, key: str) -> str:
     raise ChainError(f"no attribute {key!r} in event {event_type!r} of tx {tx.get('txhash')}")
 
 
+def wasm_events(tx: dict[str, Any]) -> list[dict[str, Any]]:
+    """The `wasm` events of a tx response, each as {"contract": address, "attrs": [(key, value), ...],
+    plus the first value of each key}: one per contract execution, in execution order."""
+    out = []
+    for ev in tx.get("events") or []:
+        if ev.get("type") != "wasm":
+            continue
+        attrs = [(a.get("key", ""), a.get("value", "")) for a in ev.get("attributes") or []]
+        d: dict[str, Any] = {"attrs": attrs}
+        for k, v in attrs:
+            d.setdefault(k, v)
+        d["contract"] = d.get("_contract_address", "")
+        out.append(d)
+    return out
+
+
+def parse_time(s: str) -> float:
+    """An RFC 3339 time with up to nanoseconds (as CometBFT prints it) -> seconds since the epoch."""
+    import datetime as _dt
+    m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$", s)
+    if not m:
+        raise ChainError(f"unparsable time {s!r}")
+    tz = "+00:00" if m.group(3) == "Z" else m.group(3)
+    base = _dt.datetime.fromisoformat(m.group(1) + tz).timestamp()
+    frac = m.group(2) or "0"
+    return base + int(frac) / 10 ** len(frac)
+
+
 class Chain:
     def __init__(self, config: Config | None = None):
         self.cfg = config or Config.load()
@@ -253,6 +281,26 @@ class Chain:
         tx = self.tx(*args, key=key)
         return event_attr(tx, "instantiate", "_contract_address")
 
+    def instantiate2(self, code_id: int, msg: Any, label: str, salt_hex: str, admin: str | None = None,
+                     funds: Any = None, key: str | None = None) -> str:
+        """Instantiate at a predictable address (`instantiate2`, salt given as hex); return the contract address.
+
+        The address depends only on the code checksum, the creator and the salt: see `build_address`."""
+        args = ["wasm", "instantiate2", str(code_id), _json(msg), salt_hex, "--hex", "--label", label]
+        args += ["--admin", admin] if admin else ["--no-admin"]
+        if funds:
+            args += ["--amount", coins(funds)]
+        tx = self.tx(*args, key=key)
+        return event_attr(tx, "instantiate", "_contract_address")
+
+    def build_address(self, checksum_hex: str, creator: str, salt_hex: str) -> str:
+        """The address `instantiate2` gives a contract of this code checksum, creator and salt (computed offline)."""
+        p = self.run("query", "wasm", "build-address", checksum_hex.lower(), creator, salt_hex, "--hex")
+        m = re.search(r"(\w+1[02-9ac-hj-np-z]{20,})", p.stdout)
+        if not m:
+            raise ChainError(f"unexpected build-address output: {p.stdout!r}")
+        return m.group(1)
+
     def execute(self, contract: str, msg: Any, funds: Any = None, key: str | None = None) -> tuple[dict[str, Any], int]:
         """Execute `msg` on `contract`; return (tx response, gas used)."""
         args = ["wasm", "execute", contract, _json(msg)]
@@ -304,6 +352,52 @@ class Chain:
 
     def cw20_balance(self, token: str, address: str) -> int:
         return int(self.query_smart(token, {"balance": {"address": address}})["balance"])
+
+    def codes(self) -> list[dict[str, Any]]:
+        """Every stored code's info (code_id, creator, data_hash = upper-case hex sha256 of the wasm)."""
+        out: list[dict[str, Any]] = []
+        key = ""
+        while True:
+            q = "?pagination.limit=200" + ("&pagination.key=" + urllib.parse.quote(key) if key else "")
+            r = self.rest_get(f"/cosmwasm/wasm/v1/code{q}")
+            out.extend(r.get("code_infos") or [])
+            key = (r.get("pagination") or {}).get("next_key") or ""
+            if not key:
+                return out
+
+    def find_code(self, checksum_hex: str) -> int | None:
+        """The lowest code id whose wasm has this sha256, if one is stored."""
+        want = checksum_hex.upper()
+        ids = [int(c["code_id"]) for c in self.codes() if c.get("data_hash", "").upper() == want]
+        return min(ids) if ids else None
+
+    def token_info(self, token: str) -> dict[str, Any]:
+        return self.query_smart(token, {"token_info": {}})
+
+    def total_supply(self, token: str) -> int:
+        return int(self.token_info(token)["total_supply"])
+
+    def latest_block(self) -> tuple[int, float]:
+        """(height, block time in seconds since the epoch) of the latest block."""
+        h = self.rest_get("/cosmos/base/tendermint/v1beta1/blocks/latest")["block"]["header"]
+        return int(h["height"]), parse_time(h["time"])
+
+    def block_time(self) -> float:
+        return self.latest_block()[1]
+
+    def wait_block_time(self, t: float, timeout: float = 120) -> float:
+        """Wait until a block with time >= t (seconds since the epoch) is committed; return that block's time."""
+        end = time.monotonic() + timeout
+        while True:
+            try:
+                bt = self.block_time()
+                if bt >= t:
+                    return bt
+            except ChainError:
+                bt = 0.0
+            if time.monotonic() > end:
+                raise ChainError(f"block time {t:.0f} not reached within {timeout:.0f}s (last {bt:.0f})")
+            time.sleep(min(0.2, max(0.05, t - bt)))
 
     def contract_info(self, contract: str) -> dict[str, Any]:
         return self.rest_get(f"/cosmwasm/wasm/v1/contract/{contract}")["contract_info"]
