@@ -1,12 +1,14 @@
 //! VM-level tests: the compiled contracts (`artifacts/*.wasm`, built by `scripts/build-wasm.sh`) run in `cosmwasm-vm`
 //! with gas metering, which cw-multi-test does not do.
 //!
-//! [`VmContract`] is the harness: load an artifact, instantiate, execute, query, migrate, and read the VM gas of each
-//! call. One `VmContract` is one contract instance with its own mock storage (the VM does not route sub-messages
-//! between contracts: cross-contract flows belong to the multi-test suites). Every call is recorded as a
-//! [`GasRecord`]; `examples/bench_gas.rs` prints them as a table.
+//! Two harnesses:
+//! - [`VmContract`]: one contract instance with its own mock storage, querier and API; no routing between contracts.
+//!   Enough for a contract that calls nobody (`ai-token`).
+//! - [`chain::Chain`]: a tiny multi-contract chain. Every contract runs in the VM, sub-messages (`WasmMsg::Execute`,
+//!   replies) and smart queries are routed between them as wasmd routes them, transactions are atomic, and every call
+//!   is metered (VM gas, plus the storage operations and events the SDK would charge for).
 //!
-//! Scenarios shared by the tests and the benchmark live in [`scenarios`]; add one per contract (pool, job, poai).
+//! Scenarios shared by the tests and the benchmark (`examples/bench_gas.rs`) live in [`scenarios`].
 //!
 //! Missing artifacts are a test failure, unless `HMM_SKIP_VM=1` is set: then the VM tests print why and pass.
 
@@ -23,14 +25,16 @@ use cosmwasm_vm::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub mod chain;
 pub mod scenarios;
 
 /// What the target chain (wasmd with wasmvm 2.1) offers; the same list `scripts/build-wasm.sh` gives `cosmwasm-check`.
 pub const CHAIN_CAPABILITIES: &str =
     "iterator,staking,stargate,cosmwasm_1_1,cosmwasm_1_2,cosmwasm_1_3,cosmwasm_1_4,cosmwasm_2_0,cosmwasm_2_1";
-/// CosmWasm gas per Cosmos SDK gas in wasmd (`DefaultGasMultiplier`). SDK gas from the VM = VM gas / this. The SDK
-/// also charges for storage access and the transaction itself, which the VM does not see.
-pub const WASMD_GAS_MULTIPLIER: u64 = 140_000;
+/// CosmWasm gas per Cosmos SDK gas in wasmd (`DefaultGasMultiplier` = 140_000_000 in `x/wasm/types/gas_register.go`).
+/// SDK gas from the VM = VM gas / this. The SDK also charges an instance cost per call, storage access, events and
+/// the transaction itself, which the VM does not see: [`chain::SdkGasEstimate`] adds them.
+pub const WASMD_GAS_MULTIPLIER: u64 = chain::WASMD_GAS_MULTIPLIER;
 /// Gas limit of one instance, for all its calls together: high, since the point is to measure, not to limit.
 pub const INSTANCE_GAS_LIMIT: u64 = 1_000_000_000_000_000;
 /// Memory limit of one instance (wasmd's default is 32 MiB).
@@ -42,10 +46,15 @@ pub const ARTIFACTS_ENV: &str = "HMM_ARTIFACTS_DIR";
 
 /// The folder holding the `.wasm` artifacts.
 pub fn artifacts_dir() -> PathBuf {
-    match std::env::var_os(ARTIFACTS_ENV) {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../artifacts"),
+    if let Some(dir) = std::env::var_os(ARTIFACTS_ENV) {
+        return PathBuf::from(dir);
     }
+    // Cargo sets CARGO_MANIFEST_DIR when it runs a test or an example: prefer it to the compile-time value, which
+    // is stale when a target folder is shared between checkouts.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest.join("../../artifacts")
 }
 
 /// The artifact file of a contract crate (`ai-token` -> `ai_token.wasm`).
@@ -396,7 +405,7 @@ fn info(sender: &str, funds: &[Coin]) -> MessageInfo {
 /// A markdown table of gas records: entry point, message, outcome, VM gas, the backend part, SDK gas.
 pub fn gas_table(records: &[GasRecord]) -> String {
     let mut out = String::from(
-        "| contract | call | message | ok | VM gas | of which backend (mock storage) | SDK gas (VM gas / 140000) |\n\
+        "| contract | call | message | ok | VM gas | of which backend (mock storage) | VM gas / 140 000 000 |\n\
          | --- | --- | --- | --- | ---: | ---: | ---: |\n",
     );
     for r in records {

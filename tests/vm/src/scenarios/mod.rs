@@ -1,7 +1,8 @@
 //! Message flows run by both the VM tests and the gas benchmark. Each checks its outcomes and returns the first
 //! mismatch as an error; the gas of every call is in the contract's [`VmContract::records`].
 //!
-//! Add one function per contract (pool, job, poai) following `ai_token`.
+//! `ai_token` (this file) runs on one [`VmContract`]; the multi-contract flows run on a [`crate::chain::Chain`]:
+//! [`exchange`] (tokens, pools, liquidity, quotes, swaps, routes) and [`jobs`] (job-registry and poai on top of it).
 
 use cw20::{
     BalanceResponse, Cw20Coin, Cw20ExecuteMsg, Cw20QueryMsg, MinterResponse, TokenInfoResponse,
@@ -223,3 +224,6 @@ pub fn ai_token(token: &mut VmContract) -> Result<TokenAccounts, String> {
     );
     Ok(accounts)
 }
+
+pub mod exchange;
+pub mod jobs;
