@@ -256,8 +256,26 @@ class Chain:
         return tx
 
     def wait_tx(self, txhash: str, timeout: float | None = None) -> dict[str, Any]:
-        """Wait until the tx is in a block (`q wait-tx`) and return its tx response (whatever its code)."""
+        """Wait until the tx is in a block and return its tx response (whatever its code).
+
+        Polls the REST endpoint (`/cosmos/tx/v1beta1/txs/HASH`, every 50 ms: no process start per tx); if REST is
+        unreachable, falls back to the CLI's `q wait-tx` over the RPC node."""
         t = self.cfg.tx_timeout if timeout is None else timeout
+        end = time.monotonic() + t
+        while True:
+            try:
+                return self.rest_get(f"/cosmos/tx/v1beta1/txs/{txhash}", timeout=10)["tx_response"]
+            except QueryError as e:
+                if e.status not in (400, 404):  # 404 / "tx not found" until it is in a block
+                    break
+            except (ChainError, KeyError):
+                break
+            if time.monotonic() > end:
+                raise ChainError(f"tx {txhash} not included within {t:.0f}s")
+            time.sleep(0.05)
+        return self._wait_tx_cli(txhash, max(1.0, end - time.monotonic()))
+
+    def _wait_tx_cli(self, txhash: str, t: float) -> dict[str, Any]:
         p = self.run("query", "wait-tx", txhash, "--node", self.cfg.node, "--timeout", f"{int(t)}s", "-o", "json",
                      check=False, timeout=t + 30)
         if p.returncode != 0:
