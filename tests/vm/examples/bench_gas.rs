@@ -1,66 +1,260 @@
-//! Gas benchmark: runs each contract's scenario (`vm_tests::scenarios`) on the compiled artifact and prints a markdown
-//! table of the VM gas of every call, then the size of every artifact.
+//! Gas benchmark: runs the VM scenarios (`vm_tests::scenarios`) on the compiled artifacts and prints, as markdown, the
+//! gas of every measured message, the goals of issue 4, and the size of every artifact.
 //!
-//!     cargo run -p vm-tests --example bench_gas --release   (or: bash scripts/bench-gas.sh)
+//!     cargo run -p vm-tests --example bench_gas        (or: bash scripts/bench-gas.sh)
+//!     cargo run -p vm-tests --example bench_gas -- --calls   (also list every contract call of each message)
 
 use std::process::ExitCode;
 
-use vm_tests::{artifacts_dir, gas_table, scenarios, VmContract, WASMD_GAS_MULTIPLIER};
+use vm_tests::chain::{
+    code, Chain, TxGas, CONTRACTS, WASMD_GAS_MULTIPLIER, WASMD_INSTANCE_COST, WASMD_KEY_PREFIX,
+};
+use vm_tests::scenarios::exchange::label;
+use vm_tests::scenarios::{self, jobs};
+use vm_tests::{artifacts_dir, gas_table, VmContract};
 
-type Scenario = fn(&mut VmContract) -> Result<(), String>;
+/// Goal of issue 4: a 5-class route costs at most this many single swaps.
+const ROUTE_GOAL: f64 = 3.0;
 
-fn scenarios() -> Vec<(&'static str, Scenario)> {
-    vec![("ai-token", |c| scenarios::ai_token(c).map(|_| ()))]
+fn fmt_int(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn row(r: &TxGas) -> String {
+    let sdk = r.sdk();
+    let kv = r.kv();
+    format!(
+        "| {} | {} | {} | {} | {} | {} | {} | {} |",
+        r.label,
+        r.calls.len(),
+        fmt_int(r.vm_gas()),
+        fmt_int(r.vm_gas() / WASMD_GAS_MULTIPLIER),
+        fmt_int(sdk.instances),
+        format_args!(
+            "{} ({}r/{}w)",
+            fmt_int(sdk.storage),
+            kv.reads + kv.iter_steps,
+            kv.writes + kv.deletes
+        ),
+        fmt_int(sdk.events),
+        fmt_int(sdk.total()),
+    )
+}
+
+fn find<'a>(records: &'a [TxGas], label: &str) -> Option<&'a TxGas> {
+    records.iter().rev().find(|r| r.label == label)
+}
+
+/// `a / b` by VM gas and by SDK estimate, as a markdown row.
+fn ratio_row(records: &[TxGas], what: &str, a: &str, b: &str, goal: Option<f64>) -> String {
+    let (Some(ra), Some(rb)) = (find(records, a), find(records, b)) else {
+        return format!("| {what} | missing measurement | | | |");
+    };
+    let vm = ra.vm_gas() as f64 / rb.vm_gas().max(1) as f64;
+    let sdk = ra.sdk().total() as f64 / rb.sdk().total().max(1) as f64;
+    let pool_vm = pool_gas(ra) as f64 / pool_gas(rb).max(1) as f64;
+    let verdict = match goal {
+        Some(g) => {
+            let met = |x: f64| if x <= g { "met" } else { "NOT met" };
+            format!("≤ {g}×: SDK gas {}, VM gas {}", met(sdk), met(vm))
+        }
+        None => String::new(),
+    };
+    format!("| {what} | {vm:.2}× | {pool_vm:.2}× | {sdk:.2}× | {verdict} |")
+}
+
+/// VM gas of the `pool` contract's own calls in a measurement (without the cw20 calls around them).
+fn pool_gas(r: &TxGas) -> u64 {
+    r.calls
+        .iter()
+        .filter(|c| c.contract == "pool")
+        .map(|c| c.vm_gas)
+        .sum()
 }
 
 fn main() -> ExitCode {
+    let show_calls = std::env::args().any(|a| a == "--calls");
     let mut failed = false;
-    let mut records = Vec::new();
-    for (name, scenario) in scenarios() {
-        let mut contract = match VmContract::load(name) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("{name}: {e}");
-                failed = true;
-                continue;
-            }
-        };
-        if let Err(e) = scenario(&mut contract) {
-            eprintln!("{name}: scenario failed: {e}");
-            failed = true;
-        }
-        records.extend_from_slice(contract.records());
-    }
 
-    println!("## VM gas per call\n");
-    println!(
-        "cosmwasm-vm 3.0 (singlepass), mock backend; 1 SDK gas = {WASMD_GAS_MULTIPLIER} VM gas. The SDK adds storage and \
-         transaction gas on chain.\n"
-    );
-    print!("{}", gas_table(&records));
-
-    println!("\n## Artifacts\n");
-    println!("| artifact | bytes | KiB |\n| --- | ---: | ---: |");
-    let dir = artifacts_dir();
-    let mut files: Vec<_> = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
-            .collect(),
+    let chain = match Chain::new() {
+        Ok(c) => c,
         Err(e) => {
-            eprintln!("cannot list {}: {e}", dir.display());
+            eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     };
-    files.sort();
-    for path in files {
-        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        println!("| {name} | {size} | {} |", size.div_ceil(1024));
+    match scenarios::exchange::exchange(&chain) {
+        Ok(x) => {
+            if let Err(e) = jobs::jobs(&x) {
+                eprintln!("job/PoAI scenario failed: {e}");
+                failed = true;
+            }
+        }
+        Err(e) => {
+            eprintln!("exchange scenario failed: {e}");
+            failed = true;
+        }
+    }
+    let records = chain.records();
+
+    println!("## Gas per message\n");
+    println!(
+        "cosmwasm-vm 3.0.10 (wasmer singlepass, gas metering) running the artifacts of `artifacts/`; every contract is a \
+         real instance and cross-contract messages and queries are routed between them (`tests/vm/src/chain.rs`). \
+         One row is one transaction (or one top-level query) and sums all its contract calls: the cw20 `send` hook, \
+         the pool, the cw20 transfers it triggers, nested queries.\n"
+    );
+    println!(
+        "- **VM gas**: CosmWasm gas of wasm execution and host functions, summed over the calls (deterministic).\n\
+         - **VM gas / {m}**: the same in SDK gas at wasmd's `DefaultGasMultiplier` ({m}).\n\
+         - **SDK gas estimate** = wasmd's instance cost ({inst} per call: execute, reply, smart query; code not pinned) \
+         + VM gas / {m} per call + storage at the Cosmos SDK's default `KVGasConfig` (read 1000 + 3/byte, write 2000 \
+         + 30/byte, delete 1000, iterator step 30 + 3/byte; keys with wasmd's {pfx}-byte contract prefix; `r`/`w` = \
+         reads incl. iterator steps / writes incl. deletes) + wasmd's event gas. Not included: the transaction itself \
+         (ante handler: signature check, tx bytes, fee; on the devnet a whole cw20 `transfer` tx used 161,122 gas, \
+         `docs/devnet.md`).\n",
+        m = fmt_int(WASMD_GAS_MULTIPLIER),
+        inst = fmt_int(WASMD_INSTANCE_COST),
+        pfx = WASMD_KEY_PREFIX,
+    );
+    println!(
+        "| message | calls | VM gas | VM gas / {} | instance | storage | events | SDK gas estimate |",
+        fmt_int(WASMD_GAS_MULTIPLIER)
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for r in &records {
+        println!("{}", row(r));
+        if !r.ok {
+            failed = true;
+        }
+    }
+
+    println!("\n## Goals (issue 4)\n");
+    println!("| comparison | VM gas (tx) | VM gas (pool calls only) | SDK gas estimate | goal |");
+    println!("| --- | ---: | ---: | ---: | --- |");
+    for (what, a, b, goal) in [
+        (
+            "HMM swap (target-reserve, exact) ÷ constant-product swap (bilinear, exact), AI→CU",
+            label::HMM_SWAP_IN_BUY,
+            label::SWAP_IN_BUY,
+            None,
+        ),
+        (
+            "HMM swap ÷ constant-product swap, CU→AI",
+            label::HMM_SWAP_IN_SELL,
+            label::SWAP_IN_SELL,
+            None,
+        ),
+        (
+            "HMM exact-out swap ÷ constant-product exact-out swap",
+            label::HMM_SWAP_OUT,
+            label::SWAP_OUT,
+            None,
+        ),
+        (
+            "5-class pool swap ÷ constant-product swap",
+            label::SWAP_5,
+            label::SWAP_IN_BUY,
+            None,
+        ),
+        (
+            "5-class route (BuyBundle, 5 lines) ÷ one swap (bilinear, AI→CU)",
+            label::BUNDLE_5,
+            label::SWAP_IN_BUY,
+            Some(ROUTE_GOAL),
+        ),
+        (
+            "5-class route ÷ one swap in the 5-class pool",
+            label::BUNDLE_5,
+            label::SWAP_5,
+            Some(ROUTE_GOAL),
+        ),
+        (
+            "5-class route ÷ 1-class route (BuyBundle, 1 line)",
+            label::BUNDLE_5,
+            label::BUNDLE_1,
+            Some(ROUTE_GOAL),
+        ),
+    ] {
+        println!("{}", ratio_row(&records, what, a, b, goal));
+    }
+
+    if show_calls {
+        println!("\n## Calls of each message\n");
+        println!("| message | calls (`?` = query), VM gas each |\n| --- | --- |");
+        for r in &records {
+            let calls: Vec<String> = r
+                .calls
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}{}{}.{} {}",
+                        "→".repeat(c.depth),
+                        if c.entry == vm_tests::chain::Entry::Query {
+                            "?"
+                        } else {
+                            ""
+                        },
+                        c.contract,
+                        c.message,
+                        fmt_int(c.vm_gas)
+                    )
+                })
+                .collect();
+            println!("| {} | {} |", r.label, calls.join("; "));
+        }
+    }
+
+    // ai-token alone, on the single-instance harness (migrate, refused mints).
+    match VmContract::load("ai-token") {
+        Ok(mut token) => {
+            if let Err(e) = scenarios::ai_token(&mut token) {
+                eprintln!("ai-token scenario failed: {e}");
+                failed = true;
+            }
+            println!("\n## ai-token alone (single instance, mock backend)\n");
+            print!("{}", gas_table(token.records()));
+        }
+        Err(e) => {
+            eprintln!("ai-token: {e}");
+            failed = true;
+        }
+    }
+
+    println!("\n## Artifacts\n");
+    let dir = match std::env::var_os(vm_tests::ARTIFACTS_ENV) {
+        Some(_) => artifacts_dir().display().to_string(),
+        None => "artifacts/".to_string(),
+    };
+    println!("The artifacts measured above (`{dir}`), as loaded by the benchmark.\n");
+    println!("| artifact | bytes | KiB | ≤ 300 KiB goal | ≤ 600 KiB limit | sha256 |\n| --- | ---: | ---: | --- | --- | --- |");
+    for name in CONTRACTS {
+        match code(name) {
+            Ok(c) => {
+                let yes = |ok: bool| if ok { "yes" } else { "**no**" };
+                println!(
+                    "| {}.wasm | {} | {} | {} | {} | `{}` |",
+                    name.replace('-', "_"),
+                    fmt_int(c.size as u64),
+                    c.size.div_ceil(1024),
+                    yes(c.size <= 300 * 1024),
+                    yes(c.size <= 600 * 1024),
+                    &c.checksum.to_hex()[..16]
+                );
+            }
+            Err(e) => {
+                eprintln!("{name}: {e}");
+                failed = true;
+            }
+        }
     }
     if failed {
         ExitCode::FAILURE
