@@ -556,6 +556,8 @@ struct State {
     contracts: BTreeMap<String, ContractSlot>,
     labels: BTreeMap<String, String>,
     trace: Vec<CallTrace>,
+    /// Depths of the calls running now (innermost last).
+    running: Vec<usize>,
     records: Vec<TxGas>,
     next_label: Option<String>,
 }
@@ -639,6 +641,7 @@ impl Chain {
                 contracts: BTreeMap::new(),
                 labels: BTreeMap::new(),
                 trace: Vec::new(),
+                running: Vec::new(),
                 records: Vec::new(),
                 next_label: None,
             })),
@@ -869,7 +872,7 @@ impl Chain {
     }
 
     fn current_depth(&self) -> usize {
-        self.state.borrow().trace.last().map_or(0, |c| c.depth)
+        self.state.borrow().running.last().copied().unwrap_or(0)
     }
 
     /// Instantiate / execute / migrate `contract`, then its sub-messages (depth first), then replies.
@@ -1024,7 +1027,8 @@ impl Chain {
             env.contract.address = cosmwasm_std_v3::Addr::unchecked(contract);
             (slot.label.clone(), slot.checksum, storage, env)
         };
-        // Record the call before running it, so nested queries see its depth; the gas is filled in after.
+        let codes = codes().map_err(ChainError::Vm)?;
+        // Record the call before running it; the gas is filled in after.
         let index = {
             let mut st = self.state.borrow_mut();
             st.trace.push(CallTrace {
@@ -1042,6 +1046,7 @@ impl Chain {
                 kv: KvStats::default(),
                 event_gas: 0,
             });
+            st.running.push(depth);
             st.trace.len() - 1
         };
         let backend = Backend {
@@ -1051,17 +1056,22 @@ impl Chain {
                 chain: Some(self.clone()),
             },
         };
-        let codes = codes().map_err(ChainError::Vm)?;
-        let mut instance: VmInstance = codes
-            .cache
-            .get_instance(
-                &checksum,
-                backend,
-                InstanceOptions {
-                    gas_limit: CALL_GAS_LIMIT,
-                },
-            )
-            .map_err(|e| ChainError::Vm(format!("{label}: cannot instantiate: {e}")))?;
+        let instance = codes.cache.get_instance(
+            &checksum,
+            backend,
+            InstanceOptions {
+                gas_limit: CALL_GAS_LIMIT,
+            },
+        );
+        let mut instance: VmInstance = match instance {
+            Ok(i) => i,
+            Err(err) => {
+                self.state.borrow_mut().running.pop();
+                return Err(ChainError::Vm(format!(
+                    "{label}: cannot instantiate: {err}"
+                )));
+            }
+        };
         let env_bytes = serde_json::to_vec(&env).map_err(|e| ChainError::Vm(e.to_string()))?;
         let info_bytes = info
             .map(serde_json::to_vec)
@@ -1075,6 +1085,7 @@ impl Chain {
             Entry::Reply => call_reply_raw(&mut instance, &env_bytes, msg),
             Entry::Migrate => call_migrate_raw(&mut instance, &env_bytes, msg),
         };
+        self.state.borrow_mut().running.pop();
         let report = instance.create_gas_report();
         let backend = instance.recycle();
         let mut storage = match backend {

@@ -24,3 +24,21 @@ fn exchange_flow_in_the_vm() {
         println!("{:<50} {:>12} {}", r.label, r.vm_gas(), r.call_path());
     }
 }
+
+#[test]
+fn job_and_poai_flows_in_the_vm() {
+    if !ready() {
+        return;
+    }
+    let chain = Chain::new().unwrap();
+    let x = match scenarios::exchange::exchange(&chain) {
+        Ok(x) => x,
+        Err(e) => panic!("exchange scenario: {e}"),
+    };
+    if let Err(e) = scenarios::jobs::jobs(&x) {
+        panic!("job/PoAI scenario: {e}");
+    }
+    for r in chain.records() {
+        println!("{:<50} {:>12} {}", r.label, r.vm_gas(), r.call_path());
+    }
+}
