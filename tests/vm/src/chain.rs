@@ -41,7 +41,7 @@ use crate::{artifacts_dir, read_artifact, LoadError, CHAIN_CAPABILITIES, MEMORY_
 pub const CALL_GAS_LIMIT: u64 = 1_000_000_000_000_000;
 /// The contract crates the chain can deploy (their artifacts are loaded once, at first use).
 pub const CONTRACTS: [&str; 4] = ["ai-token", "hmm-pool", "job-registry", "poai"];
-/// Deepest chain of sub-messages (wasmd's default is 10 for queries; we use it for both).
+/// Deepest chain of sub-messages followed (wasmd bounds nested queries at 10 by default; the same bound here).
 pub const MAX_DEPTH: usize = 10;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -546,8 +546,8 @@ struct ContractSlot {
     label: String,
     crate_name: &'static str,
     checksum: Checksum,
-    /// `None` while the contract runs (a call into a running contract is re-entrancy, which wasmd forbids for
-    /// queries into the caller only through this same effect).
+    /// `None` while the contract runs. A smart query into a contract that is running (itself, or a caller up the
+    /// stack) is refused here; wasmd would answer it from the uncommitted state. None of the contracts does that.
     storage: Option<KvStore>,
 }
 
