@@ -6,17 +6,20 @@ sampled), then tells the story with the devnet's keys:
 
   1. the LP seeds one pool per resource class (allowances + AddLiquidity);
   2. two workers register (capabilities, enclave keys), bond $AI and offer capacity (poai mints CU, bond-capped);
-     a verifier bonds; a worker sells CU to a pool, the client buys and sells CU (direct cw20 `Send` swaps);
-  3. the client quotes (Route) and submits a 3-class job (escrow; the registry buys the CU through the pools);
-  4. worker1 takes it (poai checks eligibility and reserves its obligation), starts, and attests with an
-     enclave-key signature (secp256k1) over sha256(job_id ‖ input ‖ output), verified on chain;
-  5. a second job (worker2) passes its start deadline: anyone claims the timeout, the client is refunded and
-     worker2 is slashed (σ of its bond burned) and denied;
-  6. the LP adds and removes liquidity (gas comparison);
-  7. the attestation's epoch ends: emissions are minted, the verifier (sampled) commits, reveals `Valid`, and
+     a verifier bonds;
+  3. the client submits a small job that worker2 takes but never starts (it will time out);
+  4. direct pool swaps (cw20 `Send` with a Swap hook): a worker sells CU, the client buys and sells CU;
+  5. the client quotes (Route) and submits a 3-class job (escrow; the registry buys the CU through the pools);
+  6. worker1 takes it (poai checks eligibility and reserves its obligation), starts, and attests with an
+     enclave-key signature (secp256k1) over sha256(job_id ‖ input ‖ output), verified on chain
+     (with --crash-restart the node is killed with SIGKILL and restarted here, and nothing may be lost);
+  7. anyone claims the second job's timeout: the client is refunded, worker2 slashed (σ of its bond burned), denied;
+  8. the LP adds and removes liquidity (gas comparison);
+  9. the attestation's epoch ends: emissions are minted, the verifier (sampled) commits, reveals `Valid`, and
      anyone finalizes: the used CU are burned, the unused rebated, the escrow returned, bonuses minted;
-  8. protocol fees are collected (treasury share paid, burn share burned).
+ 10. protocol fees are collected (treasury share paid, burn share burned).
 
+Steps 7 and 8 run while the attestation's epoch is still open if they fit, otherwise after step 9.
 Every step checks its on-chain outcome (balances, states, events); at the end the $AI and CU supplies are checked
 against the mints and burns the story's transactions emitted, and against the sum of all balances. Prints each
 step with gas, prices, fees and balances; writes .devnet/demo-report.json and .md. Exit 1 if any check fails.
@@ -32,6 +35,7 @@ import json
 import math
 import os
 import secrets
+import subprocess
 import sys
 import time
 import traceback
@@ -139,8 +143,9 @@ class EnclaveKey:
 
 # -- the story ------------------------------------------------------------------------------------------------------
 class Story:
-    def __init__(self, c: chain.Chain, m: dict[str, Any], verbose: bool = True):
+    def __init__(self, c: chain.Chain, m: dict[str, Any], verbose: bool = True, crash_restart: bool = False):
         self.c, self.m = c, m
+        self.crash_restart = crash_restart
         self.one = 10 ** int(m.get("decimals", 6))
         self.addr = {k: c.address(k) for k in KEYS}
         ct = m["contracts"]
@@ -158,6 +163,7 @@ class Story:
         if self.treasury not in self.names:
             self.names[self.treasury] = "treasury"
         self.who = {**self.addr, "pool": self.pool, "registry": self.registry, "poai": self.poai}
+        self.job_ids: list[int] = []
         self.minted: dict[str, int] = defaultdict(int)
         self.burned: dict[str, int] = defaultdict(int)
         self.txs: list[dict[str, Any]] = []
@@ -301,13 +307,14 @@ class Story:
 
         self.seed_pools(cus)
         self.workers()
+        self.submit_timeout_job()
         self.swaps()
         job1 = self.submit_job1()
         self.take_and_attest(job1)
         # While the attestation's epoch runs: other steps that fit before it ends, the rest after finalization.
         deferred: list[Callable[[], None]] = []
         epoch_end = int(self.att(job1)["attestation"]["commit_end"]) - int(self.params["commit_period"])
-        for est, step in ((22, self.timeout_job2), (12, self.liquidity_round_trip)):
+        for est, step in ((6, self.claim_timeout), (6, self.liquidity_round_trip)):
             if self.c.block_time() + est + 3 < epoch_end:
                 step()
             else:
@@ -432,14 +439,14 @@ class Story:
         return quote
 
     def swaps(self) -> None:
-        self.head("2b. direct pool swaps (cw20 Send with a Swap hook)")
+        self.head("4. direct pool swaps (cw20 Send with a Swap hook)")
         self.swap("worker1", "H100", "AI", 40 * self.one, "swap CU -> $AI (cw20 send)")
         q = self.swap("client", "AI", "A100", 1_000 * self.one, "swap $AI -> CU (cw20 send)")
         self.swap("client", "A100", "AI", int(q["return_amount"]) // 2, "swap CU -> $AI (cw20 send)")
 
     # 3 ----------------------------------------------------------------------------------------------------------
     def submit_job1(self) -> int:
-        self.head("3. the client quotes and submits a 3-class job")
+        self.head("5. the client quotes and submits a 3-class job")
         want = {"H100": 10, "VRAM": 800, "CPU": 160}
         items = [{"cu_token": self.tokens[t], "amount": str(n * self.one)} for t, n in want.items()]
         route = self.q(self.pool, {"route": {"items": items, "sla": SLA}})
@@ -460,6 +467,7 @@ class Story:
         tx = self.send(f"submit_job (sends {self.fmt(sent)} $AI)", "client", "AI", self.registry, sent,
                        {"submit_job": {"spec": spec}}, kind="job submit (cw20 send -> route -> buy bundle)")
         job_id = int(chain.event_attr(tx, "wasm", "job_id"))
+        self.job_ids.append(job_id)
         after = self.snap(["client", "registry", "pool"], ["AI", *want])
         d = self.show_deltas(before, after)
         j = self.job(job_id)
@@ -477,7 +485,7 @@ class Story:
 
     # 4 ----------------------------------------------------------------------------------------------------------
     def take_and_attest(self, job_id: int) -> None:
-        self.head(f"4. worker1 takes job {job_id}, runs it and attests (enclave signature)")
+        self.head(f"6. worker1 takes job {job_id}, runs it and attests (enclave signature)")
         cu = [{"token": x["token"], "amount": x["amount"]} for x in self.job(job_id)["cu"]]
         for w in ("worker1", "worker2"):
             e = self.q(self.poai, {"eligibility": {"worker": self.addr[w], "cu": cu, "sla": SLA}})
@@ -493,6 +501,8 @@ class Story:
                     f"worker1 {self.label_of[line['token']]} obligation reserved")
         self.exe(f"start_job {job_id}", "worker1", self.registry, {"start_job": {"job_id": job_id}}, kind="job start")
         self.eq(self.job(job_id)["state"], "running", "registry: running")
+        if self.crash_restart:
+            self.kill_and_restart(job_id)
 
         output = b"job-1 output: adapter weights sha256=" + sha256(b"weights").hex().encode()
         leaves = [self.input_data, output, b"job-1 log: 3 epochs, loss 1.92 -> 1.31"]
@@ -530,28 +540,66 @@ class Story:
         self.say(f"   epoch {at['epoch']}: commit window until {at['commit_end']}, reveal until {at['reveal_end']}"
                  f" (block time now {self.c.block_time():.0f})")
 
+    def kill_and_restart(self, job_id: int) -> None:
+        """SIGKILL the local node in the middle of the job, restart it from its data dir, check nothing was lost."""
+        self.say("   -- crash test: kill -9 the node while the job runs, restart it from its data dir")
+        pid = devnet_node_pid()
+        toks = list(self.tokens)
+        state = (self.snap(list(self.who), toks), {t: self.supply(t) for t in toks}, self.job(job_id),
+                 self.att(job_id), self.worker("worker1"))
+        h0, _ = self.c.latest_block()
+        os.kill(pid, 9)
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            try:  # reap it if it is our child (it is not: scripts/devnet detached it); otherwise wait for exit
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+            time.sleep(0.05)
+        self.check(not Path(f"/proc/{pid}").exists() or _zombie(pid), f"node (pid {pid}) killed at height >= {h0}")
+        t = time.monotonic()
+        r = subprocess.run([str(REPO / "scripts" / "devnet"), "start"], stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise StoryFailed(f"[{self.section}] devnet restart failed: {r.stderr.strip()[-500:]}")
+        self.c.wait_height(h0 + 2, timeout=60)
+        h1, _ = self.c.latest_block()
+        self.say(f"   restarted in {time.monotonic() - t:.1f} s, height {h0} -> {h1}")
+        after = (self.snap(list(self.who), toks), {t: self.supply(t) for t in toks}, self.job(job_id),
+                 self.att(job_id), self.worker("worker1"))
+        for what, b, a in zip(("balances", "supplies", "registry job", "poai job", "worker1"), state, after):
+            self.check(a == b, f"{what} unchanged across the crash")
+        self.crashes = getattr(self, "crashes", 0) + 1
+
     # 5 ----------------------------------------------------------------------------------------------------------
-    def timeout_job2(self) -> None:
-        self.head("5. a second job times out: refund and slash")
+    def submit_timeout_job(self) -> int:
+        self.head("3. a second job, taken by worker2, which will never start it")
         n = 50 * self.one
         items = [{"cu_token": self.tokens["CPU"], "amount": str(n)}]
         cost = int(self.q(self.pool, {"route": {"items": items, "sla": SLA}})["total_cost"])
         sent = cost + 5 * self.one
         now = self.c.block_time()
-        spec = {"resources": items, "sla": SLA, "max_spend": str(cost + cost // 50), "start_by": int(now) + 8,
+        spec = {"resources": items, "sla": SLA, "max_spend": str(cost + cost // 50), "start_by": int(now) + 12,
                 "finish_by": int(now) + 60, "input_commitment": sha256(b"job-2 input").hex()}
-        tx = self.send(f"submit_job (50 CPU, start_by in ~8 s)", "client", "AI", self.registry, sent,
+        tx = self.send("submit_job (50 CPU, start_by in ~12 s)", "client", "AI", self.registry, sent,
                        {"submit_job": {"spec": spec}}, kind="job submit (cw20 send -> route -> buy bundle)")
         job_id = int(chain.event_attr(tx, "wasm", "job_id"))
+        self.job_ids.append(job_id)
         self.exe(f"take_job {job_id}", "worker2", self.registry, {"take_job": {"job_id": job_id}},
                  kind="job take (registry -> poai JobAssigned)")
         self.eq(self.job(job_id)["state"], "assigned", f"job {job_id} assigned to worker2")
+        self.expect_fail("a timeout claim before the deadline", "client", self.registry,
+                         {"claim_timeout": {"job_id": job_id}}, "deadline")
+        self.timeout_job = (job_id, n, cost, sent, spec)
+        return job_id
+
+    def claim_timeout(self) -> None:
+        job_id, n, cost, sent, spec = self.timeout_job
+        self.head(f"7. job {job_id} timed out: refund and slash")
         w0 = self.worker("worker2")
         s0 = self.supply("AI")
         before = self.snap(["client", "registry"], ["AI", "CPU"])
-        self.expect_fail("a timeout claim before the deadline", "client", self.registry,
-                         {"claim_timeout": {"job_id": job_id}}, "deadline")
-        self.wait_until(spec["start_by"] + 1, f"job {job_id}'s start_by to pass (worker2 never starts)")
+        self.wait_until(spec["start_by"] + 1, f"job {job_id}'s start_by to pass (worker2 never started)")
         tx = self.exe(f"claim_timeout {job_id}", "client", self.registry, {"claim_timeout": {"job_id": job_id}},
                       kind="job claim_timeout (refund, poai JobFailed slash)")
         after = self.snap(["client", "registry"], ["AI", "CPU"])
@@ -577,11 +625,10 @@ class Story:
                                                                                        "amount": str(self.one)}],
                                                "sla": SLA}})
         self.check(not e["eligible"], f"worker2 cannot take jobs now ({e.get('reason')})")
-        self.job2 = job_id
 
     # 6 ----------------------------------------------------------------------------------------------------------
     def liquidity_round_trip(self) -> None:
-        self.head("6. the LP adds and removes liquidity (A100 pool, constant product)")
+        self.head("8. the LP adds and removes liquidity (A100 pool, constant product)")
         pid = self.pool_of["A100"]
         info = self.q(self.pool, {"pool": {"pool_id": pid}})
         cls = info["classes"][0]
@@ -616,7 +663,7 @@ class Story:
 
     # 7 ----------------------------------------------------------------------------------------------------------
     def verify_and_finalize(self, job_id: int) -> None:
-        self.head(f"7. verification of job {job_id}: sampling, commit-reveal, finalize and settlement")
+        self.head(f"9. verification of job {job_id}: sampling, commit-reveal, finalize and settlement")
         at = self.att(job_id)["attestation"]
         commit_end, reveal_end = int(at["commit_end"]), int(at["reveal_end"])
         epoch = int(at["epoch"])
@@ -694,7 +741,7 @@ class Story:
 
     # 8 ----------------------------------------------------------------------------------------------------------
     def collect_fees(self) -> None:
-        self.head("8. protocol fees: treasury share paid, burn share burned")
+        self.head("10. protocol fees: treasury share paid, burn share burned")
         cfg = self.q(self.pool, {"config": {}})
         burn = {self.label_of[x["token"]]: int(x["amount"]) for x in cfg["pending_burn"] if int(x["amount"])}
         trea = {self.label_of[x["token"]]: int(x["amount"]) for x in cfg["pending_treasury"] if int(x["amount"])}
@@ -752,8 +799,30 @@ class Story:
                     f"{t} supply = bootstrap + workers' open obligations - pool fee burns")
         self.head("final balances")
         toks_all = list(self.tokens)
-        self.balances1 = self.snap(list(KEYS), toks_all)
-        self.show_deltas(self.balances0, self.balances1)
+        self.balances1 = self.snap(list(self.who), toks_all)
+        self.show_deltas(self.balances0, {k: self.balances1[k] for k in self.balances0})
+
+
+def devnet_node_pid() -> int:
+    """The PID of the local devnet node started by scripts/devnet (checked in /proc like scripts/devnet does)."""
+    home = REPO / ".devnet" / "home"
+    if not (REPO / ".devnet" / "CREATED_BY_SCRIPTS_DEVNET").exists():
+        raise StoryFailed("the crash test needs the local devnet of scripts/devnet")
+    try:
+        pid = int((REPO / ".devnet" / "node.pid").read_text().split()[0])
+        args = [a.decode(errors="replace") for a in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")]
+    except (OSError, ValueError, IndexError):
+        raise StoryFailed("no running devnet node recorded in .devnet/node.pid") from None
+    if not (args and "injectived" in os.path.basename(args[0]) and str(home) in args and "start" in args):
+        raise StoryFailed(f"pid {pid} is not this checkout's devnet node")
+    return pid
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 # -- report ---------------------------------------------------------------------------------------------------------
@@ -779,6 +848,11 @@ def write_report(story: Story | None, m: dict[str, Any] | None, ok: bool, error:
                         "minted": story.minted[t], "burned": story.burned[t]} for t in story.tokens}
                    if story and hasattr(story, "supply0") else None),
         "astroport_xyk_gas": ASTROPORT,
+        "final_balances": ([{"name": w, "address": story.who.get(w, w), "token": t, "token_address": story.tokens[t],
+                             "amount": v} for (w, t), v in story.balances1.items()]
+                           if story and hasattr(story, "balances1") else None),
+        "jobs": ({str(j): story.job(j)["state"] for j in story.job_ids} if story and ok else None),
+        "crash_restarts": getattr(story, "crashes", 0) if story else 0,
     }
     (out_dir / "demo-report.json").write_text(json.dumps(report, indent=1) + "\n")
     lines = [f"# Demo report ({'PASSED' if ok else 'FAILED'})", "",
@@ -822,6 +896,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="use the manifest as is instead of deploying fresh instances (only on a fresh deployment)")
     ap.add_argument("--report-dir", default=str(REPO / ".devnet"))
     ap.add_argument("--quiet", action="store_true", help="do not print every passed check")
+    ap.add_argument("--crash-restart", action="store_true",
+                    help="kill -9 the local devnet node in the middle of job 1, restart it, check nothing was lost")
     a = ap.parse_args(argv)
     t0 = time.monotonic()
     c = chain.Chain()
@@ -837,7 +913,7 @@ def main(argv: list[str] | None = None) -> int:
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_text(json.dumps(m, indent=1) + "\n")
             print(f"   manifest {p} ({m['seconds']} s)")
-        story = Story(c, m, verbose=not a.quiet)
+        story = Story(c, m, verbose=not a.quiet, crash_restart=a.crash_restart)
         story.run()
     except (StoryFailed, chain.ChainError, AssertionError, KeyError, ValueError) as e:
         msg = f"{type(e).__name__}: {e}"

@@ -32,3 +32,6 @@ bash scripts/build-wasm.sh
 
 echo "== VM tests (the artifacts in cosmwasm-vm, with gas metering)"
 cargo test -p vm-tests --locked
+
+echo "== devnet end-to-end test (real local chain: deploy, the whole job story, kill -9 + restart; tests/devnet_e2e.sh)"
+bash tests/devnet_e2e.sh
