@@ -153,10 +153,12 @@ class Story:
         self.treasury = ct["treasury"]
         self.tokens: dict[str, str] = {"AI": self.ai}
         self.pool_of: dict[str, int] = {}
+        self.curve_of: dict[str, str] = {}
         for cl in m["classes"]:
             lab = LABELS.get(cl["kind"], cl["kind"].upper())
             self.tokens[lab] = cl["token"]
             self.pool_of[lab] = int(cl["pool_id"])
+            self.curve_of[lab] = cl.get("curve", "?")
         self.label_of = {v: k for k, v in self.tokens.items()}
         self.names = {**{v: k for k, v in self.addr.items()}, self.pool: "pool", self.registry: "registry",
                       self.poai: "poai"}
@@ -424,6 +426,7 @@ class Story:
         before = self.snap([who, "pool"], [offer, ask])
         hook = {"swap": {"pool_id": pid, "ask": "ai" if ask == "AI" else {"cu": {"token": self.tokens[ask]}},
                          "exact_out": None, "min_out": quote["return_amount"], "deadline": None, "to": None}}
+        kind = f"{kind}, {self.curve_of[cu]} pool"
         tx = self.send(f"swap {self.fmt(amount)} {offer} -> {ask} (pool {pid})", who, offer, self.pool, amount,
                        hook, kind=kind)
         after = self.snap([who, "pool"], [offer, ask])
@@ -859,11 +862,10 @@ def write_report(story: Story | None, m: dict[str, Any] | None, ok: bool, error:
              f"chain `{report['chain_id']}`, {len(txs)} story transactions, {len(report['checks'])} checks passed, "
              f"{report['seconds']} s" + (f"\n\n**error**: {error}" if error else ""), "",
              "## Gas per transaction type", "", "| tx | count | gas (min–max) | Astroport xyk |", "| --- | ---: | ---: | ---: |"]
-    astro = {"swap CU -> $AI (cw20 send)": "swap", "swap $AI -> CU (cw20 send)": "swap", "pool provide": "provide",
-             "pool withdraw": "withdraw"}
+    astro = {"pool provide": "provide", "pool withdraw": "withdraw"}
     for k in kinds:
         rng = f"{k['gas_min']:,}" if k["gas_min"] == k["gas_max"] else f"{k['gas_min']:,}–{k['gas_max']:,}"
-        a = astro.get(k["kind"])
+        a = "swap" if k["kind"].startswith("swap ") else astro.get(k["kind"])
         lines.append(f"| {k['kind']} | {k['count']} | {rng} | {f'{ASTROPORT[a]:,}' if a else ''} |")
     if m and m.get("txs"):
         lines += ["", "## Deployment transactions", "", "| step | gas |", "| --- | ---: |"]
