@@ -1,0 +1,303 @@
+//! The HMM design: the pool contract's own code, not a model of it.
+//!
+//! A pool is created and funded through the contract's `instantiate`/`execute` entry points (`CreatePool`,
+//! `AddLiquidity`) on cosmwasm-std mock dependencies; trades then run the contract's swap path in memory:
+//! `hmm_pool::execute::swap::plan_swap` (fees via `hmm_math::fees`, the level-set solve `hmm_math::swap_exact`, the
+//! price-impact limit) followed by `finish_trade` (fee split, TWAP, volatility EWMA and the dynamic curvature of
+//! 2026 eq.30). Only the pool record's storage load/save and the cw20 messages of a real transaction are skipped.
+//! The arbitrage agent's sizing (`size_to_price`) is off-chain f64 arithmetic on the pool's curve coefficients; the
+//! trade it sizes still executes through the contract code.
+
+use anyhow::{anyhow, Result};
+use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env};
+use cosmwasm_std::{Decimal256, MemoryStorage, Uint128};
+use hmm::pool::{
+    ClassDeposit, ClassParams, CreatePoolMsg, CurvatureConfig, CurveKind, ExecuteMsg,
+    InstantiateMsg, LatencyClass, SlaTags,
+};
+use hmm_pool::execute::swap::{finish_trade, plan_swap, Side};
+use hmm_pool::state::{Config, Pool, CONFIG, POOLS};
+use hmm_pool::ContractError;
+
+use crate::venue::{Fill, Refusal, TradeResult, Venue};
+
+/// Atoms per whole token (6-decimal cw20 tokens).
+pub const SCALE: f64 = 1e6;
+
+/// Parameters of one HMM design.
+#[derive(Clone, Debug)]
+pub struct HmmParams {
+    pub lambda: f64,
+    /// eq.30 sensitivities (0 = fixed λ).
+    pub alpha: f64,
+    pub beta: f64,
+    pub lambda_max: f64,
+}
+
+pub fn dec(x: f64) -> Result<Decimal256> {
+    format!("{x:.18}")
+        .parse::<Decimal256>()
+        .map_err(|e| anyhow!("decimal {x}: {e}"))
+}
+
+pub fn dec_f64(d: Decimal256) -> f64 {
+    let a = d.atomics();
+    match Uint128::try_from(a) {
+        Ok(v) => v.u128() as f64 / 1e18,
+        Err(_) => d.to_string().parse().unwrap_or(f64::INFINITY),
+    }
+}
+
+fn atoms(x: f64) -> Uint128 {
+    Uint128::new((x * SCALE).round().max(0.0) as u128)
+}
+
+fn whole(a: Uint128) -> f64 {
+    a.u128() as f64 / SCALE
+}
+
+fn refusal(e: ContractError) -> Refusal {
+    match e {
+        ContractError::NoLiquidity => Refusal::Liquidity,
+        ContractError::Math(hmm_math::MathError::InsufficientLiquidity) => Refusal::Liquidity,
+        other => Refusal::Refused(other.to_string()),
+    }
+}
+
+/// A single-class HMM pool (2026 §9.1: one pool per resource class) run by the contract's code.
+pub struct HmmVenue {
+    storage: MemoryStorage,
+    config: Config,
+    pub pool: Pool,
+    fees: (f64, f64),
+}
+
+impl HmmVenue {
+    /// Create and fund a target-reserve pool (2026 eq.4, normalised) through the contract's entry points.
+    pub fn new(params: &HmmParams, cu: f64, ai: f64) -> Result<Self> {
+        let mut deps = mock_dependencies();
+        let owner = deps.api.addr_make("owner");
+        let ai_token = deps.api.addr_make("ai-token");
+        let cu_token = deps.api.addr_make("cu-token");
+        let env = mock_env();
+        let info = message_info(&owner, &[]);
+        let err = |e: ContractError| anyhow!("hmm-pool: {e}");
+        hmm_pool::contract::instantiate(
+            deps.as_mut(),
+            env.clone(),
+            info.clone(),
+            InstantiateMsg {
+                owner: None,
+                ai_token: ai_token.to_string(),
+                treasury: owner.to_string(),
+                permissionless_pools: false,
+            },
+        )
+        .map_err(err)?;
+        hmm_pool::contract::execute(
+            deps.as_mut(),
+            env.clone(),
+            info.clone(),
+            ExecuteMsg::CreatePool(CreatePoolMsg {
+                kind: CurveKind::TargetReserve,
+                classes: vec![ClassParams {
+                    cu_token: cu_token.to_string(),
+                    weight: Decimal256::one(),
+                }],
+                curvature: Some(CurvatureConfig {
+                    lambda: dec(params.lambda)?,
+                    mu: Decimal256::zero(),
+                    alpha: dec(params.alpha)?,
+                    beta: dec(params.beta)?,
+                    lambda_max: dec(params.lambda_max.max(params.lambda))?,
+                }),
+                fees: None,
+                execution: None,
+                sla: SlaTags {
+                    region: String::new(),
+                    latency: LatencyClass::Batch,
+                    privacy_tier: 0,
+                    tee: false,
+                },
+                max_price_impact: None,
+                batch_window: None,
+            }),
+        )
+        .map_err(err)?;
+        hmm_pool::contract::execute(
+            deps.as_mut(),
+            env,
+            info,
+            ExecuteMsg::AddLiquidity {
+                pool_id: 1,
+                deposits: vec![ClassDeposit {
+                    resource: atoms(cu),
+                    credits: atoms(ai),
+                }],
+                min_shares: Uint128::zero(),
+                deadline: None,
+            },
+        )
+        .map_err(err)?;
+        let config = CONFIG.load(&deps.storage)?;
+        let pool = POOLS.load(&deps.storage, 1)?;
+        Ok(HmmVenue {
+            storage: deps.storage,
+            config,
+            pool,
+            fees: (0.0, 0.0),
+        })
+    }
+
+    fn reserves(&self) -> (f64, f64) {
+        self.pool.classes.first().map_or((0.0, 0.0), |c| {
+            (whole(c.resource_reserve), whole(c.credit_reserve))
+        })
+    }
+
+    fn trade(&mut self, buy: bool, cu: f64, now: u64, commit: bool) -> TradeResult {
+        let amount = atoms(cu);
+        if amount.is_zero() {
+            return Err(Refusal::Liquidity);
+        }
+        // Planned and finished on a copy, kept only if every step succeeds (a refused trade changes nothing).
+        let mut pool = self.pool.clone();
+        let plan = if buy {
+            plan_swap(
+                &mut pool,
+                Side::Ai,
+                Side::Class(0),
+                Uint128::MAX,
+                Some(amount),
+            )
+        } else {
+            plan_swap(&mut pool, Side::Class(0), Side::Ai, amount, None)
+        }
+        .map_err(refusal)?;
+        let fill = Fill {
+            cu,
+            ai: whole(if buy {
+                plan.offer_amount
+            } else {
+                plan.return_amount
+            }),
+        };
+        if commit {
+            finish_trade(&mut self.storage, &mut pool, &self.config, &plan.legs, now)
+                .map_err(refusal)?;
+            for leg in &plan.legs {
+                let (lp, _, _) = hmm_pool::curve::split_fee(&pool, leg.fee).map_err(refusal)?;
+                if buy {
+                    self.fees.1 += whole(lp);
+                } else {
+                    self.fees.0 += whole(lp);
+                }
+            }
+            self.pool = pool;
+        }
+        Ok(fill)
+    }
+}
+
+impl Venue for HmmVenue {
+    fn spot(&self) -> f64 {
+        hmm_pool::curve::spot_price(&self.pool, 0)
+            .map(dec_f64)
+            .unwrap_or(f64::NAN)
+    }
+    fn buy(&mut self, cu: f64, now: u64) -> TradeResult {
+        self.trade(true, cu, now, true)
+    }
+    fn sell(&mut self, cu: f64, now: u64) -> TradeResult {
+        self.trade(false, cu, now, true)
+    }
+    fn quote_buy(&self, cu: f64) -> TradeResult {
+        let amount = atoms(cu);
+        let leg = hmm_pool::execute::swap::quote_leg(
+            &self.pool,
+            0,
+            hmm_math::Direction::BuyResource,
+            hmm_math::SwapKind::ExactOut,
+            amount,
+        )
+        .map_err(refusal)?;
+        Ok(Fill {
+            cu,
+            ai: whole(leg.gross_in),
+        })
+    }
+    fn quote_sell(&self, cu: f64) -> TradeResult {
+        let leg = hmm_pool::execute::swap::quote_leg(
+            &self.pool,
+            0,
+            hmm_math::Direction::SellResource,
+            hmm_math::SwapKind::ExactIn,
+            atoms(cu),
+        )
+        .map_err(refusal)?;
+        Ok(Fill {
+            cu,
+            ai: whole(leg.out),
+        })
+    }
+    fn size_to_price(&self, target: f64) -> f64 {
+        // Off-chain sizing on the curve a·q·p + (b/2)(q − t)² (c = 0 for target-reserve pools), in atoms.
+        let Ok(curve) = hmm_pool::curve::pool_curve(&self.pool, 0) else {
+            return 0.0;
+        };
+        let (a, b, t) = (curve.a.to_f64(), curve.b.to_f64(), curve.t.to_f64());
+        let (q, p) = self.reserves();
+        let (q, p) = (q * SCALE, p * SCALE);
+        let h = a * q * p + 0.5 * b * (q - t) * (q - t);
+        let price = |x: f64| {
+            let px = (h - 0.5 * b * (x - t) * (x - t)) / (a * x);
+            let dq = a * px + b * (x - t);
+            (px > 0.0 && dq > 0.0).then_some(dq / (a * x))
+        };
+        let spot = self.spot();
+        if !(target > 0.0) || !(spot > 0.0) {
+            return 0.0;
+        }
+        // Bisection on the reserve: the price falls as q rises on the sound branch.
+        let (mut lo, mut hi) = if target > spot {
+            (q * 1e-6, q)
+        } else {
+            (q, q * 1e3)
+        };
+        for _ in 0..80 {
+            let mid = 0.5 * (lo + hi);
+            match price(mid) {
+                Some(pm) if pm > target => lo = mid,
+                Some(_) => hi = mid,
+                None => {
+                    if target > spot {
+                        lo = mid
+                    } else {
+                        hi = mid
+                    }
+                }
+            }
+        }
+        (q - 0.5 * (lo + hi)) / SCALE
+    }
+    fn holdings(&self) -> (f64, f64) {
+        self.reserves()
+    }
+    fn lp_fees(&self) -> (f64, f64) {
+        self.fees
+    }
+    fn invariant(&self) -> Option<f64> {
+        hmm_pool::curve::invariant(&self.pool).ok().map(dec_f64)
+    }
+    fn lambda(&self) -> Option<f64> {
+        Some(dec_f64(self.pool.lambda_now))
+    }
+    fn boxed_clone(&self) -> Box<dyn Venue> {
+        Box::new(HmmVenue {
+            storage: MemoryStorage::new(),
+            config: self.config.clone(),
+            pool: self.pool.clone(),
+            fees: self.fees,
+        })
+    }
+}
