@@ -319,6 +319,25 @@ impl Suite {
         });
     }
 
+    /// Everything a refused message must leave unchanged: the pool record and the balance of every token for every
+    /// account we know of.
+    pub fn snapshot(&self, pool_id: u64) -> (String, Vec<u128>) {
+        let pool = format!("{:?}", self.pool_info(pool_id));
+        let mut balances = vec![];
+        for t in std::iter::once(&self.ai).chain(self.cu.iter()) {
+            for a in [
+                &self.lp,
+                &self.trader,
+                &self.attacker,
+                &self.pool,
+                &self.treasury,
+            ] {
+                balances.push(self.balance(t, a));
+            }
+        }
+        (pool, balances)
+    }
+
     /// Every token held anywhere we know of: the accounts, the pool, the treasury (for conservation checks).
     pub fn known_balances(&self, token: &Addr) -> u128 {
         [

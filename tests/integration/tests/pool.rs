@@ -29,18 +29,6 @@ fn bilinear() -> (Suite, u64) {
     (s, id)
 }
 
-/// Snapshot of everything a refused message must leave unchanged.
-fn snapshot(s: &Suite, id: u64) -> (String, Vec<u128>) {
-    let pool = format!("{:?}", s.pool_info(id));
-    let mut balances = vec![];
-    for t in std::iter::once(&s.ai).chain(s.cu.iter()) {
-        for a in [&s.lp, &s.trader, &s.attacker, &s.pool, &s.treasury] {
-            balances.push(s.balance(t, a));
-        }
-    }
-    (pool, balances)
-}
-
 /// Independent reference: constant product with the pool's fee rule (f_m + f_r·Δ/reserve, rounded up), output
 /// rounded down.
 fn cp_buy(q: u128, p: u128, amount_in: u128) -> u128 {
@@ -279,7 +267,7 @@ fn refused_messages_change_nothing() {
     let trader = s.trader.clone();
     let attacker = s.attacker.clone();
     let (ai, cu0, cu1) = (s.ai.clone(), s.cu[0].clone(), s.cu[1].clone());
-    let before = snapshot(&s, id);
+    let before = s.snapshot(id);
     let buy = |token: &cosmwasm_std::Addr| Ask::Cu {
         token: token.to_string(),
     };
@@ -404,7 +392,7 @@ fn refused_messages_change_nothing() {
         )
         .is_err());
 
-    assert_eq!(snapshot(&s, id), before, "a refused message changed state");
+    assert_eq!(s.snapshot(id), before, "a refused message changed state");
 }
 
 #[test]

@@ -32,18 +32,6 @@ fn buy_cu(s: &Suite) -> Ask {
     }
 }
 
-/// Everything a refused message must leave unchanged: the pool record and every balance we know of.
-fn snapshot(s: &Suite, id: u64) -> (String, Vec<u128>) {
-    let pool = format!("{:?}", s.pool_info(id));
-    let mut balances = vec![];
-    for t in std::iter::once(&s.ai).chain(s.cu.iter()) {
-        for a in [&s.lp, &s.trader, &s.attacker, &s.pool, &s.treasury] {
-            balances.push(s.balance(t, a));
-        }
-    }
-    (pool, balances)
-}
-
 /// `cu` atoms valued at `spot` ($AI atoms per CU atom), rounded up (in the attacker's favour).
 fn value_at(spot: Decimal256, cu: u128) -> u128 {
     Uint128::try_from((Decimal256::from_ratio(cu, 1u128) * spot).to_uint_ceil())
@@ -169,7 +157,7 @@ fn donations_change_nothing_and_cannot_be_extracted() {
     assert_eq!(share_after, share_before);
 
     // The attacker holds no shares: removing liquidity or claiming fees is refused and changes nothing.
-    let before = snapshot(&s, id);
+    let before = s.snapshot(id);
     let e = err(s
         .execute(
             &attacker,
@@ -190,7 +178,7 @@ fn donations_change_nothing_and_cannot_be_extracted() {
         .execute(&attacker, &ExecuteMsg::ClaimFees { pool_id: id })
         .unwrap_err());
     assert_eq!(e, ContractError::NothingToClaim);
-    assert_eq!(snapshot(&s, id), before);
+    assert_eq!(s.snapshot(id), before);
 }
 
 /// Many tiny trades: each one either is refused (it rounds to nothing) or pays at least one atom more than it gets
@@ -253,7 +241,7 @@ fn dust_loops_never_extract_value() {
 fn overflowing_amounts_are_refused_with_typed_errors() {
     let (mut s, id) = pool_with(CurveKind::Bilinear, "0");
     let (trader, ai) = (s.trader.clone(), s.ai.clone());
-    let before = snapshot(&s, id);
+    let before = s.snapshot(id);
     // Exact-out of more CU than exist: the pool cannot pay it.
     let e = s
         .swap(
@@ -292,7 +280,7 @@ fn overflowing_amounts_are_refused_with_typed_errors() {
         matches!(e, ContractError::InsufficientShares { .. }),
         "{e:?}"
     );
-    assert_eq!(snapshot(&s, id), before);
+    assert_eq!(s.snapshot(id), before);
 }
 
 #[derive(Debug, Clone)]
