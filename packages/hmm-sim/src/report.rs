@@ -319,7 +319,13 @@ the surge day, mean over the five resources |",
 grows, by rounding — it is not a drift in either direction |",
                 sci(lo),
                 sci(hi),
-                if lo >= 0.0 { "reproduced (never falls)" } else { "refuted" },
+                if lo < 0.0 {
+                    "refuted"
+                } else if hi < 1e-10 {
+                    "reproduced"
+                } else {
+                    "differs (never falls)"
+                },
             );
         }
     }
