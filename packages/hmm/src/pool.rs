@@ -328,7 +328,9 @@ pub enum QueryMsg {
     /// The intents waiting in a batch-auction pool.
     #[returns(BatchResponse)]
     Batch { pool_id: u64 },
-    /// Cheapest SLA-matching way to buy a bundle (what `BuyBundle` would do now).
+    /// Cheapest SLA-matching way to buy a bundle (what `BuyBundle` would do now): each line from the cheapest pool,
+    /// or split across pools when that costs less, with the shadow price of each line. The budget has no shadow
+    /// price: amounts are exact, so a budget either leaves slack (multiplier 0) or makes the bundle infeasible.
     #[returns(RouteResponse)]
     Route {
         items: Vec<BundleItem>,
@@ -466,10 +468,31 @@ pub struct ImpermanentLossResponse {
     pub value_hold: Uint128,
 }
 
+/// How one line of a bundle is bought.
 #[cw_serde]
 pub struct RouteLeg {
+    /// The pool that sells the line, or the largest part of it when the line is split (see `parts`).
     pub pool_id: u64,
     pub cu_token: Addr,
+    /// CU atoms bought: the whole line.
+    pub amount: Uint128,
+    /// $AI in, fee included, for the whole line.
+    pub cost: Uint128,
+    /// When the line is split across pools (2025 §6.2, 2026 eq.22): each pool's part. Empty: one pool sells it all.
+    #[serde(default)]
+    pub parts: Vec<RoutePart>,
+    /// Shadow price of the line's quantity constraint: the $AI cost of one more CU atom at the end of the purchase
+    /// (spot price after it ÷ (1 − fee rate of its last trade); the fee rate's own growth with size is not
+    /// included). Lines split across pools end with equal marginal prices to within one split step.
+    #[serde(default)]
+    pub marginal_price: Decimal256,
+}
+
+/// One pool's part of a line split across pools.
+#[cw_serde]
+pub struct RoutePart {
+    pub pool_id: u64,
+    /// CU atoms bought from this pool.
     pub amount: Uint128,
     /// $AI in, fee included.
     pub cost: Uint128,

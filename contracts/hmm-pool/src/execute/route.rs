@@ -1,19 +1,25 @@
-//! Bundle purchases (2025 §6, 2026 eq.22): each line of a resource vector is bought, exact out, from the pool that
-//! sells it cheapest among those whose SLA tags meet the requirement. One pool per line: splitting a line across
-//! pools would cost gas on every purchase for a saving that only matters for trades large against the pools.
+//! Bundle purchases (2025 §6, 2026 eq.22): each line of a resource vector is bought, exact out, from the pools whose
+//! SLA tags meet the requirement — from the cheapest one, or split across several when that costs less. The split
+//! solves the convex program of 2025 §6.2 greedily: the line is cut into [`SPLIT_STEPS`] equal steps and each step
+//! goes to the pool that sells it cheapest after the steps before it, which equalises the pools' marginal prices to
+//! within one step. It is kept only if it beats the best single pool, and it is only tried when more than one pool
+//! can sell the line, so single-pool classes cost no extra gas.
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Addr, Deps, DepsMut, Env, Order, Response, Storage, Uint128};
-use hmm::pool::{BundleItem, LatencyClass, RouteLeg, SlaRequirement, SlaTags};
+use cosmwasm_std::{Addr, Decimal256, Deps, DepsMut, Env, Order, Response, Storage, Uint128};
+use hmm::pool::{BundleItem, LatencyClass, RouteLeg, RoutePart, SlaRequirement, SlaTags};
 
 use super::swap::{finish_trade, plan_swap, side_of, Side, SwapPlan};
 use super::transfer_msg;
+use crate::curve::spot_price;
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Config, Pool, CLASS_POOLS, CONFIG, POOLS};
 
 /// Most pools considered per line (bounds gas).
 const MAX_CANDIDATES: usize = 16;
+/// Steps a line is cut into when it is split across pools.
+const SPLIT_STEPS: u128 = 4;
 
 /// Whether capacity tagged `tags` meets `req` (2026 §6.2: latency, region, privacy tier; plus TEE).
 pub fn sla_matches(tags: &SlaTags, req: &SlaRequirement) -> bool {
@@ -38,7 +44,8 @@ fn latency_rank(l: LatencyClass) -> u8 {
 
 /// A planned bundle: the legs and the pools as they would be after it.
 pub struct BundlePlan {
-    pub legs: Vec<(RouteLeg, SwapPlan)>,
+    /// Each line and the trades that buy it: (pool, plan), one per pool step.
+    pub legs: Vec<(RouteLeg, Vec<(u64, SwapPlan)>)>,
     pub pools: BTreeMap<u64, Pool>,
     pub total_cost: Uint128,
 }
@@ -67,58 +74,165 @@ pub fn plan_bundle(
             .keys(storage, None, None, Order::Ascending)
             .take(MAX_CANDIDATES)
             .collect::<Result<_, _>>()?;
-        let mut best: Option<(u64, SwapPlan, Pool)> = None;
+        // The pools that can sell this line, as they are after the lines before it.
+        let mut candidates: Vec<(u64, usize, Pool)> = Vec::with_capacity(ids.len());
         for id in ids {
-            let mut pool = match pools.get(&id) {
+            let pool = match pools.get(&id) {
                 Some(p) => p.clone(),
                 None => POOLS.load(storage, id)?,
             };
             if pool.paused || pool.batch_window.is_some() || !sla_matches(&pool.sla, sla) {
                 continue;
             }
-            let Ok(Side::Class(class)) = side_of(&pool, config, &token) else {
-                continue;
-            };
-            // A pool that cannot fill the line (too shallow, price impact) is skipped, not fatal.
-            let Ok(plan) = plan_swap(
-                &mut pool,
-                Side::Ai,
-                Side::Class(class),
-                item.amount,
-                Some(item.amount),
-            ) else {
-                continue;
-            };
-            if best
-                .as_ref()
-                .is_none_or(|(_, b, _)| plan.offer_amount < b.offer_amount)
-            {
-                best = Some((id, plan, pool));
+            if let Ok(Side::Class(class)) = side_of(&pool, config, &token) {
+                candidates.push((id, class, pool));
             }
         }
-        let (id, plan, mut pool) =
-            best.ok_or_else(|| ContractError::NoRoute(item.cu_token.clone()))?;
-        // Apply the leg in memory so a later line on the same pool is priced after it.
-        for leg in &plan.legs {
-            super::swap::apply_leg(&mut pool, leg)?;
+        let single = cheapest(&candidates, item.amount)?;
+        let split = if candidates.len() > 1 && item.amount.u128() >= SPLIT_STEPS {
+            split_line(&candidates, item.amount)?
+        } else {
+            None
+        };
+        let steps = match (single, split) {
+            (Some(one), Some(many)) if cost_of(&many)? < one.2.offer_amount => many,
+            (Some(one), _) => vec![one],
+            (None, Some(many)) => many,
+            (None, None) => return Err(ContractError::NoRoute(item.cu_token.clone())),
+        };
+        let cost = cost_of(&steps)?;
+        total_cost = total_cost.checked_add(cost)?;
+        // The pools after the line; the shadow price is read on the pool of the last step.
+        let mut parts: Vec<RoutePart> = vec![];
+        let mut plans = Vec::with_capacity(steps.len());
+        let mut last = None;
+        for (id, class, plan, pool) in steps {
+            match parts.iter_mut().find(|p| p.pool_id == id) {
+                Some(p) => {
+                    p.amount = p.amount.checked_add(plan.return_amount)?;
+                    p.cost = p.cost.checked_add(plan.offer_amount)?;
+                }
+                None => parts.push(RoutePart {
+                    pool_id: id,
+                    amount: plan.return_amount,
+                    cost: plan.offer_amount,
+                }),
+            }
+            last = Some((class, plan.fee_rate, pool.clone()));
+            pools.insert(id, pool);
+            plans.push((id, plan));
         }
-        total_cost = total_cost.checked_add(plan.offer_amount)?;
+        let marginal_price = match last {
+            Some((class, fee_rate, pool)) => {
+                let keep = Decimal256::one().checked_sub(fee_rate).unwrap_or_default();
+                if keep.is_zero() {
+                    Decimal256::MAX
+                } else {
+                    spot_price(&pool, class)?
+                        .checked_div(keep)
+                        .unwrap_or(Decimal256::MAX)
+                }
+            }
+            None => Decimal256::zero(),
+        };
+        let main_pool = parts
+            .iter()
+            .max_by_key(|p| p.amount)
+            .map_or(0, |p| p.pool_id);
+        if parts.len() == 1 {
+            parts.clear();
+        }
         legs.push((
             RouteLeg {
-                pool_id: id,
+                pool_id: main_pool,
                 cu_token: token,
                 amount: item.amount,
-                cost: plan.offer_amount,
+                cost,
+                parts,
+                marginal_price,
             },
-            plan,
+            plans,
         ));
-        pools.insert(id, pool);
     }
     Ok(BundlePlan {
         legs,
         pools,
         total_cost,
     })
+}
+
+/// One trade of a line: (pool, class, plan, the pool after it).
+type Step = (u64, usize, SwapPlan, Pool);
+
+fn cost_of(steps: &[Step]) -> ContractResult<Uint128> {
+    steps
+        .iter()
+        .try_fold(Uint128::zero(), |sum, (_, _, plan, _)| {
+            Ok(sum.checked_add(plan.offer_amount)?)
+        })
+}
+
+/// Buy `amount` exact out from `pool`: the plan and the pool after it; `None` if the pool cannot (too shallow, price
+/// impact): a pool that cannot fill is skipped, not fatal.
+fn buy_from(id: u64, class: usize, pool: &Pool, amount: Uint128) -> ContractResult<Option<Step>> {
+    let mut after = pool.clone();
+    let Ok(plan) = plan_swap(
+        &mut after,
+        Side::Ai,
+        Side::Class(class),
+        amount,
+        Some(amount),
+    ) else {
+        return Ok(None);
+    };
+    for leg in &plan.legs {
+        super::swap::apply_leg(&mut after, leg)?;
+    }
+    Ok(Some((id, class, plan, after)))
+}
+
+/// The cheapest single pool for the whole line.
+fn cheapest(candidates: &[(u64, usize, Pool)], amount: Uint128) -> ContractResult<Option<Step>> {
+    let mut best: Option<Step> = None;
+    for (id, class, pool) in candidates {
+        if let Some(step) = buy_from(*id, *class, pool, amount)? {
+            if best
+                .as_ref()
+                .is_none_or(|b| step.2.offer_amount < b.2.offer_amount)
+            {
+                best = Some(step);
+            }
+        }
+    }
+    Ok(best)
+}
+
+/// The line in [`SPLIT_STEPS`] equal steps (the last takes the remainder), each from the pool cheapest after the
+/// steps before it; `None` if some step finds no pool.
+fn split_line(
+    candidates: &[(u64, usize, Pool)],
+    amount: Uint128,
+) -> ContractResult<Option<Vec<Step>>> {
+    let mut state: Vec<(u64, usize, Pool)> = candidates.to_vec();
+    let step_amount = Uint128::new(amount.u128() / SPLIT_STEPS);
+    let mut steps = Vec::with_capacity(SPLIT_STEPS as usize);
+    let mut bought = Uint128::zero();
+    for k in 0..SPLIT_STEPS {
+        let this = if k + 1 == SPLIT_STEPS {
+            amount.checked_sub(bought)?
+        } else {
+            step_amount
+        };
+        let Some(step) = cheapest(&state, this)? else {
+            return Ok(None);
+        };
+        bought = bought.checked_add(this)?;
+        if let Some(slot) = state.iter_mut().find(|(id, _, _)| *id == step.0) {
+            slot.2 = step.3.clone();
+        }
+        steps.push(step);
+    }
+    Ok(Some(steps))
 }
 
 pub fn route_query(
@@ -163,14 +277,15 @@ pub fn buy_bundle(
     let now = env.block.time.seconds();
     let mut touched: BTreeMap<u64, Pool> = BTreeMap::new();
     let mut resp = Response::new().add_attribute("action", "buy_bundle");
-    for (leg, swap_plan) in &plan.legs {
-        let pool = match touched.remove(&leg.pool_id) {
-            Some(p) => p,
-            None => POOLS.load(deps.storage, leg.pool_id)?,
-        };
-        let mut pool = pool;
-        finish_trade(deps.storage, &mut pool, &config, &swap_plan.legs, now)?;
-        touched.insert(leg.pool_id, pool);
+    for (leg, trades) in &plan.legs {
+        for (pool_id, swap_plan) in trades {
+            let mut pool = match touched.remove(pool_id) {
+                Some(p) => p,
+                None => POOLS.load(deps.storage, *pool_id)?,
+            };
+            finish_trade(deps.storage, &mut pool, &config, &swap_plan.legs, now)?;
+            touched.insert(*pool_id, pool);
+        }
         resp = resp
             .add_message(transfer_msg(&leg.cu_token, &to, leg.amount)?)
             .add_attribute(

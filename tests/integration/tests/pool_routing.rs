@@ -1,0 +1,165 @@
+//! Routing a bundle line across several pools that sell the same class (2025 §6.2, 2026 eq.22): the split beats
+//! the best single pool, the pools end at nearly equal marginal prices, the shadow price is the marginal cost, and
+//! `BuyBundle` executes exactly what `Route` quoted.
+
+use cosmwasm_std::{Decimal256, Uint128};
+use hmm::pool::{BundleItem, CurveKind, QueryMsg, ReceiveMsg, RouteResponse, SlaRequirement};
+use integration_tests::Suite;
+
+const Q0: u128 = 100_000_000_000; // 100k CU (6 decimals)
+const P0: u128 = 500_000_000_000_000_000_000_000; // 500k $AI: 5 $AI per CU
+
+/// Two bilinear pools for class 0 at the same price, `tenths_a` and `tenths_b` tenths of (Q0, P0) deep.
+fn two_pools(tenths_a: u128, tenths_b: u128) -> (Suite, u64, u64) {
+    let mut s = Suite::new(1);
+    let a = s
+        .create_pool(s.create_msg(CurveKind::Bilinear, &[0], "0"))
+        .unwrap();
+    let b = s
+        .create_pool(s.create_msg(CurveKind::Bilinear, &[0], "0"))
+        .unwrap();
+    let lp = s.lp.clone();
+    s.add_liquidity(&lp, a, &[(Q0 * tenths_a / 10, P0 * tenths_a / 10)], 0)
+        .unwrap();
+    s.add_liquidity(&lp, b, &[(Q0 * tenths_b / 10, P0 * tenths_b / 10)], 0)
+        .unwrap();
+    (s, a, b)
+}
+
+fn route(s: &Suite, amount: u128) -> RouteResponse {
+    s.query(&QueryMsg::Route {
+        items: vec![BundleItem {
+            cu_token: s.cu[0].to_string(),
+            amount: Uint128::new(amount),
+        }],
+        sla: SlaRequirement::default(),
+    })
+    .unwrap()
+}
+
+/// The cost of buying `amount` from one pool alone (a fresh suite where only that pool exists would be the same:
+/// here, a quote of the exact-out trade through `Route` on a suite with one pool).
+fn single_pool_cost(tenths: u128, amount: u128) -> u128 {
+    let mut s = Suite::new(1);
+    let id = s
+        .create_pool(s.create_msg(CurveKind::Bilinear, &[0], "0"))
+        .unwrap();
+    let lp = s.lp.clone();
+    s.add_liquidity(&lp, id, &[(Q0 * tenths / 10, P0 * tenths / 10)], 0)
+        .unwrap();
+    route(&s, amount).total_cost.u128()
+}
+
+fn ratio(a: Decimal256, b: Decimal256) -> f64 {
+    a.to_string().parse::<f64>().unwrap() / b.to_string().parse::<f64>().unwrap()
+}
+
+#[test]
+fn a_large_line_is_split_across_equal_pools_and_costs_less() {
+    let (s, a, b) = two_pools(8, 8);
+    let amount = Q0 / 12; // ~10 % of one pool's CU
+    let r = route(&s, amount);
+    let leg = &r.legs[0];
+    assert_eq!(leg.amount.u128(), amount);
+    assert_eq!(leg.cost, r.total_cost);
+    // Split over both pools, parts add up to the line.
+    assert_eq!(leg.parts.len(), 2, "{leg:?}");
+    assert!(leg.parts.iter().any(|p| p.pool_id == a) && leg.parts.iter().any(|p| p.pool_id == b));
+    let sum: u128 = leg.parts.iter().map(|p| p.amount.u128()).sum();
+    let cost: u128 = leg.parts.iter().map(|p| p.cost.u128()).sum();
+    assert_eq!((sum, cost), (amount, leg.cost.u128()));
+    // Cheaper than the best single pool.
+    let single = single_pool_cost(8, amount);
+    assert!(
+        leg.cost.u128() < single,
+        "split {} vs single {single}",
+        leg.cost
+    );
+    // Equal pools get equal halves (4 steps: 2 + 2; the last step also takes the division's remainder).
+    assert!(
+        leg.parts[0]
+            .amount
+            .u128()
+            .abs_diff(leg.parts[1].amount.u128())
+            < 4,
+        "{leg:?}"
+    );
+}
+
+#[test]
+fn split_equalises_marginal_prices_and_buy_bundle_executes_the_route() {
+    // The second pool is 3× as deep: it should take about 3/4 of the line.
+    let (mut s, a, b) = two_pools(2, 6);
+    let amount = Q0 / 20;
+    let r = route(&s, amount);
+    let leg = r.legs[0].clone();
+    let part = |id: u64| {
+        leg.parts
+            .iter()
+            .find(|p| p.pool_id == id)
+            .map_or(0, |p| p.amount.u128())
+    };
+    assert_eq!(part(a) + part(b), amount);
+    assert!(part(b) > part(a), "the deeper pool sells more: {leg:?}");
+    assert_eq!(leg.pool_id, b, "the main pool is the one selling the most");
+
+    // Execute: the trader pays exactly the quoted cost and gets exactly the line.
+    let (trader, ai, cu) = (s.trader.clone(), s.ai.clone(), s.cu[0].clone());
+    let (ai0, cu0) = (s.balance(&ai, &trader), s.balance(&cu, &trader));
+    let hook = ReceiveMsg::BuyBundle {
+        items: vec![BundleItem {
+            cu_token: cu.to_string(),
+            amount: Uint128::new(amount),
+        }],
+        sla: SlaRequirement::default(),
+        deadline: None,
+        to: None,
+    };
+    s.send(&trader, &ai, r.total_cost.u128() + 1_000_000, &hook)
+        .unwrap();
+    assert_eq!(ai0 - s.balance(&ai, &trader), r.total_cost.u128());
+    assert_eq!(s.balance(&cu, &trader) - cu0, amount);
+
+    // After the purchase both pools sell at nearly the same marginal price (within one split step's move).
+    let (pa, pb) = (
+        s.pool_info(a).classes[0].spot_price,
+        s.pool_info(b).classes[0].spot_price,
+    );
+    let gap = (ratio(pa, pb) - 1.0).abs();
+    assert!(gap < 0.02, "spot prices after the split: {pa} vs {pb}");
+    // Both moved up from 5 $AI/CU (10⁻¹² $AI-atoms per CU-atom scale aside: compare with the start).
+    let start = Decimal256::from_ratio(P0, Q0);
+    assert!(pa > start && pb > start);
+}
+
+#[test]
+fn the_shadow_price_is_the_marginal_cost() {
+    let (s, _, _) = two_pools(8, 8);
+    let amount = Q0 / 12;
+    let r = route(&s, amount);
+    let extra = amount / 100; // 1 % more
+    let r2 = route(&s, amount + extra);
+    let finite_difference = (r2.total_cost.u128() - r.total_cost.u128()) as f64 / extra as f64;
+    let shadow = r.legs[0].marginal_price.to_string().parse::<f64>().unwrap();
+    let average = r.total_cost.u128() as f64 / amount as f64;
+    // Marginal above the average (convex cost), and the finite difference within a few per cent of it.
+    assert!(shadow > average, "shadow {shadow} vs average {average}");
+    assert!(
+        (finite_difference / shadow - 1.0).abs() < 0.05,
+        "shadow {shadow} vs finite difference {finite_difference}"
+    );
+}
+
+#[test]
+fn one_pool_per_class_is_not_split() {
+    let mut s = Suite::new(1);
+    let id = s
+        .create_pool(s.create_msg(CurveKind::Bilinear, &[0], "0"))
+        .unwrap();
+    let lp = s.lp.clone();
+    s.add_liquidity(&lp, id, &[(Q0, P0)], 0).unwrap();
+    let r = route(&s, Q0 / 10);
+    assert!(r.legs[0].parts.is_empty());
+    assert_eq!(r.legs[0].pool_id, id);
+    assert!(r.legs[0].marginal_price > Decimal256::zero());
+}
