@@ -133,6 +133,9 @@ fi
 install_rustc_web() {
     local debs="$TOOLCHAIN_DIR/debs" tmp="$TOOLCHAIN_DIR/rustc-web.tmp"
     log "installing Debian rustc-web + std source into $RUSTC_WEB_DIR"
+    # Always refresh the package lists first: a machine's lists can be months old, and then `apt-get download` gets an
+    # older point release (bookworm's 1.85 instead of bookworm-security's 1.96), which builds ~7 % larger wasm.
+    apt_update_once
     rm -rf "$debs" "$tmp"
     mkdir -p "$debs" "$tmp"
     # rustc-web -> libstd-rust-web-dev -> libstd-rust-web-<ver> -> libllvm<N>: follow the exact Depends of each .deb,
@@ -159,10 +162,16 @@ install_rustc_web() {
 }
 
 RUSTC_WEB_WRAPPER="$TOOLCHAIN_DIR/bin/rustc-web"
+# The oldest Debian rustc-web the artifacts are built and sized with (1.85 makes them ~7 % larger: poai > 600 KiB).
+RUSTC_WEB_MIN_MINOR=96
+rustc_web_minor() { # the minor version of the installed Debian rustc ("rustc 1.96.0 ..." -> 96), or 0
+    "$RUSTC_WEB_WRAPPER" --version 2>/dev/null | awk '{split($2, v, "."); print v[2] + 0; exit}'
+}
 rustc_web_ok() {
     [ -x "$RUSTC_WEB_WRAPPER" ] &&
         [ -f "$RUSTC_WEB_DIR/usr/lib/rustlib/src/rust/library/std/Cargo.toml" ] &&
-        "$RUSTC_WEB_WRAPPER" --version >/dev/null 2>&1
+        "$RUSTC_WEB_WRAPPER" --version >/dev/null 2>&1 &&
+        [ "$(rustc_web_minor)" -ge "$RUSTC_WEB_MIN_MINOR" ]
 }
 
 RUST_SRC=""
@@ -173,7 +182,6 @@ if [ -n "$RUSTUP_TC" ]; then
     unset RUSTC
 else
     if ! rustc_web_ok; then
-        [ -f "$RUSTC_WEB_DIR/usr/bin/rustc" ] || install_rustc_web
         mkdir -p "$(dirname "$RUSTC_WEB_WRAPPER")"
         # Debian's rustc needs its own libLLVM/librustc_driver: a wrapper sets LD_LIBRARY_PATH for rustc only.
         cat >"$RUSTC_WEB_WRAPPER" <<EOF
@@ -181,6 +189,10 @@ else
 LD_LIBRARY_PATH="$RUSTC_WEB_DIR/usr/lib/x86_64-linux-gnu\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" exec "$RUSTC_WEB_DIR/usr/bin/rustc" "\$@"
 EOF
         chmod +x "$RUSTC_WEB_WRAPPER"
+        # Missing, broken, or older than RUSTC_WEB_MIN_MINOR (left by an earlier run): (re)install.
+        rustc_web_ok || install_rustc_web
+        [ "$(rustc_web_minor)" -ge "$RUSTC_WEB_MIN_MINOR" ] ||
+            die "Debian offers rustc-web 1.$(rustc_web_minor) only; these artifacts need 1.$RUSTC_WEB_MIN_MINOR or later (bookworm-security)"
         rustc_web_ok || die "the Debian rustc in $RUSTC_WEB_DIR does not run; delete $RUSTC_WEB_DIR and retry"
     fi
     log "compiler: Debian rustc-web in .toolchain ($("$RUSTC_WEB_WRAPPER" --version)), cargo from rustup"
