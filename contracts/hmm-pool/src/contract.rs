@@ -141,6 +141,11 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         QueryMsg::Route { items, sla } => {
             to_json_binary(&crate::execute::route::route_query(deps, items, sla)?)?
         }
+        QueryMsg::EfeRank {
+            policies,
+            beta,
+            cost_sensitivity,
+        } => to_json_binary(&query::efe_rank(deps, policies, beta, cost_sensitivity)?)?,
     })
 }
 

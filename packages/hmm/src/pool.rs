@@ -336,6 +336,50 @@ pub enum QueryMsg {
         items: Vec<BundleItem>,
         sla: SlaRequirement,
     },
+    /// Rank candidate policies by expected free energy (2025 eq.15, 2026 eq.34):
+    /// `EFE(π) = ΔI + ΔU − λ_c·cost(π)` and `η_π = e^{β·EFE(π)} / Σ_π' e^{β·EFE(π')}`, where `cost(π)` is what the
+    /// policy's bundle costs here now (`Route`'s total) and ΔI, ΔU are the caller's expectations (they are not
+    /// observable on chain). Policies are alternatives: each is priced against the pools as they are now. A policy
+    /// that no SLA-matching pool can fill gets no weight. 1 to 16 policies.
+    #[returns(EfeRankResponse)]
+    EfeRank {
+        policies: Vec<EfePolicy>,
+        /// β ≥ 0, the inverse temperature: 0 weighs the feasible policies equally, a large β favours the best.
+        beta: Decimal256,
+        /// λ_c: EFE units per $AI atom of cost.
+        cost_sensitivity: Decimal256,
+    },
+}
+
+/// One candidate policy of `EfeRank`: a bundle to buy under an SLA, and what the caller expects it to be worth.
+#[cw_serde]
+pub struct EfePolicy {
+    pub items: Vec<BundleItem>,
+    pub sla: SlaRequirement,
+    /// ΔI: expected information gain, in EFE units.
+    pub info_gain: SignedDecimal256,
+    /// ΔU: expected utility, in EFE units.
+    pub utility: SignedDecimal256,
+}
+
+/// A policy's place in the EFE weighting.
+#[cw_serde]
+pub struct EfeScore {
+    /// $AI atoms, fees included, to buy the policy's bundle now; `None` if no SLA-matching route fills it.
+    pub cost: Option<Uint128>,
+    /// EFE(π), rounded down (the cost term rounded up); `None` if the policy is infeasible.
+    pub efe: Option<SignedDecimal256>,
+    /// η_π (2026 eq.34): the policy's share of liquidity. The feasible policies' weights sum to exactly 1 (each
+    /// rounds down, the remaining ulps go to the largest); 0 for an infeasible policy.
+    pub weight: Decimal256,
+}
+
+#[cw_serde]
+pub struct EfeRankResponse {
+    /// One score per policy, in the order given.
+    pub scores: Vec<EfeScore>,
+    /// Indices into the policies: feasible ones by EFE from highest (ties by index), then the infeasible ones.
+    pub ranking: Vec<u32>,
 }
 
 #[cw_serde]
