@@ -603,8 +603,8 @@ class Story:
         s0 = self.supply("AI")
         before = self.snap(["client", "registry"], ["AI", "CPU"])
         self.wait_until(spec["start_by"] + 1, f"job {job_id}'s start_by to pass (worker2 never started)")
-        tx = self.exe(f"claim_timeout {job_id}", "client", self.registry, {"claim_timeout": {"job_id": job_id}},
-                      kind="job claim_timeout (refund, poai JobFailed slash)")
+        self.exe(f"claim_timeout {job_id}", "client", self.registry, {"claim_timeout": {"job_id": job_id}},
+                 kind="job claim_timeout (refund, poai JobFailed slash)")
         after = self.snap(["client", "registry"], ["AI", "CPU"])
         d = self.show_deltas(before, after)
         j = self.job(job_id)
