@@ -173,3 +173,258 @@ fn version_key(v: &str) -> Vec<u64> {
         .map(|p| p.parse().unwrap_or(0))
         .collect()
 }
+
+/// Entry-point unit tests on mock dependencies: authorisation, parameter checks, ownership, pause, migration. The
+/// trading paths need cw20 contracts and run in `tests/integration` (cw-multi-test) and `tests/vm` (the artifact).
+#[cfg(test)]
+mod tests {
+    use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env, MockApi};
+    use cosmwasm_std::{coins, from_json, to_json_binary, Addr, Decimal256, OwnedDeps, Uint128};
+    use cw20::Cw20ReceiveMsg;
+    use hmm::pool::{
+        Ask, ClassParams, ConfigResponse, CreatePoolMsg, CurvatureConfig, CurveKind, LatencyClass,
+        ReceiveMsg, SlaTags,
+    };
+
+    use super::*;
+
+    type Deps = OwnedDeps<cosmwasm_std::MemoryStorage, MockApi, cosmwasm_std::testing::MockQuerier>;
+
+    fn addr(name: &str) -> Addr {
+        MockApi::default().addr_make(name)
+    }
+
+    fn setup() -> Deps {
+        let mut deps = mock_dependencies();
+        let msg = InstantiateMsg {
+            owner: None,
+            ai_token: addr("ai").to_string(),
+            treasury: addr("treasury").to_string(),
+            permissionless_pools: false,
+        };
+        instantiate(
+            deps.as_mut(),
+            mock_env(),
+            message_info(&addr("owner"), &[]),
+            msg,
+        )
+        .unwrap();
+        deps
+    }
+
+    fn exec(deps: &mut Deps, who: &str, msg: ExecuteMsg) -> ContractResult<Response> {
+        execute(
+            deps.as_mut(),
+            mock_env(),
+            message_info(&addr(who), &[]),
+            msg,
+        )
+    }
+
+    fn config(deps: &Deps) -> ConfigResponse {
+        from_json(query(deps.as_ref(), mock_env(), QueryMsg::Config {}).unwrap()).unwrap()
+    }
+
+    fn pool_msg(kind: CurveKind, classes: &[&str], lambda: &str) -> CreatePoolMsg {
+        CreatePoolMsg {
+            kind,
+            classes: classes
+                .iter()
+                .map(|c| ClassParams {
+                    cu_token: addr(c).to_string(),
+                    weight: Decimal256::one(),
+                })
+                .collect(),
+            curvature: Some(CurvatureConfig {
+                lambda: lambda.parse().unwrap(),
+                mu: Decimal256::percent(5),
+                alpha: Decimal256::zero(),
+                beta: Decimal256::zero(),
+                lambda_max: Decimal256::percent(150),
+            }),
+            fees: None,
+            execution: None,
+            sla: SlaTags {
+                region: "eu-west".to_string(),
+                latency: LatencyClass::Interactive,
+                privacy_tier: 1,
+                tee: true,
+            },
+            max_price_impact: None,
+            batch_window: None,
+        }
+    }
+
+    #[test]
+    fn instantiate_records_the_config_and_the_contract_version() {
+        let deps = setup();
+        let c = config(&deps);
+        assert_eq!(c.owner, addr("owner"));
+        assert_eq!(c.ai_token, addr("ai"));
+        assert_eq!((c.paused, c.pool_count, c.pending_owner), (false, 0, None));
+        let v = cw2::get_contract_version(&deps.storage).unwrap();
+        assert_eq!(
+            (v.contract.as_str(), v.version.as_str()),
+            (CONTRACT_NAME, CONTRACT_VERSION)
+        );
+    }
+
+    #[test]
+    fn native_funds_are_refused_on_every_message() {
+        let mut deps = setup();
+        let info = message_info(&addr("owner"), &coins(5, "uatom"));
+        let err = execute(
+            deps.as_mut(),
+            mock_env(),
+            info,
+            ExecuteMsg::CollectProtocolFees {},
+        )
+        .unwrap_err();
+        assert!(matches!(err, ContractError::Payment(_)), "{err}");
+    }
+
+    #[test]
+    fn pool_creation_is_owner_only_until_made_permissionless() {
+        let mut deps = setup();
+        let msg = pool_msg(CurveKind::Bilinear, &["gpu"], "0");
+        let err = exec(&mut deps, "alice", ExecuteMsg::CreatePool(msg.clone())).unwrap_err();
+        assert_eq!(
+            err,
+            ContractError::Unauthorized("the owner (pool creation is permissioned)")
+        );
+        assert_eq!(config(&deps).pool_count, 0);
+        // Only the owner may open creation to everyone.
+        let open = ExecuteMsg::UpdateConfig {
+            treasury: None,
+            permissionless_pools: Some(true),
+        };
+        assert!(matches!(
+            exec(&mut deps, "alice", open.clone()).unwrap_err(),
+            ContractError::Unauthorized(_)
+        ));
+        exec(&mut deps, "owner", open).unwrap();
+        exec(&mut deps, "alice", ExecuteMsg::CreatePool(msg)).unwrap();
+        assert_eq!(config(&deps).pool_count, 1);
+    }
+
+    #[test]
+    fn pool_parameters_outside_bounds_are_refused_and_nothing_is_stored() {
+        let mut deps = setup();
+        let mut cases = vec![
+            pool_msg(CurveKind::Bilinear, &[], "0"),
+            pool_msg(CurveKind::MultiAsset, &["gpu", "gpu"], "0.3"),
+            pool_msg(CurveKind::Bilinear, &["ai"], "0"),
+            // λ = 2 is constant sum, beyond it prices turn negative (DESIGN.md, hmm_math soundness region).
+            pool_msg(CurveKind::TargetReserve, &["gpu"], "2.5"),
+        ];
+        let mut zero_weight = pool_msg(CurveKind::Bilinear, &["gpu"], "0");
+        zero_weight.classes[0].weight = Decimal256::zero();
+        cases.push(zero_weight);
+        for msg in cases {
+            let err = exec(&mut deps, "owner", ExecuteMsg::CreatePool(msg.clone())).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    ContractError::InvalidParams(_) | ContractError::Math(_)
+                ),
+                "{msg:?}: {err}"
+            );
+        }
+        assert_eq!(config(&deps).pool_count, 0);
+        let err = query(deps.as_ref(), mock_env(), QueryMsg::Pool { pool_id: 1 }).unwrap_err();
+        assert_eq!(err, ContractError::UnknownPool(1));
+    }
+
+    #[test]
+    fn ownership_moves_in_two_steps() {
+        let mut deps = setup();
+        let propose = ExecuteMsg::ProposeOwner {
+            owner: addr("bob").to_string(),
+        };
+        assert!(matches!(
+            exec(&mut deps, "alice", propose.clone()).unwrap_err(),
+            ContractError::Unauthorized(_)
+        ));
+        exec(&mut deps, "owner", propose).unwrap();
+        assert_eq!(config(&deps).pending_owner, Some(addr("bob")));
+        assert_eq!(
+            exec(&mut deps, "alice", ExecuteMsg::AcceptOwner {}).unwrap_err(),
+            ContractError::NoPendingOwner
+        );
+        assert_eq!(config(&deps).owner, addr("owner"));
+        exec(&mut deps, "bob", ExecuteMsg::AcceptOwner {}).unwrap();
+        let c = config(&deps);
+        assert_eq!((c.owner, c.pending_owner), (addr("bob"), None));
+        // The old owner has lost its rights.
+        let pause = ExecuteMsg::SetPaused {
+            pool_id: None,
+            paused: true,
+        };
+        assert!(exec(&mut deps, "owner", pause.clone()).is_err());
+        exec(&mut deps, "bob", pause).unwrap();
+        assert!(config(&deps).paused);
+    }
+
+    #[test]
+    fn a_paused_contract_refuses_swaps() {
+        let mut deps = setup();
+        exec(
+            &mut deps,
+            "owner",
+            ExecuteMsg::CreatePool(pool_msg(CurveKind::Bilinear, &["gpu"], "0")),
+        )
+        .unwrap();
+        let pause = |paused| ExecuteMsg::SetPaused {
+            pool_id: None,
+            paused,
+        };
+        exec(&mut deps, "owner", pause(true)).unwrap();
+        let hook = ExecuteMsg::Receive(Cw20ReceiveMsg {
+            sender: addr("trader").to_string(),
+            amount: Uint128::new(1_000),
+            msg: to_json_binary(&ReceiveMsg::Swap {
+                pool_id: 1,
+                ask: Ask::Cu {
+                    token: addr("gpu").to_string(),
+                },
+                exact_out: None,
+                min_out: None,
+                deadline: None,
+                to: None,
+            })
+            .unwrap(),
+        });
+        assert_eq!(
+            exec(&mut deps, "ai", hook.clone()).unwrap_err(),
+            ContractError::Paused
+        );
+        // Unpaused, the same swap fails for the next reason: the pool is empty.
+        exec(&mut deps, "owner", pause(false)).unwrap();
+        assert_eq!(
+            exec(&mut deps, "ai", hook).unwrap_err(),
+            ContractError::NoLiquidity
+        );
+    }
+
+    #[test]
+    fn migrate_accepts_only_this_contract_at_an_older_or_equal_version() {
+        let mut deps = setup();
+        migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "99.0.0").unwrap();
+        assert!(matches!(
+            migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err(),
+            ContractError::CannotMigrate { .. }
+        ));
+        cw2::set_contract_version(&mut deps.storage, "crates.io:cw20-base", "0.0.1").unwrap();
+        assert!(matches!(
+            migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err(),
+            ContractError::CannotMigrate { .. }
+        ));
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.0.1").unwrap();
+        migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        let v = cw2::get_contract_version(&deps.storage).unwrap();
+        assert_eq!(v.version, CONTRACT_VERSION);
+        assert!(version_key("0.10.0") > version_key("0.9.0"));
+        assert!(version_key("1.0.0-rc1") < version_key("1.0.1"));
+    }
+}
