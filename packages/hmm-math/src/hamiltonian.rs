@@ -76,6 +76,11 @@ fn half(x: Sdec, rounding: Rounding) -> MathResult<Sdec> {
     x.div(Sdec::from_int(2), rounding)
 }
 
+/// `2x`, exact.
+fn twice(x: Sdec) -> MathResult<Sdec> {
+    x.checked_add(x)
+}
+
 impl ClassCurve {
     /// Constant product `q·p` (2025 eq.1).
     pub fn constant_product() -> ClassCurve {
@@ -172,35 +177,33 @@ impl ClassCurve {
 
     /// The credit reserve `p ≥ 0` with `H(q, p) = h` on the sound branch (`H_p > 0`), rounded as asked (before the
     /// caller's verification). Closed form: linear when `c = 0`, otherwise the larger root of
-    /// `(c/2)p² + (a·q)p + (b/2)(q − t)² − h = 0`, written without cancellation.
+    /// `c·p² + 2(a·q)p + b(q − t)² − 2h = 0` (the level set doubled, so no coefficient is halved: `c/2` rounded to
+    /// 18 decimals would misplace the root by `½ulp·p²/H_p`, millions of atoms at 10²⁴-atom reserves), written
+    /// without cancellation.
     pub fn solve_p(&self, q: Sdec, h: Sdec, rounding: Rounding) -> MathResult<Sdec> {
+        let down = rounding.flip();
         let dev = q.checked_sub(self.t)?;
-        let konst = half(
-            self.b
-                .mul(dev.mul(dev, rounding.flip())?, rounding.flip())?,
-            rounding.flip(),
-        )?
-        .checked_sub(h)?;
-        positive_root(
-            half(self.c, rounding.flip())?,
-            self.a.mul(q, rounding.flip())?,
-            konst,
-            rounding,
-        )
+        let konst = self
+            .b
+            .mul(dev.mul(dev, down)?, down)?
+            .checked_sub(twice(h)?)?;
+        positive_root(self.c, twice(self.a.mul(q, down)?)?, konst, rounding)
     }
 
     /// The resource reserve `q ≥ 0` with `H(q, p) = h` on the sound branch (`H_q > 0`): the larger root of
-    /// `(b/2)q² + (a·p − b·t)q + (b/2)t² + (c/2)p² − h = 0` (linear when `b = 0`).
+    /// `b·q² + 2(a·p − b·t)q + b·t² + c·p² − 2h = 0` (linear when `b = 0`; doubled as in [`Self::solve_p`]).
     pub fn solve_q(&self, p: Sdec, h: Sdec, rounding: Rounding) -> MathResult<Sdec> {
         let down = rounding.flip();
         let lin = self
             .a
             .mul(p, down)?
             .checked_sub(self.b.mul(self.t, rounding)?)?;
-        let konst = half(self.b.mul(self.t.mul(self.t, down)?, down)?, down)?
-            .checked_add(half(self.c.mul(p.mul(p, down)?, down)?, down)?)?
-            .checked_sub(h)?;
-        positive_root(half(self.b, down)?, lin, konst, rounding)
+        let konst = self
+            .b
+            .mul(self.t.mul(self.t, down)?, down)?
+            .checked_add(self.c.mul(p.mul(p, down)?, down)?)?
+            .checked_sub(twice(h)?)?;
+        positive_root(self.b, twice(lin)?, konst, rounding)
     }
 }
 
@@ -741,6 +744,48 @@ mod tests {
             assert!((f(p_back) - 3000.0).abs() < 1e-9, "{c:?}: {p_back}");
             assert!((f(q_back) - 1000.0).abs() < 1e-9, "{c:?}: {q_back}");
         }
+    }
+
+    /// At 10²⁴-atom reserves (10⁶ tokens of 18 decimals), with a kinetic coefficient odd in its last digit
+    /// (c = μ·q̄/p̄ = 0.0333…), the solves return the reserve they started from to within one atom. With `c/2`
+    /// rounded to 18 decimals `solve_p` was off by ~4·10⁶ atoms, so dust trades got no output at all.
+    #[test]
+    fn solves_are_atom_exact_at_large_reserves() {
+        let q0 = 1_000_000_000_000_000_000_000_000i128;
+        let base = TargetReserve {
+            weights: vec![Sdec::one()],
+            lambda: sd("0.5"),
+            q_bar: vec![Sdec::from_int(q0)],
+            scaling: Scaling::Normalised {
+                p_ref: vec![Sdec::from_int(3 * q0)],
+            },
+        };
+        let curve = Augmented {
+            base,
+            mu: vec![sd("0.1")],
+        }
+        .class_curve(0)
+        .unwrap();
+        assert_ne!(
+            twice(half(curve.c, Rounding::Down).unwrap()).unwrap(),
+            curve.c
+        );
+        let (q, p) = (
+            Sdec::from_int(995_983_672_243_486_331_420_565),
+            Sdec::from_int(3_010_980_889_352_943_913_428_846),
+        );
+        let h = curve.energy(q, p, Rounding::Up).unwrap();
+        let one_atom = Sdec::one();
+        let p_back = curve.solve_p(q, h, Rounding::Up).unwrap();
+        let q_back = curve.solve_q(p, h, Rounding::Up).unwrap();
+        assert!(
+            p_back >= p && p_back.checked_sub(p).unwrap() < one_atom,
+            "{p_back} vs {p}"
+        );
+        assert!(
+            q_back >= q && q_back.checked_sub(q).unwrap() < one_atom,
+            "{q_back} vs {q}"
+        );
     }
 
     #[test]

@@ -140,27 +140,18 @@ pub fn swap_exact(
     }
     curve.check_sound(atoms(q_after)?, atoms(p_after)?)?;
 
+    // A dust trade can round to no output (or, exact out, to no input) once the result is rounded to whole atoms in
+    // the pool's favour: that is a too-small trade, not a lack of liquidity (emptied reserves were refused above).
+    let too_small = MathError::InvalidParameter {
+        name: "amount",
+        reason: "too small: the trade rounds to nothing",
+    };
     let (amount_in, amount_out) = match direction {
-        Direction::BuyResource => (
-            p_after
-                .checked_sub(p)
-                .map_err(|_| MathError::Negative("credits in"))?,
-            q.checked_sub(q_after)
-                .map_err(|_| MathError::InsufficientLiquidity)?,
-        ),
-        Direction::SellResource => (
-            q_after
-                .checked_sub(q)
-                .map_err(|_| MathError::Negative("resource in"))?,
-            p.checked_sub(p_after)
-                .map_err(|_| MathError::InsufficientLiquidity)?,
-        ),
+        Direction::BuyResource => (p_after.saturating_sub(p), q.saturating_sub(q_after)),
+        Direction::SellResource => (q_after.saturating_sub(q), p.saturating_sub(p_after)),
     };
     if amount_out.is_zero() || amount_in.is_zero() {
-        return Err(MathError::InvalidParameter {
-            name: "amount",
-            reason: "too small: the trade rounds to nothing",
-        });
+        return Err(too_small);
     }
     Ok(SwapOutcome {
         amount_in,
@@ -208,6 +199,57 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out.amount_in, u(997));
+    }
+
+    /// Dust at 10²⁴-atom reserves: a sale of 6 CU atoms is worth ~16.5 $AI atoms and is paid 16 (whole atoms,
+    /// rounded down); a purchase that rounds to no output is "too small", not a lack of liquidity.
+    #[test]
+    fn dust_trades_at_large_reserves_are_paid_or_called_too_small() {
+        let q0 = 1_000_000_000_000_000_000_000_000u128;
+        let curve = Augmented {
+            base: TargetReserve {
+                weights: vec![Sdec::one()],
+                lambda: sd("0.5"),
+                q_bar: vec![Sdec::from_int(q0 as i128)],
+                scaling: Scaling::Normalised {
+                    p_ref: vec![Sdec::from_int(3 * q0 as i128)],
+                },
+            },
+            mu: vec![sd("0.1")],
+        }
+        .class_curve(0)
+        .unwrap();
+        let (q, p) = (
+            u(995_983_672_243_486_331_420_565),
+            u(3_010_980_889_352_943_913_428_846),
+        );
+        let sell = |n| {
+            swap_exact(
+                &curve,
+                q,
+                p,
+                Direction::SellResource,
+                SwapKind::ExactIn,
+                u(n),
+            )
+        };
+        let out = sell(6).unwrap();
+        // Spot ≈ H_q/H_p ≈ 2.76 $AI atoms per CU atom: 6 atoms are worth 16.5, paid 16.
+        assert_eq!(out.amount_out, u(16));
+        assert_eq!(sell(1).unwrap().amount_out, u(2));
+        // One $AI atom buys 0.36 CU atoms: nothing, once rounded in the pool's favour.
+        let buy = swap_exact(
+            &curve,
+            q,
+            p,
+            Direction::BuyResource,
+            SwapKind::ExactIn,
+            u(1),
+        );
+        assert!(
+            matches!(buy, Err(MathError::InvalidParameter { name: "amount", .. })),
+            "{buy:?}"
+        );
     }
 
     #[test]
