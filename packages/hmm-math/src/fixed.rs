@@ -12,11 +12,10 @@ use core::cmp::Ordering;
 use core::fmt;
 use core::str::FromStr;
 
-use cosmwasm_std::{
-    Decimal256, Int256, Int512, Isqrt, SignedDecimal256, Uint128, Uint256, Uint512,
-};
+use cosmwasm_std::{Decimal256, Int256, Isqrt, SignedDecimal256, Uint128, Uint256, Uint512};
 
 use crate::error::{MathError, MathResult};
+use crate::wide;
 
 /// Which way a result that is not exactly representable is rounded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -45,57 +44,59 @@ fn scale_u256() -> Uint256 {
     Uint256::from(SCALE_U128)
 }
 
-/// `n / d` in 512 bits, rounded as asked. `d` must be non-zero.
-fn div_round_u512(
-    n: Uint512,
-    d: Uint512,
+const SCALE_I256: Int256 = Int256::from_i128(SCALE_U128 as i128);
+
+/// `a × b ÷ d` rounded as asked (one rounding, 512-bit intermediate); fails on a zero `d` or a result over 256 bits.
+fn mul_div_round(
+    a: Uint256,
+    b: Uint256,
+    d: Uint256,
     rounding: Rounding,
     op: &'static str,
-) -> MathResult<Uint512> {
-    let q = n.checked_div(d).map_err(|_| MathError::DivideByZero(op))?;
-    let r = n.checked_rem(d).map_err(|_| MathError::DivideByZero(op))?;
-    if rounding == Rounding::Up && !r.is_zero() {
-        q.checked_add(Uint512::one())
+) -> MathResult<Uint256> {
+    if d.is_zero() {
+        return Err(MathError::DivideByZero(op));
+    }
+    let (q, inexact) = wide::mul_div(&a, &b, &d).ok_or(MathError::Overflow(op))?;
+    if rounding == Rounding::Up && inexact {
+        q.checked_add(Uint256::one())
             .map_err(|_| MathError::Overflow(op))
     } else {
         Ok(q)
     }
 }
 
-/// `n / d` in signed 512 bits, floor (Down) or ceiling (Up).
-fn div_round_i512(
-    n: Int512,
-    d: Int512,
+/// Signed `a × b ÷ d`: floor (`Down`, toward −∞) or ceiling (`Up`, toward +∞) of the exact quotient.
+fn signed_mul_div(
+    a: Int256,
+    b: Int256,
+    d: Int256,
     rounding: Rounding,
     op: &'static str,
-) -> MathResult<Int512> {
-    if d.is_zero() {
-        return Err(MathError::DivideByZero(op));
+) -> MathResult<Int256> {
+    let negative =
+        (a.is_negative() ^ b.is_negative() ^ d.is_negative()) && !a.is_zero() && !b.is_zero();
+    // Rounding the exact value toward −∞ rounds a negative one's magnitude up.
+    let magnitude_rounding = if negative { rounding.flip() } else { rounding };
+    let magnitude = mul_div_round(
+        a.unsigned_abs(),
+        b.unsigned_abs(),
+        d.unsigned_abs(),
+        magnitude_rounding,
+        op,
+    )?;
+    if negative {
+        // −2²⁵⁵ is the one magnitude that fits only as a negative.
+        if magnitude == Int256::MIN.unsigned_abs() {
+            return Ok(Int256::MIN);
+        }
+        let magnitude = Int256::try_from(magnitude).map_err(|_| MathError::Overflow(op))?;
+        Int256::zero()
+            .checked_sub(magnitude)
+            .map_err(|_| MathError::Overflow(op))
+    } else {
+        Int256::try_from(magnitude).map_err(|_| MathError::Overflow(op))
     }
-    // `checked_div` truncates toward zero; fix the direction from the remainder's sign.
-    let q = n.checked_div(d).map_err(|_| MathError::Overflow(op))?;
-    let r = n.checked_rem(d).map_err(|_| MathError::DivideByZero(op))?;
-    if r.is_zero() {
-        return Ok(q);
-    }
-    let exact_is_negative = r.is_negative() != d.is_negative();
-    match (rounding, exact_is_negative) {
-        (Rounding::Down, true) => q
-            .checked_sub(Int512::one())
-            .map_err(|_| MathError::Overflow(op)),
-        (Rounding::Up, false) => q
-            .checked_add(Int512::one())
-            .map_err(|_| MathError::Overflow(op)),
-        _ => Ok(q),
-    }
-}
-
-fn u512_to_u256(v: Uint512, op: &'static str) -> MathResult<Uint256> {
-    Uint256::try_from(v).map_err(|_| MathError::Overflow(op))
-}
-
-fn i512_to_i256(v: Int512, op: &'static str) -> MathResult<Int256> {
-    Int256::try_from(v).map_err(|_| MathError::Overflow(op))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -161,13 +162,7 @@ impl Udec {
 
     /// Whole atoms, rounded as asked; fails if the result does not fit a `Uint128`.
     pub fn to_amount(self, rounding: Rounding) -> MathResult<Uint128> {
-        let q = div_round_u512(
-            Uint512::from(self.0),
-            Uint512::from(scale_u256()),
-            rounding,
-            "to_amount",
-        )?;
-        let q = u512_to_u256(q, "to_amount")?;
+        let q = mul_div_round(self.0, Uint256::one(), scale_u256(), rounding, "to_amount")?;
         Uint128::try_from(q).map_err(|_| MathError::Overflow("to_amount"))
     }
 
@@ -200,9 +195,7 @@ impl Udec {
 
     /// `self × rhs`, rounded as asked.
     pub fn mul(self, rhs: Udec, rounding: Rounding) -> MathResult<Udec> {
-        let n = self.0.full_mul(rhs.0);
-        let q = div_round_u512(n, Uint512::from(scale_u256()), rounding, "mul")?;
-        u512_to_u256(q, "mul").map(Udec)
+        mul_div_round(self.0, rhs.0, scale_u256(), rounding, "mul").map(Udec)
     }
 
     /// `self ÷ rhs`, rounded as asked.
@@ -210,9 +203,7 @@ impl Udec {
         if rhs.is_zero() {
             return Err(MathError::DivideByZero("div"));
         }
-        let n = self.0.full_mul(scale_u256());
-        let q = div_round_u512(n, Uint512::from(rhs.0), rounding, "div")?;
-        u512_to_u256(q, "div").map(Udec)
+        mul_div_round(self.0, scale_u256(), rhs.0, rounding, "div").map(Udec)
     }
 
     /// `self × num ÷ den` with one rounding at the end (512-bit intermediate).
@@ -220,9 +211,7 @@ impl Udec {
         if den.is_zero() {
             return Err(MathError::DivideByZero("mul_div"));
         }
-        let n = self.0.full_mul(num.0);
-        let q = div_round_u512(n, Uint512::from(den.0), rounding, "mul_div")?;
-        u512_to_u256(q, "mul_div").map(Udec)
+        mul_div_round(self.0, num.0, den.0, rounding, "mul_div").map(Udec)
     }
 
     /// √self, exact to the last place in the direction asked (integer square root of `raw × 10¹⁸`).
@@ -235,7 +224,9 @@ impl Udec {
         } else {
             root
         };
-        u512_to_u256(root, "sqrt").map(Udec)
+        Uint256::try_from(root)
+            .map(Udec)
+            .map_err(|_| MathError::Overflow("sqrt"))
     }
 
     /// `selfⁿ` by repeated squaring, every step rounded the same way (so the result is a bound).
@@ -371,28 +362,17 @@ impl Sdec {
 
     /// `self × rhs`; `Down` rounds toward −∞, `Up` toward +∞.
     pub fn mul(self, rhs: Sdec, rounding: Rounding) -> MathResult<Sdec> {
-        let n = self.0.full_mul(rhs.0);
-        let q = div_round_i512(
-            n,
-            Int512::from(Int256::from_i128(SCALE_U128 as i128)),
-            rounding,
-            "mul",
-        )?;
-        i512_to_i256(q, "mul").map(Sdec)
+        signed_mul_div(self.0, rhs.0, SCALE_I256, rounding, "mul").map(Sdec)
     }
 
     /// `self ÷ rhs`; `Down` rounds toward −∞, `Up` toward +∞.
     pub fn div(self, rhs: Sdec, rounding: Rounding) -> MathResult<Sdec> {
-        let n = self.0.full_mul(Int256::from_i128(SCALE_U128 as i128));
-        let q = div_round_i512(n, Int512::from(rhs.0), rounding, "div")?;
-        i512_to_i256(q, "div").map(Sdec)
+        signed_mul_div(self.0, SCALE_I256, rhs.0, rounding, "div").map(Sdec)
     }
 
     /// `self × num ÷ den` with one rounding at the end.
     pub fn mul_div(self, num: Sdec, den: Sdec, rounding: Rounding) -> MathResult<Sdec> {
-        let n = self.0.full_mul(num.0);
-        let q = div_round_i512(n, Int512::from(den.0), rounding, "mul_div")?;
-        i512_to_i256(q, "mul_div").map(Sdec)
+        signed_mul_div(self.0, num.0, den.0, rounding, "mul_div").map(Sdec)
     }
 
     /// The value as unsigned; fails with `Negative` below zero.
@@ -563,6 +543,17 @@ mod tests {
     }
 
     #[test]
+    fn the_most_negative_value_is_reachable() {
+        let min = Sdec::raw(Int256::MIN);
+        assert_eq!(min.mul(Sdec::one(), Rounding::Down), Ok(min));
+        assert_eq!(min.div(Sdec::one(), Rounding::Up), Ok(min));
+        assert_eq!(
+            min.mul(sd("-1"), Rounding::Down),
+            Err(MathError::Overflow("mul"))
+        );
+    }
+
+    #[test]
     fn sqrt_is_exact_bound() {
         assert_eq!(ud("4").sqrt(Rounding::Down).unwrap(), ud("2"));
         assert_eq!(ud("4").sqrt(Rounding::Up).unwrap(), ud("2"));
@@ -615,6 +606,27 @@ mod tests {
             prop_assert!(q_hi.mul(b, Rounding::Up).unwrap() >= a);
             let sum = a.checked_add(b).unwrap();
             prop_assert_eq!(sum.checked_sub(b).unwrap(), a);
+        }
+
+        /// Signed `a × b ÷ d` is exactly the floor (`Down`) or ceiling (`Up`) of the 512-bit quotient.
+        #[test]
+        fn signed_mul_div_is_floor_and_ceiling_of_the_exact_quotient(
+            a in any::<i128>(), sa in 0u32..128,
+            b in any::<i128>(), sb in 0u32..128,
+            d in any::<i128>().prop_filter("nonzero", |d| *d != 0),
+        ) {
+            use cosmwasm_std::Int512;
+            let a = Int256::from(a) << sa;
+            let b = Int256::from(b) << sb;
+            let d = Int256::from(d);
+            let n = Int512::from(a) * Int512::from(b);
+            let d5 = Int512::from(d);
+            let (q, r) = (n / d5, n % d5);
+            let floor = if !r.is_zero() && (r.is_negative() != d5.is_negative()) { q - Int512::one() } else { q };
+            let ceil = if r.is_zero() { floor } else { floor + Int512::one() };
+            let fit = |v: Int512| Int256::try_from(v).ok();
+            prop_assert_eq!(signed_mul_div(a, b, d, Rounding::Down, "t").ok(), fit(floor));
+            prop_assert_eq!(signed_mul_div(a, b, d, Rounding::Up, "t").ok(), fit(ceil));
         }
 
         #[test]

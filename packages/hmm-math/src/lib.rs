@@ -9,6 +9,7 @@ pub mod fixed;
 pub mod hamiltonian;
 pub mod swap;
 pub mod transcendental;
+mod wide;
 
 pub use error::{MathError, MathResult};
 pub use fixed::{Rounding, Sdec, Udec};
