@@ -5,14 +5,16 @@
 //! within one step. It is kept only if it beats the best single pool, and it is only tried when more than one pool
 //! can sell the line, so single-pool classes cost no extra gas.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use cosmwasm_std::{Addr, Decimal256, Deps, DepsMut, Env, Order, Response, Storage, Uint128};
 use hmm::pool::{BundleItem, LatencyClass, RouteLeg, RoutePart, SlaRequirement, SlaTags};
 
-use super::swap::{finish_trade, plan_swap, side_of, Side, SwapPlan};
+use super::swap::{
+    fee_token, plan_swap, record_protocol_fee, side_of, update_prices, Side, SwapPlan,
+};
 use super::transfer_msg;
-use crate::curve::spot_price;
+use crate::curve::{split_fee, spot_price};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Config, Pool, CLASS_POOLS, CONFIG, POOLS};
 
@@ -273,18 +275,27 @@ pub fn buy_bundle(
             max: amount,
         });
     }
-    // Re-run the fee and price bookkeeping on the stored pools (plan_bundle moved reserves in copies).
+    // `plan.pools` already hold every touched pool after its trades (reserves moved, LP fees credited). What is
+    // left is per pool and per fee token, once per bundle rather than once per trade: the protocol's fee ledger,
+    // and the price bookkeeping (TWAP, volatility, λ(t)) with the bundle counted as one trade of each pool.
     let now = env.block.time.seconds();
-    let mut touched: BTreeMap<u64, Pool> = BTreeMap::new();
+    let mut pools = plan.pools;
+    let mut traded: BTreeMap<u64, BTreeSet<usize>> = BTreeMap::new();
+    let mut protocol_fees: BTreeMap<Addr, (Uint128, Uint128)> = BTreeMap::new();
     let mut resp = Response::new().add_attribute("action", "buy_bundle");
     for (leg, trades) in &plan.legs {
         for (pool_id, swap_plan) in trades {
-            let mut pool = match touched.remove(pool_id) {
-                Some(p) => p,
-                None => POOLS.load(deps.storage, *pool_id)?,
-            };
-            finish_trade(deps.storage, &mut pool, &config, &swap_plan.legs, now)?;
-            touched.insert(*pool_id, pool);
+            let pool = pools
+                .get(pool_id)
+                .ok_or(ContractError::UnknownPool(*pool_id))?;
+            for trade in &swap_plan.legs {
+                let (_, treasury, burn) = split_fee(pool, trade.fee)?;
+                let sum = protocol_fees
+                    .entry(fee_token(pool, &config, trade)?)
+                    .or_default();
+                *sum = (sum.0.checked_add(treasury)?, sum.1.checked_add(burn)?);
+                traded.entry(*pool_id).or_default().insert(trade.class);
+            }
         }
         resp = resp
             .add_message(transfer_msg(&leg.cu_token, &to, leg.amount)?)
@@ -296,8 +307,13 @@ pub fn buy_bundle(
                 ),
             );
     }
-    for (id, pool) in &touched {
-        POOLS.save(deps.storage, *id, pool)?;
+    for (id, classes) in traded {
+        let mut pool = pools.remove(&id).ok_or(ContractError::UnknownPool(id))?;
+        update_prices(deps.storage, &mut pool, classes.into_iter(), now)?;
+        POOLS.save(deps.storage, id, &pool)?;
+    }
+    for (token, (treasury, burn)) in &protocol_fees {
+        record_protocol_fee(deps.storage, token, *treasury, *burn)?;
     }
     let refund = amount.checked_sub(plan.total_cost)?;
     if !refund.is_zero() {

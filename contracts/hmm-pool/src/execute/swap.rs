@@ -363,20 +363,27 @@ pub fn finish_trade(
 ) -> ContractResult<()> {
     for leg in legs {
         let (treasury, burn) = apply_leg(pool, leg)?;
-        let token = match leg.direction {
-            Direction::BuyResource => config.ai_token.clone(),
-            Direction::SellResource => pool
-                .classes
-                .get(leg.class)
-                .map(|c| c.cu_token.clone())
-                .ok_or(MathError::ClassOutOfRange {
-                    index: leg.class,
-                    classes: pool.classes.len(),
-                })?,
-        };
-        record_protocol_fee(storage, &token, treasury, burn)?;
+        record_protocol_fee(storage, &fee_token(pool, config, leg)?, treasury, burn)?;
     }
     update_prices(storage, pool, legs.iter().map(|l| l.class), now)
+}
+
+/// The token a leg's fee is paid in: $AI when buying a resource, the class's CU when selling one.
+pub fn fee_token(pool: &Pool, config: &Config, leg: &Leg) -> ContractResult<Addr> {
+    match leg.direction {
+        Direction::BuyResource => Ok(config.ai_token.clone()),
+        Direction::SellResource => pool
+            .classes
+            .get(leg.class)
+            .map(|c| c.cu_token.clone())
+            .ok_or_else(|| {
+                MathError::ClassOutOfRange {
+                    index: leg.class,
+                    classes: pool.classes.len(),
+                }
+                .into()
+            }),
+    }
 }
 
 /// TWAP accumulators (price × seconds at the price in force since the last update), observations, the EWMA
