@@ -398,6 +398,8 @@ pub fn update_prices(
     let traded: Vec<usize> = traded.collect();
     // Volatility: EWMA (weight 0.1 per trade) of |Δπ|/π of the traded classes.
     let mut largest_move = Decimal256::zero();
+    // Spot prices after the trade, reused by the TWAP below unless λ(t) moves in between.
+    let mut new_prices: Vec<Option<Decimal256>> = vec![None; pool.classes.len()];
     for &i in &traded {
         let before = pool
             .classes
@@ -405,6 +407,9 @@ pub fn update_prices(
             .map(|c| c.last_price)
             .unwrap_or_default();
         let after = spot_price(pool, i)?;
+        if let Some(slot) = new_prices.get_mut(i) {
+            *slot = Some(after);
+        }
         if !before.is_zero() {
             let moved = Udec::from(before)
                 .abs_diff(after.into())
@@ -439,8 +444,9 @@ pub fn update_prices(
         let util = hmm_math::fees::utilisation(&q, &q_bar)?;
         let candidate: Decimal256 =
             hmm_math::fees::dynamic_curvature(&params, pool.volatility.into(), util)?.into();
-        if crate::curve::check_sound_with(pool, candidate).is_ok() {
+        if candidate != pool.lambda_now && crate::curve::check_sound_with(pool, candidate).is_ok() {
             pool.lambda_now = candidate;
+            new_prices.fill(None);
         }
     }
     // TWAP: accumulate the old prices over the elapsed time, then take the new ones.
@@ -448,7 +454,10 @@ pub fn update_prices(
         && (pool.last_observation == 0
             || now >= pool.last_observation.saturating_add(OBSERVATION_INTERVAL));
     for i in 0..pool.classes.len() {
-        let new_price = spot_price(pool, i).unwrap_or_default();
+        let new_price = match new_prices.get(i) {
+            Some(Some(price)) => *price,
+            _ => spot_price(pool, i).unwrap_or_default(),
+        };
         let class = pool.classes.get_mut(i).ok_or(MathError::ClassOutOfRange {
             index: i,
             classes: 0,
