@@ -48,6 +48,7 @@ fn latency_rank(l: LatencyClass) -> u8 {
 pub struct BundlePlan {
     /// Each line and the trades that buy it: (pool, plan), one per pool step.
     pub legs: Vec<(RouteLeg, Vec<(u64, SwapPlan)>)>,
+    /// Every pool considered, as it would be after the bundle (only the traded ones differ from storage).
     pub pools: BTreeMap<u64, Pool>,
     pub total_cost: Uint128,
 }
@@ -76,17 +77,19 @@ pub fn plan_bundle(
             .keys(storage, None, None, Order::Ascending)
             .take(MAX_CANDIDATES)
             .collect::<Result<_, _>>()?;
-        // The pools that can sell this line, as they are after the lines before it.
-        let mut candidates: Vec<(u64, usize, Pool)> = Vec::with_capacity(ids.len());
+        // The pools that can sell this line, as they are after the lines before it (loaded once per bundle).
+        for &id in &ids {
+            if !pools.contains_key(&id) {
+                pools.insert(id, POOLS.load(storage, id)?);
+            }
+        }
+        let mut candidates: Vec<Candidate> = Vec::with_capacity(ids.len());
         for id in ids {
-            let pool = match pools.get(&id) {
-                Some(p) => p.clone(),
-                None => POOLS.load(storage, id)?,
-            };
+            let Some(pool) = pools.get(&id) else { continue };
             if pool.paused || pool.batch_window.is_some() || !sla_matches(&pool.sla, sla) {
                 continue;
             }
-            if let Ok(Side::Class(class)) = side_of(&pool, config, &token) {
+            if let Ok(Side::Class(class)) = side_of(pool, config, &token) {
                 candidates.push((id, class, pool));
             }
         }
@@ -120,17 +123,18 @@ pub fn plan_bundle(
                     cost: plan.offer_amount,
                 }),
             }
-            last = Some((class, plan.fee_rate, pool.clone()));
+            last = Some((id, class, plan.fee_rate));
             pools.insert(id, pool);
             plans.push((id, plan));
         }
         let marginal_price = match last {
-            Some((class, fee_rate, pool)) => {
+            Some((id, class, fee_rate)) => {
                 let keep = Decimal256::one().checked_sub(fee_rate).unwrap_or_default();
+                let pool = pools.get(&id).ok_or(ContractError::UnknownPool(id))?;
                 if keep.is_zero() {
                     Decimal256::MAX
                 } else {
-                    spot_price(&pool, class)?
+                    spot_price(pool, class)?
                         .checked_div(keep)
                         .unwrap_or(Decimal256::MAX)
                 }
@@ -165,6 +169,8 @@ pub fn plan_bundle(
 
 /// One trade of a line: (pool, class, plan, the pool after it).
 type Step = (u64, usize, SwapPlan, Pool);
+/// A pool that can sell a line: (pool id, the line's class in it, the pool as it is now).
+type Candidate<'a> = (u64, usize, &'a Pool);
 
 fn cost_of(steps: &[Step]) -> ContractResult<Uint128> {
     steps
@@ -194,7 +200,7 @@ fn buy_from(id: u64, class: usize, pool: &Pool, amount: Uint128) -> ContractResu
 }
 
 /// The cheapest single pool for the whole line.
-fn cheapest(candidates: &[(u64, usize, Pool)], amount: Uint128) -> ContractResult<Option<Step>> {
+fn cheapest(candidates: &[Candidate], amount: Uint128) -> ContractResult<Option<Step>> {
     let mut best: Option<Step> = None;
     for (id, class, pool) in candidates {
         if let Some(step) = buy_from(*id, *class, pool, amount)? {
@@ -211,11 +217,11 @@ fn cheapest(candidates: &[(u64, usize, Pool)], amount: Uint128) -> ContractResul
 
 /// The line in [`SPLIT_STEPS`] equal steps (the last takes the remainder), each from the pool cheapest after the
 /// steps before it; `None` if some step finds no pool.
-fn split_line(
-    candidates: &[(u64, usize, Pool)],
-    amount: Uint128,
-) -> ContractResult<Option<Vec<Step>>> {
-    let mut state: Vec<(u64, usize, Pool)> = candidates.to_vec();
+fn split_line(candidates: &[Candidate], amount: Uint128) -> ContractResult<Option<Vec<Step>>> {
+    let mut state: Vec<(u64, usize, Pool)> = candidates
+        .iter()
+        .map(|&(id, class, pool)| (id, class, pool.clone()))
+        .collect();
     let step_amount = Uint128::new(amount.u128() / SPLIT_STEPS);
     let mut steps = Vec::with_capacity(SPLIT_STEPS as usize);
     let mut bought = Uint128::zero();
@@ -225,7 +231,11 @@ fn split_line(
         } else {
             step_amount
         };
-        let Some(step) = cheapest(&state, this)? else {
+        let now: Vec<Candidate> = state
+            .iter()
+            .map(|(id, class, pool)| (*id, *class, pool))
+            .collect();
+        let Some(step) = cheapest(&now, this)? else {
             return Ok(None);
         };
         bought = bought.checked_add(this)?;
