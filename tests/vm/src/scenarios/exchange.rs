@@ -45,6 +45,8 @@ pub mod label {
     pub const ADD_LATER_5: &str = "add liquidity, later (5 classes)";
     pub const QUOTE: &str = "quote query (bilinear, AI→CU)";
     pub const REVERSE_QUOTE: &str = "reverse quote query (bilinear)";
+    pub const POOL_QUERY: &str = "pool query (bilinear: load the record, price it, answer)";
+    pub const POOL_QUERY_5: &str = "pool query (5 classes)";
     pub const SWAP_IN_BUY: &str = "swap exact-in AI→CU (bilinear)";
     pub const SWAP_IN_SELL: &str = "swap exact-in CU→AI (bilinear)";
     pub const SWAP_OUT: &str = "swap exact-out AI→CU (bilinear)";
@@ -951,6 +953,19 @@ pub fn exchange(chain: &Chain) -> Result<Exchange, String> {
             labels[2],
             bilinear.then_some(label::REVERSE_QUOTE),
         )?;
+    }
+    // What reading and answering a pool record costs, without a trade (compare with the quote).
+    for (pool_id, lbl, classes) in [
+        (x.bilinear, label::POOL_QUERY, 1),
+        (x.five, label::POOL_QUERY_5, 5),
+    ] {
+        let info: PoolResponse = chain
+            .label_next(lbl)
+            .query(&x.pool, &QueryMsg::Pool { pool_id })
+            .map_err(e)?;
+        if info.classes.len() != classes || info.total_shares.is_zero() {
+            return Err(format!("pool {pool_id}: {info:?}"));
+        }
     }
     // The 5-class pool: one swap, a class-against-class swap, a bundle of one line and of all five.
     swap_checked(&x, x.five, &x.ai, &x.cu5[0], buy, None, label::SWAP_5, None)?;
