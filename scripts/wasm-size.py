@@ -7,6 +7,10 @@ the artifacts in artifacts/ are stripped), attributes every function body to the
 generated for our types), and prints a markdown table. wasm-opt -Oz shrinks the total by about 10 %, roughly
 evenly, so the shares carry over to the artifacts.
 
+It also sorts the same bytes by role (a symbol counts for the first role whose marker it contains): reading JSON
+(serde `Deserialize` impls, visitors, serde_json_wasm's deserializer), writing JSON, `Display` and `Debug`
+formatting, panics, and the rest.
+
 Usage: python3 scripts/wasm-size.py [CONTRACT ...] [--top N]   (default: every wasm in target/wasm/.../release)
 """
 
@@ -120,6 +124,23 @@ def crate_of(symbol):
     return "other"
 
 
+# Markers of a role in a (v0-mangled) symbol, checked in this order.
+ROLES = [
+    ("reading JSON (Deserialize, visitors)", ("eserializ", "Visitor")),
+    ("writing JSON (Serialize)", ("9Serialize9serialize", "ser10Serializer", "serialize_")),
+    ("Display formatting", ("7Display3fmt",)),
+    ("Debug formatting", ("5Debug3fmt",)),
+    ("panics", ("panic",)),
+]
+
+
+def role_of(symbol):
+    for role, markers in ROLES:
+        if any(m in symbol for m in markers):
+            return role
+    return "the rest (logic, math, storage, allocator, std)"
+
+
 def main(argv):
     top = 0
     if "--top" in argv:
@@ -145,6 +166,13 @@ def main(argv):
         print("| --- | ---: | ---: |")
         for crate, size in per_crate.most_common():
             print(f"| {crate} | {size:,} | {100 * size / total:.1f} % |")
+        per_role = Counter()
+        for size, symbol in funcs:
+            per_role[role_of(symbol)] += size
+        print("\n| role | bytes | share |")
+        print("| --- | ---: | ---: |")
+        for role, size in per_role.most_common():
+            print(f"| {role} | {size:,} | {100 * size / total:.1f} % |")
         if top:
             print(f"\nlargest {top} functions:\n")
             for size, symbol in sorted(funcs, reverse=True)[:top]:

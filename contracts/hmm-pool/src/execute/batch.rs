@@ -326,7 +326,7 @@ pub fn settle_batch(deps: DepsMut, env: Env, pool_id: u64) -> ContractResult<Res
         INTENTS.remove(deps.storage, (pool_id, *n));
     }
     BATCHES.remove(deps.storage, pool_id);
-    update_prices(deps.storage, &mut pool, traded.into_iter(), now)?;
+    update_prices(deps.storage, &mut pool, &traded, now)?;
     POOLS.save(deps.storage, pool_id, &pool)?;
     Ok(resp)
 }

@@ -5,7 +5,7 @@
 //! within one step. It is kept only if it beats the best single pool, and it is only tried when more than one pool
 //! can sell the line, so single-pool classes cost no extra gas.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use cosmwasm_std::{Addr, Decimal256, Deps, DepsMut, Env, Order, Response, Storage, Uint128};
 use hmm::pool::{BundleItem, LatencyClass, RouteLeg, RoutePart, SlaRequirement, SlaTags};
@@ -289,9 +289,10 @@ pub fn buy_bundle(
     // left is per pool and per fee token, once per bundle rather than once per trade: the protocol's fee ledger,
     // and the price bookkeeping (TWAP, volatility, λ(t)) with the bundle counted as one trade of each pool.
     let now = env.block.time.seconds();
+    // Few pools and tokens per bundle: vectors with a linear search are smaller code than more BTreeMap types.
     let mut pools = plan.pools;
-    let mut traded: BTreeMap<u64, BTreeSet<usize>> = BTreeMap::new();
-    let mut protocol_fees: BTreeMap<Addr, (Uint128, Uint128)> = BTreeMap::new();
+    let mut traded: Vec<(u64, Vec<usize>)> = vec![];
+    let mut protocol_fees: Vec<(Addr, Uint128, Uint128)> = vec![];
     let mut resp = Response::new().add_attribute("action", "buy_bundle");
     for (leg, trades) in &plan.legs {
         for (pool_id, swap_plan) in trades {
@@ -300,11 +301,19 @@ pub fn buy_bundle(
                 .ok_or(ContractError::UnknownPool(*pool_id))?;
             for trade in &swap_plan.legs {
                 let (_, treasury, burn) = split_fee(pool, trade.fee)?;
-                let sum = protocol_fees
-                    .entry(fee_token(pool, &config, trade)?)
-                    .or_default();
-                *sum = (sum.0.checked_add(treasury)?, sum.1.checked_add(burn)?);
-                traded.entry(*pool_id).or_default().insert(trade.class);
+                let token = fee_token(pool, &config, trade)?;
+                match protocol_fees.iter_mut().find(|(t, _, _)| *t == token) {
+                    Some((_, t, b)) => {
+                        *t = t.checked_add(treasury)?;
+                        *b = b.checked_add(burn)?;
+                    }
+                    None => protocol_fees.push((token, treasury, burn)),
+                }
+                match traded.iter_mut().find(|(id, _)| id == pool_id) {
+                    Some((_, classes)) if classes.contains(&trade.class) => {}
+                    Some((_, classes)) => classes.push(trade.class),
+                    None => traded.push((*pool_id, vec![trade.class])),
+                }
             }
         }
         resp = resp
@@ -317,12 +326,12 @@ pub fn buy_bundle(
                 ),
             );
     }
-    for (id, classes) in traded {
-        let mut pool = pools.remove(&id).ok_or(ContractError::UnknownPool(id))?;
-        update_prices(deps.storage, &mut pool, classes.into_iter(), now)?;
-        POOLS.save(deps.storage, id, &pool)?;
+    for (id, classes) in &traded {
+        let pool = pools.get_mut(id).ok_or(ContractError::UnknownPool(*id))?;
+        update_prices(deps.storage, pool, classes, now)?;
+        POOLS.save(deps.storage, *id, pool)?;
     }
-    for (token, (treasury, burn)) in &protocol_fees {
+    for (token, treasury, burn) in &protocol_fees {
         record_protocol_fee(deps.storage, token, *treasury, *burn)?;
     }
     let refund = amount.checked_sub(plan.total_cost)?;

@@ -365,7 +365,8 @@ pub fn finish_trade(
         let (treasury, burn) = apply_leg(pool, leg)?;
         record_protocol_fee(storage, &fee_token(pool, config, leg)?, treasury, burn)?;
     }
-    update_prices(storage, pool, legs.iter().map(|l| l.class), now)
+    let traded: Vec<usize> = legs.iter().map(|l| l.class).collect();
+    update_prices(storage, pool, &traded, now)
 }
 
 /// The token a leg's fee is paid in: $AI when buying a resource, the class's CU when selling one.
@@ -391,16 +392,15 @@ pub fn fee_token(pool: &Pool, config: &Config, leg: &Leg) -> ContractResult<Addr
 pub fn update_prices(
     storage: &mut dyn Storage,
     pool: &mut Pool,
-    traded: impl Iterator<Item = usize>,
+    traded: &[usize],
     now: u64,
 ) -> ContractResult<()> {
     let dt = Decimal256::from_ratio(now.saturating_sub(pool.last_update), 1u128);
-    let traded: Vec<usize> = traded.collect();
     // Volatility: EWMA (weight 0.1 per trade) of |Δπ|/π of the traded classes.
     let mut largest_move = Decimal256::zero();
     // Spot prices after the trade, reused by the TWAP below unless λ(t) moves in between.
     let mut new_prices: Vec<Option<Decimal256>> = vec![None; pool.classes.len()];
-    for &i in &traded {
+    for &i in traded {
         let before = pool
             .classes
             .get(i)
