@@ -5,6 +5,7 @@
 //! within one step. It is kept only if it beats the best single pool, and it is only tried when more than one pool
 //! can sell the line, so single-pool classes cost no extra gas.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use cosmwasm_std::{Addr, Decimal256, Deps, DepsMut, Env, Order, Response, Storage, Uint128};
@@ -79,8 +80,8 @@ pub fn plan_bundle(
             .collect::<Result<_, _>>()?;
         // The pools that can sell this line, as they are after the lines before it (loaded once per bundle).
         for &id in &ids {
-            if !pools.contains_key(&id) {
-                pools.insert(id, POOLS.load(storage, id)?);
+            if let Entry::Vacant(slot) = pools.entry(id) {
+                slot.insert(POOLS.load(storage, id)?);
             }
         }
         let mut candidates: Vec<Candidate> = Vec::with_capacity(ids.len());
