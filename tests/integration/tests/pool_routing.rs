@@ -9,6 +9,7 @@ use hmm::pool::{
     RouteResponse, SlaRequirement,
 };
 use integration_tests::Suite;
+use proptest::prelude::*;
 
 const Q0: u128 = 100_000_000_000; // 100k CU (6 decimals)
 const P0: u128 = 500_000_000_000_000_000_000_000; // 500k $AI: 5 $AI per CU
@@ -185,23 +186,18 @@ fn three_class_pool() -> (Suite, u64) {
     (s, id)
 }
 
-/// `BuyBundle` books each touched pool and fee token once per bundle; the reserves, the LP fee growth, the
-/// trader's payment and the protocol's treasury and burn must still be exactly those of the same trades made one
-/// by one as exact-out swaps. (With a volatility fee they differ by design: a bundle's lines are all priced at the
-/// volatility before the bundle, while each separate swap raises it for the next.)
-#[test]
-fn a_bundle_books_exactly_what_its_trades_would_one_by_one() {
-    let amounts = [Q0 / 50, Q0 / 20, Q0 / 100];
+/// Buys `lines` ((class, CU atoms), in order) once as one `BuyBundle` and once as exact-out swaps one by one, on two
+/// identical 3-class pools, and returns the books of both: reserves, the LP's position with its pending fees, the
+/// trader's $AI and CU, the treasury's $AI and the $AI supply (burns) after `CollectProtocolFees`.
+fn bundle_and_swaps(lines: &[(usize, u128)]) -> (Books, Books) {
     let (mut bundled, id) = three_class_pool();
-    let (mut one_by_one, id2) = three_class_pool();
-    assert_eq!(id, id2);
+    let (mut one_by_one, _) = three_class_pool();
     let (trader, ai) = (bundled.trader.clone(), bundled.ai.clone());
-    let items: Vec<BundleItem> = amounts
+    let items: Vec<BundleItem> = lines
         .iter()
-        .zip(&bundled.cu)
-        .map(|(a, cu)| BundleItem {
-            cu_token: cu.to_string(),
-            amount: Uint128::new(*a),
+        .map(|&(class, amount)| BundleItem {
+            cu_token: bundled.cu[class].to_string(),
+            amount: Uint128::new(amount),
         })
         .collect();
     let hook = ReceiveMsg::BuyBundle {
@@ -210,17 +206,17 @@ fn a_bundle_books_exactly_what_its_trades_would_one_by_one() {
         deadline: None,
         to: None,
     };
-    bundled.send(&trader, &ai, P0 / 10, &hook).unwrap();
-    for (class, amount) in amounts.iter().enumerate() {
+    bundled.send(&trader, &ai, P0, &hook).unwrap();
+    for &(class, amount) in lines {
         let cu = one_by_one.cu[class].to_string();
         one_by_one
             .swap(
                 &trader,
                 id,
                 &ai,
-                P0 / 10,
+                P0 / 5,
                 Ask::Cu { token: cu },
-                Some(*amount),
+                Some(amount),
                 None,
             )
             .unwrap();
@@ -230,34 +226,58 @@ fn a_bundle_books_exactly_what_its_trades_would_one_by_one() {
         s.execute(&owner, &ExecuteMsg::CollectProtocolFees {})
             .unwrap();
     }
-    let books = |s: &Suite| {
-        let pool = s.pool_info(id);
-        let reserves: Vec<(u128, u128)> = pool
-            .classes
-            .iter()
-            .map(|c| (c.resource_reserve.u128(), c.credit_reserve.u128()))
-            .collect();
-        let claimable: hmm::pool::ShareResponse = s
-            .query(&QueryMsg::Share {
-                pool_id: id,
-                owner: s.lp.to_string(),
-            })
-            .unwrap();
-        (
-            reserves,
-            format!("{claimable:?}"),
-            s.balance(&s.ai, &s.trader),
-            s.balance(&s.ai, &s.treasury),
-            s.supply(&s.ai),
-            (0..3)
-                .map(|i| s.balance(&s.cu[i], &s.trader))
-                .collect::<Vec<_>>(),
-        )
-    };
-    let got = books(&bundled);
-    assert_eq!(got, books(&one_by_one));
-    // And the fees were not zero: the comparison means something.
-    assert!(got.3 > 0);
+    (books(&bundled, id), books(&one_by_one, id))
+}
+
+/// (reserves per class, the LP's position, trader $AI, treasury $AI, $AI supply, trader CU per class).
+type Books = (Vec<(u128, u128)>, String, u128, u128, u128, Vec<u128>);
+
+fn books(s: &Suite, id: u64) -> Books {
+    let reserves = s
+        .pool_info(id)
+        .classes
+        .iter()
+        .map(|c| (c.resource_reserve.u128(), c.credit_reserve.u128()))
+        .collect();
+    let position: hmm::pool::ShareResponse = s
+        .query(&QueryMsg::Share {
+            pool_id: id,
+            owner: s.lp.to_string(),
+        })
+        .unwrap();
+    (
+        reserves,
+        format!("{position:?}"),
+        s.balance(&s.ai, &s.trader),
+        s.balance(&s.ai, &s.treasury),
+        s.supply(&s.ai),
+        (0..3).map(|i| s.balance(&s.cu[i], &s.trader)).collect(),
+    )
+}
+
+/// `BuyBundle` books each touched pool and fee token once per bundle; the reserves, the LP fee growth, the
+/// trader's payment and the protocol's treasury and burn must still be exactly those of the same trades made one
+/// by one as exact-out swaps. (With a volatility fee they differ by design: a bundle's lines are all priced at the
+/// volatility before the bundle, while each separate swap raises it for the next.)
+#[test]
+fn a_bundle_books_exactly_what_its_trades_would_one_by_one() {
+    let (bundled, one_by_one) = bundle_and_swaps(&[(0, Q0 / 50), (1, Q0 / 20), (2, Q0 / 100)]);
+    assert_eq!(bundled, one_by_one);
+    // The fees were not zero, so the comparison means something.
+    assert!(bundled.3 > 0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// The same for any lines, including several lines of one class (each sees the ones before it).
+    #[test]
+    fn any_bundle_books_what_its_trades_would(
+        lines in prop::collection::vec((0usize..3, 1u128..Q0 / 40), 1..6)
+    ) {
+        let (bundled, one_by_one) = bundle_and_swaps(&lines);
+        prop_assert_eq!(bundled, one_by_one);
+    }
 }
 
 fn two_classes() -> Suite {
