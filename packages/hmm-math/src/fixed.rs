@@ -1,8 +1,9 @@
 //! 18-decimal fixed point on 256-bit integers, with an explicit rounding direction on every multiply and divide.
 //!
 //! [`Udec`] is unsigned (amounts, prices, fees), [`Sdec`] is signed (Hamiltonian values and gradients, which the
-//! unsound region makes negative). Both store `value × 10¹⁸` in a cosmwasm-std 256-bit integer; products and
-//! quotients go through the 512-bit type, so `a × b / c` never overflows in the middle when its result fits.
+//! unsound region makes negative). Both store `value × 10¹⁸` in a cosmwasm-std 256-bit integer; every product and
+//! quotient is one `a × b / c` with a 512-bit intermediate (`crate::wide`), so it never overflows in the middle when
+//! its result fits, and it is rounded once.
 //!
 //! Rounding is never implicit (in the spirit of Mars red-bank's `ScalingOperation`): the caller says which way the
 //! result must go, and the rule is that the pool never loses, so outputs round [`Rounding::Down`] and inputs
