@@ -12,6 +12,9 @@ use crate::state::{Config, CONFIG};
 
 pub const CONTRACT_NAME: &str = "crates.io:hmm-pool";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The first version that stores pool records in binary (`record.rs`); older ones stored JSON, which this code
+/// does not read, so `migrate` refuses them rather than leave unreadable pools behind.
+const BINARY_RECORDS_SINCE: &str = "0.2.0";
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -154,6 +157,7 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Res
     let stored = cw2::get_contract_version(deps.storage)?;
     if stored.contract != CONTRACT_NAME
         || version_key(&stored.version) > version_key(CONTRACT_VERSION)
+        || version_key(&stored.version) < version_key(BINARY_RECORDS_SINCE)
     {
         return Err(ContractError::CannotMigrate {
             from: stored.contract,
@@ -407,7 +411,7 @@ mod tests {
     }
 
     #[test]
-    fn migrate_accepts_only_this_contract_at_an_older_or_equal_version() {
+    fn migrate_accepts_only_this_contract_from_binary_records_up_to_this_version() {
         let mut deps = setup();
         migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
         cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "99.0.0").unwrap();
@@ -420,7 +424,13 @@ mod tests {
             migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err(),
             ContractError::CannotMigrate { .. }
         ));
-        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.0.1").unwrap();
+        // 0.1.x stored pools as JSON: refused, not half-migrated.
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.1.9").unwrap();
+        assert!(matches!(
+            migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err(),
+            ContractError::CannotMigrate { .. }
+        ));
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.2.0").unwrap();
         migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
         let v = cw2::get_contract_version(&deps.storage).unwrap();
         assert_eq!(v.version, CONTRACT_VERSION);

@@ -1,7 +1,6 @@
 //! Queries. Quotes run the same planning code as swaps on a copy of the pool.
 
 use cosmwasm_std::{Decimal256, Deps, Env, Order, SignedDecimal256, Uint128};
-use cw_storage_plus::Bound;
 use hmm::pool::{
     Ask, ClassInfo, ConfigResponse, CrossPriceResponse, EfePolicy, EfeRankResponse, EfeScore,
     ImpermanentLossResponse, PoolResponse, PoolsResponse, QuoteResponse, ShareResponse,
@@ -92,14 +91,9 @@ pub fn pools(
 ) -> ContractResult<PoolsResponse> {
     let limit = limit.unwrap_or(10).min(30) as usize;
     let pools = POOLS
-        .range(
-            deps.storage,
-            start_after.map(Bound::exclusive),
-            None,
-            Order::Ascending,
-        )
-        .take(limit)
-        .map(|r| pool_response(r?.1))
+        .page(deps.storage, start_after, limit)?
+        .into_iter()
+        .map(pool_response)
         .collect::<ContractResult<Vec<_>>>()?;
     Ok(PoolsResponse { pools })
 }

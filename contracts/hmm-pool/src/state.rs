@@ -1,10 +1,12 @@
-//! Storage. One [`Pool`] record per pool (loaded and saved once per trade), one [`Position`] per LP and pool,
-//! and a ring buffer of TWAP observations per class.
+//! Storage. One [`Pool`] record per pool (loaded and saved once per trade, in the binary form of
+//! [`crate::record`]), one [`Position`] per LP and pool, and a ring buffer of TWAP observations per class.
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal256, Uint128};
 use cw_storage_plus::{Item, Map};
 use hmm::pool::{CurvatureConfig, CurveKind, ExecutionMode, FeeConfig, SlaTags};
+
+pub use crate::record::PoolRecords;
 
 #[cw_serde]
 pub struct Config {
@@ -18,7 +20,7 @@ pub struct Config {
 }
 
 /// One resource class of a pool.
-#[cw_serde]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PoolClass {
     pub cu_token: Addr,
     pub weight: Decimal256,
@@ -38,7 +40,8 @@ pub struct PoolClass {
     pub last_price: Decimal256,
 }
 
-#[cw_serde]
+/// A pool. Stored as a binary record ([`crate::record`]), not JSON.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pool {
     pub id: u64,
     pub kind: CurveKind,
@@ -87,7 +90,7 @@ pub struct Observation {
 }
 
 pub const CONFIG: Item<Config> = Item::new("config");
-pub const POOLS: Map<u64, Pool> = Map::new("pools");
+pub const POOLS: PoolRecords = PoolRecords;
 pub const POSITIONS: Map<(u64, &Addr), Position> = Map::new("positions");
 /// (pool, class, slot) → observation; slots form a ring of [`OBSERVATION_SLOTS`].
 pub const OBSERVATIONS: Map<(u64, u8, u16), Observation> = Map::new("obs");
