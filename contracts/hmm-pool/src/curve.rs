@@ -65,25 +65,34 @@ pub fn class_curve(
     Ok(curve)
 }
 
-/// The curve of class `i` of a pool at its current curvature.
-pub fn pool_curve(pool: &Pool, i: usize) -> ContractResult<ClassCurve> {
-    let class = pool.classes.get(i).ok_or(MathError::ClassOutOfRange {
+/// Class `i` of a pool.
+pub fn class_of(pool: &Pool, i: usize) -> ContractResult<&PoolClass> {
+    Ok(pool.classes.get(i).ok_or(MathError::ClassOutOfRange {
         index: i,
         classes: pool.classes.len(),
-    })?;
+    })?)
+}
+
+/// The curve of class `i` of a pool at its current curvature.
+pub fn pool_curve(pool: &Pool, i: usize) -> ContractResult<ClassCurve> {
+    let class = class_of(pool, i)?;
     class_curve(pool.kind, class, pool.lambda_now, pool.curvature.mu)
 }
 
 /// Marginal price of class `i` in $AI atoms per CU atom (2025 eq.3, 2026 eq.7), rounded down.
 pub fn spot_price(pool: &Pool, i: usize) -> ContractResult<Decimal256> {
-    let class = pool.classes.get(i).ok_or(MathError::ClassOutOfRange {
-        index: i,
-        classes: pool.classes.len(),
-    })?;
+    let class = class_of(pool, i)?;
     if class.resource_reserve.is_zero() {
         return Err(ContractError::NoLiquidity);
     }
-    let curve = pool_curve(pool, i)?;
+    spot_price_on(&pool_curve(pool, i)?, class)
+}
+
+/// [`spot_price`] of `class` on its curve already built (a trade builds it once for the price and the solve).
+pub fn spot_price_on(curve: &ClassCurve, class: &PoolClass) -> ContractResult<Decimal256> {
+    if class.resource_reserve.is_zero() {
+        return Err(ContractError::NoLiquidity);
+    }
     let price = curve.marginal_price(
         atoms(class.resource_reserve)?,
         atoms(class.credit_reserve)?,

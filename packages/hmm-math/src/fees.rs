@@ -78,6 +78,11 @@ pub fn mul_div_amount(
 /// Each component is divided by the largest one before squaring, so amounts of any size (up to `Udec::MAX`) work
 /// without the squares overflowing.
 pub fn norm2(v: &[Udec], rounding: Rounding) -> MathResult<Udec> {
+    // One component (every single-class trade): the general path computes `√((x/x)²)·x = x` exactly, in either
+    // rounding; skip its division, square and square root.
+    if let [x] = v {
+        return Ok(*x);
+    }
     let m = v.iter().copied().fold(Udec::ZERO, Udec::max);
     if m.is_zero() {
         return Ok(Udec::ZERO);

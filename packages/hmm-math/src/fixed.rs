@@ -45,6 +45,26 @@ fn scale_u256() -> Uint256 {
     Uint256::from(SCALE_U128)
 }
 
+/// `n × 10¹⁸` exactly (< 2¹²⁸ · 2⁶⁰ < 2²⁵⁶): two 64 × 64-bit products assembled into limbs, instead of a
+/// 256 × 256-bit multiply (every token amount entering the math passes here).
+fn scaled(n: u128) -> Uint256 {
+    let lo = u128::from(n as u64) * SCALE_U128; // < 2¹²⁴
+    let hi = (n >> 64) * SCALE_U128; // < 2¹²⁴
+                                     // n·10¹⁸ = hi·2⁶⁴ + lo, in 64-bit words w0..w2.
+    let middle = (lo >> 64) + u128::from(hi as u64); // < 2⁶⁵
+    let words = [
+        lo as u64,
+        middle as u64,
+        ((hi >> 64) + (middle >> 64)) as u64,
+        0,
+    ];
+    let mut bytes = [0u8; 32];
+    for (chunk, word) in bytes.chunks_exact_mut(8).zip(words) {
+        chunk.copy_from_slice(&word.to_le_bytes());
+    }
+    Uint256::from_le_bytes(bytes)
+}
+
 const SCALE_I256: Int256 = Int256::from_i128(SCALE_U128 as i128);
 
 /// `a × b ÷ d` rounded as asked (one rounding, 512-bit intermediate); fails on a zero `d` or a result over 256 bits.
@@ -132,13 +152,12 @@ impl Udec {
 
     /// An integer value: `from_int(3)` is 3.0.
     pub fn from_int(n: u128) -> Udec {
-        Udec(Uint256::from(n).saturating_mul(scale_u256()))
+        Udec(scaled(n))
     }
 
     /// A token amount (whole atoms) as a fixed-point number of atoms.
     pub fn from_amount(amount: Uint128) -> Udec {
-        // 2¹²⁸ × 10¹⁸ < 2²⁵⁶: cannot overflow.
-        Udec(Uint256::from(amount).saturating_mul(scale_u256()))
+        Udec(scaled(amount.u128()))
     }
 
     /// `numerator / denominator` as a fixed-point number.
@@ -320,7 +339,13 @@ impl Sdec {
     }
 
     pub fn from_int(n: i128) -> Sdec {
-        Sdec(Int256::from_i128(n).saturating_mul(Int256::from_i128(SCALE_U128 as i128)))
+        // |n| × 10¹⁸ < 2¹⁸⁷: always fits, so the magnitude converts and negates without loss.
+        let magnitude = Int256::from_be_bytes(scaled(n.unsigned_abs()).to_be_bytes());
+        if n < 0 {
+            Sdec(Int256::zero() - magnitude)
+        } else {
+            Sdec(magnitude)
+        }
     }
 
     pub fn is_zero(self) -> bool {
@@ -583,6 +608,20 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(10_000))]
+
+        #[test]
+        fn scaling_an_integer_is_exact(n in any::<u128>(), m in any::<i128>()) {
+            let s = Uint256::from(SCALE_U128);
+            prop_assert_eq!(scaled(n), Uint256::from(n) * s);
+            prop_assert_eq!(Udec::from_amount(Uint128::new(n)).0, Uint256::from(n) * s);
+            prop_assert_eq!(Sdec::from_int(m).0, Int256::from(m) * SCALE_I256);
+            for edge in [0, 1, u64::MAX as u128, u64::MAX as u128 + 1, u128::MAX] {
+                prop_assert_eq!(scaled(edge), Uint256::from(edge) * s);
+            }
+            for edge in [i128::MIN, -1, 0, i128::MAX] {
+                prop_assert_eq!(Sdec::from_int(edge).0, Int256::from(edge) * SCALE_I256);
+            }
+        }
 
         /// Fixed-point ops agree with f64 within the f64 precision, and Down ≤ exact ≤ Up.
         #[test]

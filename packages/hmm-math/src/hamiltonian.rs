@@ -141,7 +141,11 @@ impl ClassCurve {
 
     /// Bordered-Hessian discriminant `D = b·H_p² − 2a·H_q·H_p + c·H_q²`; the level set is convex iff `D < 0`.
     pub fn discriminant(&self, q: Sdec, p: Sdec) -> MathResult<Sdec> {
-        let g = self.gradient(q, p)?;
+        self.discriminant_at(&self.gradient(q, p)?)
+    }
+
+    /// [`Self::discriminant`] from a gradient already computed.
+    fn discriminant_at(&self, g: &Gradient) -> MathResult<Sdec> {
         let r = Rounding::Down;
         let t1 = self.b.mul(g.dp.mul(g.dp, r)?, r)?;
         let t2 = Sdec::from_int(2)
@@ -167,7 +171,7 @@ impl ClassCurve {
         if !g.dp.is_positive() {
             return Err(MathError::Unsound("the credit price dH/dp is not positive"));
         }
-        if !self.discriminant(q, p)?.is_negative() {
+        if !self.discriminant_at(&g)?.is_negative() {
             return Err(MathError::Unsound(
                 "the level set is not convex: buying more would not cost more",
             ));

@@ -47,6 +47,10 @@ pub(crate) fn mul_div(a: &Uint256, b: &Uint256, d: &Uint256) -> Option<(Uint256,
     if nd == 0 {
         return None;
     }
+    if na == 0 || nb == 0 {
+        // A zero factor (the curvature terms of a constant-product curve): nothing to multiply or divide.
+        return Some((Uint256::zero(), false));
+    }
     // Schoolbook product: each partial product and carry fits a u64 ((2³²−1)² + 2·(2³²−1) = 2⁶⁴−1).
     let mut product = [0u32; N512 + 1];
     for i in 0..na {

@@ -8,10 +8,10 @@ use cosmwasm_std::{
 use cw20::Cw20ReceiveMsg;
 use hmm::pool::{Ask, ExecutionMode, ReceiveMsg};
 use hmm_math::swap::swap_exact;
-use hmm_math::{Direction, MathError, Rounding, SwapKind, Udec};
+use hmm_math::{ClassCurve, Direction, MathError, Rounding, SwapKind, Udec};
 
 use super::{check_deadline, load_pool, route, transfer_msg};
-use crate::curve::{fee_rate, pool_curve, split_fee, spot_price};
+use crate::curve::{class_of, fee_rate, pool_curve, split_fee, spot_price, spot_price_on};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
     Config, Observation, Pool, CONFIG, OBSERVATIONS, OBSERVATION_HEAD, OBSERVATION_INTERVAL,
@@ -56,10 +56,7 @@ pub struct SwapPlan {
 }
 
 fn reserves(pool: &Pool, class: usize) -> ContractResult<(Uint128, Uint128)> {
-    let c = pool.classes.get(class).ok_or(MathError::ClassOutOfRange {
-        index: class,
-        classes: pool.classes.len(),
-    })?;
+    let c = class_of(pool, class)?;
     if c.resource_reserve.is_zero() || pool.total_shares.is_zero() {
         return Err(ContractError::NoLiquidity);
     }
@@ -69,17 +66,16 @@ fn reserves(pool: &Pool, class: usize) -> ContractResult<(Uint128, Uint128)> {
 /// Solve the curve part of a leg: net input `amount` (exact in) or output `amount` (exact out).
 fn curve_swap(
     pool: &Pool,
-    class: usize,
+    curve: &ClassCurve,
+    (q, p): (Uint128, Uint128),
     direction: Direction,
     kind: SwapKind,
     amount: Uint128,
 ) -> ContractResult<hmm_math::SwapOutcome> {
-    let (q, p) = reserves(pool, class)?;
-    let curve = pool_curve(pool, class)?;
     match pool.execution {
-        ExecutionMode::Exact => Ok(swap_exact(&curve, q, p, direction, kind, amount)?),
+        ExecutionMode::Exact => Ok(swap_exact(curve, q, p, direction, kind, amount)?),
         ExecutionMode::Verlet { .. } | ExecutionMode::Ruth4 { .. } => {
-            crate::curve::flow_swap(&curve, pool.execution, q, p, direction, kind, amount)
+            crate::curve::flow_swap(curve, pool.execution, q, p, direction, kind, amount)
         }
     }
 }
@@ -128,7 +124,8 @@ pub fn quote_leg(
         Direction::BuyResource => p,
         Direction::SellResource => q,
     };
-    let spot = spot_price(pool, class)?;
+    let curve = pool_curve(pool, class)?;
+    let spot = spot_price_on(&curve, class_of(pool, class)?)?;
     let (gross_in, net_in, fee, rate, outcome) = match kind {
         SwapKind::ExactIn => {
             let rate = fee_rate(pool, amount, reserve_in)?;
@@ -137,11 +134,11 @@ pub fn quote_leg(
             if net.is_zero() {
                 return Err(ContractError::ZeroAmount);
             }
-            let outcome = curve_swap(pool, class, direction, SwapKind::ExactIn, net)?;
+            let outcome = curve_swap(pool, &curve, (q, p), direction, SwapKind::ExactIn, net)?;
             (amount, net, fee, rate, outcome)
         }
         SwapKind::ExactOut => {
-            let outcome = curve_swap(pool, class, direction, SwapKind::ExactOut, amount)?;
+            let outcome = curve_swap(pool, &curve, (q, p), direction, SwapKind::ExactOut, amount)?;
             let net = outcome.amount_in;
             let rate = fee_rate(pool, net, reserve_in)?;
             // gross = ⌈net / (1 − rate)⌉: the fee is charged on what is paid, as in exact-in.
