@@ -101,6 +101,20 @@ pub fn spot_price_on(curve: &ClassCurve, class: &PoolClass) -> ContractResult<De
     Ok(price.to_unsigned("price")?.into())
 }
 
+/// A TWAP accumulator advanced by `price` held for `seconds`: `cumulative + price·seconds`, the product rounded
+/// down (as Decimal256 would, without its 512-bit division).
+pub fn accumulate(
+    cumulative: Decimal256,
+    price: Decimal256,
+    seconds: u64,
+) -> ContractResult<Decimal256> {
+    let held = Udec::from(price).mul(Udec::from_int(u128::from(seconds)), Rounding::Down)?;
+    Ok(Udec::from(cumulative)
+        .checked_add(held)
+        .map_err(|_| MathError::Overflow("twap"))?
+        .into())
+}
+
 /// The whole pool's invariant H (lower bound), for monitoring.
 pub fn invariant(pool: &Pool) -> ContractResult<Decimal256> {
     let mut sum = Sdec::ZERO;

@@ -10,7 +10,7 @@ use hmm_math::quality::{efe_softmax, expected_free_energy};
 use hmm_math::swap::atoms;
 use hmm_math::{Hamiltonian, MathError, PhaseState, Rounding, Sdec, Udec};
 
-use crate::curve::{invariant, pool_curve, spot_price as class_spot};
+use crate::curve::{accumulate, class_of, invariant, pool_curve, spot_price as class_spot};
 use crate::error::{ContractError, ContractResult};
 use crate::execute::liquidity::settled_position;
 use crate::execute::load_pool;
@@ -231,20 +231,15 @@ pub fn twap(
 ) -> ContractResult<TwapResponse> {
     let pool = load_pool(deps.storage, pool_id)?;
     let i = class_index(deps, &pool, &cu_token)?;
-    let class = &pool.classes[i];
+    let class = class_of(&pool, i)?;
     let window = window.unwrap_or(1800).max(1);
     let now = env.block.time.seconds();
     // Cumulative extrapolated to now at the price in force since the last update.
-    let since = Decimal256::from_ratio(now.saturating_sub(pool.last_update), 1u128);
-    let cumulative_now = class
-        .price_cumulative
-        .checked_add(
-            class
-                .last_price
-                .checked_mul(since)
-                .map_err(|_| MathError::Overflow("twap"))?,
-        )
-        .map_err(|_| MathError::Overflow("twap"))?;
+    let cumulative_now = accumulate(
+        class.price_cumulative,
+        class.last_price,
+        now.saturating_sub(pool.last_update),
+    )?;
     let idx = u8::try_from(i).map_err(|_| MathError::Overflow("class index"))?;
     let (head, count) = OBSERVATION_HEAD
         .may_load(deps.storage, (pool_id, idx))?
@@ -266,11 +261,12 @@ pub fn twap(
     let price = if covered == 0 {
         class.last_price
     } else {
-        cumulative_now
+        let moved = cumulative_now
             .checked_sub(start.cumulative)
-            .map_err(|_| MathError::Negative("twap"))?
-            .checked_div(Decimal256::from_ratio(covered, 1u128))
-            .map_err(|_| MathError::DivideByZero("twap"))?
+            .map_err(|_| MathError::Negative("twap"))?;
+        Udec::from(moved)
+            .div(Udec::from_int(u128::from(covered)), Rounding::Down)?
+            .into()
     };
     Ok(TwapResponse {
         price,

@@ -17,9 +17,10 @@ use crate::state::{Pool, Position, CONFIG, POOLS, POSITIONS};
 
 fn growth_owed(shares: Uint128, now: Decimal256, checkpoint: Decimal256) -> Uint128 {
     // shares × Δgrowth, rounded down: LPs are never paid more than was collected.
-    (now.checked_sub(checkpoint).unwrap_or_default() * Decimal256::from_ratio(shares, 1u128))
-        .to_uint_floor()
-        .try_into()
+    let delta = Udec::from(now.checked_sub(checkpoint).unwrap_or_default());
+    delta
+        .mul(Udec::from_amount(shares), Rounding::Down)
+        .and_then(|owed| owed.to_amount(Rounding::Down))
         .unwrap_or(Uint128::MAX)
 }
 

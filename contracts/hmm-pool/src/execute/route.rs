@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use cosmwasm_std::{Addr, Decimal256, Deps, DepsMut, Env, Order, Response, Storage, Uint128};
 use hmm::pool::{BundleItem, LatencyClass, RouteLeg, RoutePart, SlaRequirement, SlaTags};
+use hmm_math::{Rounding, Udec};
 
 use super::swap::{
     fee_token, plan_swap, record_protocol_fee, side_of, update_prices, Side, SwapPlan,
@@ -135,9 +136,9 @@ pub fn plan_bundle(
                 if keep.is_zero() {
                     Decimal256::MAX
                 } else {
-                    spot_price(pool, class)?
-                        .checked_div(keep)
-                        .unwrap_or(Decimal256::MAX)
+                    Udec::from(spot_price(pool, class)?)
+                        .div(keep.into(), Rounding::Down)
+                        .map_or(Decimal256::MAX, Decimal256::from)
                 }
             }
             None => Decimal256::zero(),

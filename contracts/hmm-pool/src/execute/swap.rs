@@ -3,7 +3,7 @@
 //! A trade is planned on an in-memory copy of the pool (the same code answers `Quote`), then saved once.
 
 use cosmwasm_std::{
-    from_json, Addr, Decimal256, DepsMut, Env, MessageInfo, Response, Storage, Uint128,
+    from_json, Addr, Decimal256, DepsMut, Env, MessageInfo, Response, Storage, Uint128, Uint256,
 };
 use cw20::Cw20ReceiveMsg;
 use hmm::pool::{Ask, ExecutionMode, ReceiveMsg};
@@ -11,7 +11,9 @@ use hmm_math::swap::swap_exact;
 use hmm_math::{ClassCurve, Direction, MathError, Rounding, SwapKind, Udec};
 
 use super::{check_deadline, load_pool, route, transfer_msg};
-use crate::curve::{class_of, fee_rate, pool_curve, split_fee, spot_price, spot_price_on};
+use crate::curve::{
+    accumulate, class_of, fee_rate, pool_curve, split_fee, spot_price, spot_price_on,
+};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
     Config, Observation, Pool, CONFIG, OBSERVATIONS, OBSERVATION_HEAD, OBSERVATION_INTERVAL,
@@ -187,8 +189,10 @@ pub fn credit_fee(
     fee: Uint128,
 ) -> ContractResult<(Uint128, Uint128)> {
     let (lp, treasury, burn) = split_fee(pool, fee)?;
-    let growth = Decimal256::checked_from_ratio(lp, pool.total_shares)
-        .map_err(|_| MathError::Overflow("fee growth"))?;
+    let growth: Decimal256 = Udec::from_amount(lp)
+        .div(Udec::from_amount(pool.total_shares), Rounding::Down)
+        .map_err(|_| MathError::Overflow("fee growth"))?
+        .into();
     let overflow = |_| MathError::Overflow("fee growth");
     match direction {
         Direction::BuyResource => {
@@ -332,23 +336,17 @@ pub fn plan_swap(
 }
 
 fn bps(d: Decimal256) -> u32 {
-    let v = d
-        .checked_mul(Decimal256::from_ratio(10_000u128, 1u128))
-        .map(|x| x.to_uint_floor());
-    v.ok()
-        .and_then(|x| u32::try_from(x.u128_checked()?).ok())
+    Udec::from(d)
+        .mul(Udec::from_int(10_000), Rounding::Down)
+        .and_then(|x| x.to_amount(Rounding::Down))
+        .ok()
+        .and_then(|x| u32::try_from(x.u128()).ok())
         .unwrap_or(u32::MAX)
 }
 
-trait U256Ext {
-    fn u128_checked(self) -> Option<u128>;
-}
-
-impl U256Ext for cosmwasm_std::Uint256 {
-    fn u128_checked(self) -> Option<u128> {
-        Uint128::try_from(self).ok().map(|v| v.u128())
-    }
-}
+/// Weights of the volatility EWMA: 0.9 of the estimate kept, 0.1 of the new move.
+const VOLATILITY_KEEP: Udec = Udec::raw(Uint256::from_u128(900_000_000_000_000_000));
+const VOLATILITY_NEW: Udec = Udec::raw(Uint256::from_u128(100_000_000_000_000_000));
 
 /// Record fees, then update TWAP cumulatives, volatility and λ(t) after the reserves moved.
 pub fn finish_trade(
@@ -392,7 +390,7 @@ pub fn update_prices(
     traded: &[usize],
     now: u64,
 ) -> ContractResult<()> {
-    let dt = Decimal256::from_ratio(now.saturating_sub(pool.last_update), 1u128);
+    let dt = now.saturating_sub(pool.last_update);
     // Volatility: EWMA (weight 0.1 per trade) of |Δπ|/π of the traded classes.
     let mut largest_move = Decimal256::zero();
     // Spot prices after the trade, reused by the TWAP below unless λ(t) moves in between.
@@ -414,10 +412,12 @@ pub fn update_prices(
             largest_move = largest_move.max(moved.into());
         }
     }
-    let k = Decimal256::percent(10);
-    pool.volatility = (pool.volatility * (Decimal256::one() - k))
-        .checked_add(largest_move * k)
-        .map_err(|_| MathError::Overflow("volatility"))?;
+    // Vol ← 0.9·Vol + 0.1·move, each product rounded down.
+    pool.volatility = Udec::from(pool.volatility)
+        .mul(VOLATILITY_KEEP, Rounding::Down)?
+        .checked_add(Udec::from(largest_move).mul(VOLATILITY_NEW, Rounding::Down)?)
+        .map_err(|_| MathError::Overflow("volatility"))?
+        .into();
     // λ(t) = λ₀(1 + α·Vol + β·Util) clamped to λ_max (2026 eq.30), kept only if every class stays sound.
     let c = &pool.curvature;
     if (!c.alpha.is_zero() || !c.beta.is_zero()) && !pool.total_shares.is_zero() {
@@ -459,15 +459,7 @@ pub fn update_prices(
             index: i,
             classes: 0,
         })?;
-        class.price_cumulative = class
-            .price_cumulative
-            .checked_add(
-                class
-                    .last_price
-                    .checked_mul(dt)
-                    .map_err(|_| MathError::Overflow("twap"))?,
-            )
-            .map_err(|_| MathError::Overflow("twap"))?;
+        class.price_cumulative = accumulate(class.price_cumulative, class.last_price, dt)?;
         class.last_price = new_price;
         if record {
             let idx = u8::try_from(i).map_err(|_| MathError::Overflow("class index"))?;
