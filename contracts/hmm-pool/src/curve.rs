@@ -73,6 +73,15 @@ pub fn class_of(pool: &Pool, i: usize) -> ContractResult<&PoolClass> {
     })?)
 }
 
+/// Class `i` of a pool, to change it.
+pub fn class_of_mut(pool: &mut Pool, i: usize) -> ContractResult<&mut PoolClass> {
+    let classes = pool.classes.len();
+    Ok(pool
+        .classes
+        .get_mut(i)
+        .ok_or(MathError::ClassOutOfRange { index: i, classes })?)
+}
+
 /// The curve of class `i` of a pool at its current curvature.
 pub fn pool_curve(pool: &Pool, i: usize) -> ContractResult<ClassCurve> {
     let class = class_of(pool, i)?;

@@ -149,7 +149,7 @@ pub fn cross_price(
     let h = TwoClasses {
         curves: [pool_curve(&pool, i)?, pool_curve(&pool, j)?],
     };
-    let (ci, cj) = (&pool.classes[i], &pool.classes[j]);
+    let (ci, cj) = (class_of(&pool, i)?, class_of(&pool, j)?);
     let state = PhaseState::new(
         vec![atoms(ci.resource_reserve)?, atoms(cj.resource_reserve)?],
         vec![atoms(ci.credit_reserve)?, atoms(cj.credit_reserve)?],
@@ -307,10 +307,9 @@ pub fn impermanent_loss(
         .div(value_hold.to_signed()?, Rounding::Down)?
         .checked_sub(Sdec::one())?;
     // r = π_now / π_entry for class 0, entry price = deposited credits share of class 0 / deposited resource.
-    let entry_price = Udec::from_amount(pool.classes[0].reference_credit).div(
-        Udec::from_amount(pool.classes[0].target_reserve),
-        Rounding::Down,
-    )?;
+    let first = class_of(&pool, 0)?;
+    let entry_price = Udec::from_amount(first.reference_credit)
+        .div(Udec::from_amount(first.target_reserve), Rounding::Down)?;
     let r = Udec::from(class_spot(&pool, 0)?).div(entry_price, Rounding::Down)?;
     let cp = hmm_math::impermanent_loss::il_constant_product(r)?;
     Ok(ImpermanentLossResponse {

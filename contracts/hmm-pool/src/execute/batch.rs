@@ -15,7 +15,7 @@ use hmm_math::{swap_exact, Direction, MathError, SwapKind};
 
 use super::swap::{ask_side, credit_fee, record_protocol_fee, side_of, update_prices, Side};
 use super::{load_pool, transfer_msg};
-use crate::curve::{fee_rate, pool_curve};
+use crate::curve::{class_of, class_of_mut, fee_rate, pool_curve};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Intent, Pool, BATCHES, CONFIG, INTENTS, MAX_INTENTS, POOLS};
 
@@ -97,10 +97,7 @@ struct Clearing {
 
 /// Clears net amounts `c` ($AI from buyers) and `r` (CU from sellers) against class `class` of `pool`.
 fn clear_class(pool: &Pool, class: usize, c: Uint128, r: Uint128) -> ContractResult<Clearing> {
-    let k = pool.classes.get(class).ok_or(MathError::ClassOutOfRange {
-        index: class,
-        classes: pool.classes.len(),
-    })?;
+    let k = class_of(pool, class)?;
     let (q, p) = (k.resource_reserve, k.credit_reserve);
     let curve = pool_curve(pool, class)?;
     let swap = |d, kind, amount| swap_exact(&curve, q, p, d, kind, amount);
@@ -221,11 +218,11 @@ pub fn settle_batch(deps: DepsMut, env: Env, pool_id: u64) -> ContractResult<Res
         if live.is_empty() {
             continue;
         }
-        let cu_token = pool.classes[class].cu_token.clone();
+        let cu_token = class_of(&pool, class)?.cu_token.clone();
         let (fills, clearing, fee_c, fee_r) = loop {
             let gross_c: Uint128 = live.iter().filter(|i| i.buy).map(|i| i.amount).sum();
             let gross_r: Uint128 = live.iter().filter(|i| !i.buy).map(|i| i.amount).sum();
-            let k = &pool.classes[class];
+            let k = class_of(&pool, class)?;
             let fee_c = hmm_math::fees::fee_amount(
                 gross_c,
                 fee_rate(&pool, gross_c, k.credit_reserve)?.into(),
@@ -250,8 +247,12 @@ pub fn settle_batch(deps: DepsMut, env: Env, pool_id: u64) -> ContractResult<Res
                     }
                 })
                 .collect();
-            let refused: Vec<usize> = (0..live.len())
-                .filter(|&n| live[n].min_out.is_some_and(|m| fills[n] < m))
+            let refused: Vec<usize> = live
+                .iter()
+                .zip(&fills)
+                .enumerate()
+                .filter(|(_, (intent, fill))| intent.min_out.is_some_and(|m| **fill < m))
+                .map(|(n, _)| n)
                 .collect();
             if refused.is_empty() {
                 break (fills, clearing, fee_c, fee_r);
@@ -299,7 +300,7 @@ pub fn settle_batch(deps: DepsMut, env: Env, pool_id: u64) -> ContractResult<Res
             .filter(|(i, _)| !i.buy)
             .map(|(_, f)| *f)
             .sum();
-        let k = &mut pool.classes[class];
+        let k = class_of_mut(&mut pool, class)?;
         k.resource_reserve = clearing
             .q_after
             .checked_add(clearing.to_buyers.checked_sub(paid_cu)?)?;

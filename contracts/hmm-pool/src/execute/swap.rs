@@ -12,7 +12,7 @@ use hmm_math::{ClassCurve, Direction, MathError, Rounding, SwapKind, Udec};
 
 use super::{check_deadline, load_pool, route, transfer_msg};
 use crate::curve::{
-    accumulate, class_of, fee_rate, pool_curve, split_fee, spot_price, spot_price_on,
+    accumulate, class_of, class_of_mut, fee_rate, pool_curve, split_fee, spot_price, spot_price_on,
 };
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
@@ -168,13 +168,7 @@ pub fn quote_leg(
 /// Move the reserves of a planned leg and credit the LPs' share of its fee; returns (treasury, burn) of the fee.
 pub fn apply_leg(pool: &mut Pool, leg: &Leg) -> ContractResult<(Uint128, Uint128)> {
     let split = credit_fee(pool, leg.class, leg.direction, leg.fee)?;
-    let class = pool
-        .classes
-        .get_mut(leg.class)
-        .ok_or(MathError::ClassOutOfRange {
-            index: leg.class,
-            classes: 0,
-        })?;
+    let class = class_of_mut(pool, leg.class)?;
     class.resource_reserve = leg.q_after;
     class.credit_reserve = leg.p_after;
     Ok(split)
@@ -202,13 +196,7 @@ pub fn credit_fee(
                 .map_err(overflow)?;
         }
         Direction::SellResource => {
-            let c = pool
-                .classes
-                .get_mut(class)
-                .ok_or(MathError::ClassOutOfRange {
-                    index: class,
-                    classes: 0,
-                })?;
+            let c = class_of_mut(pool, class)?;
             c.fee_growth_resource = c
                 .fee_growth_resource
                 .checked_add(growth)
@@ -368,17 +356,7 @@ pub fn finish_trade(
 pub fn fee_token(pool: &Pool, config: &Config, leg: &Leg) -> ContractResult<Addr> {
     match leg.direction {
         Direction::BuyResource => Ok(config.ai_token.clone()),
-        Direction::SellResource => pool
-            .classes
-            .get(leg.class)
-            .map(|c| c.cu_token.clone())
-            .ok_or_else(|| {
-                MathError::ClassOutOfRange {
-                    index: leg.class,
-                    classes: pool.classes.len(),
-                }
-                .into()
-            }),
+        Direction::SellResource => Ok(class_of(pool, leg.class)?.cu_token.clone()),
     }
 }
 
@@ -450,26 +428,24 @@ pub fn update_prices(
     let record = !pool.total_shares.is_zero()
         && (pool.last_observation == 0
             || now >= pool.last_observation.saturating_add(OBSERVATION_INTERVAL));
+    let pool_id = pool.id;
     for i in 0..pool.classes.len() {
         let new_price = match new_prices.get(i) {
             Some(Some(price)) => *price,
             _ => spot_price(pool, i).unwrap_or_default(),
         };
-        let class = pool.classes.get_mut(i).ok_or(MathError::ClassOutOfRange {
-            index: i,
-            classes: 0,
-        })?;
+        let class = class_of_mut(pool, i)?;
         class.price_cumulative = accumulate(class.price_cumulative, class.last_price, dt)?;
         class.last_price = new_price;
         if record {
             let idx = u8::try_from(i).map_err(|_| MathError::Overflow("class index"))?;
             let (head, count) = OBSERVATION_HEAD
-                .may_load(storage, (pool.id, idx))?
+                .may_load(storage, (pool_id, idx))?
                 .unwrap_or((OBSERVATION_SLOTS - 1, 0));
             let next = (head + 1) % OBSERVATION_SLOTS;
             OBSERVATIONS.save(
                 storage,
-                (pool.id, idx, next),
+                (pool_id, idx, next),
                 &Observation {
                     time: now,
                     cumulative: class.price_cumulative,
@@ -477,7 +453,7 @@ pub fn update_prices(
             )?;
             OBSERVATION_HEAD.save(
                 storage,
-                (pool.id, idx),
+                (pool_id, idx),
                 &(next, (count + 1).min(OBSERVATION_SLOTS)),
             )?;
         }
@@ -516,15 +492,7 @@ pub fn ask_side(
 pub fn token_of(pool: &Pool, config: &Config, side: Side) -> ContractResult<Addr> {
     match side {
         Side::Ai => Ok(config.ai_token.clone()),
-        Side::Class(i) => {
-            pool.classes
-                .get(i)
-                .map(|c| c.cu_token.clone())
-                .ok_or(ContractError::Math(MathError::ClassOutOfRange {
-                    index: i,
-                    classes: pool.classes.len(),
-                }))
-        }
+        Side::Class(i) => Ok(class_of(pool, i)?.cu_token.clone()),
     }
 }
 
