@@ -171,6 +171,11 @@ fn clear_class(pool: &Pool, class: usize, c: Uint128, r: Uint128) -> ContractRes
     })
 }
 
+/// `Σ amounts`, refusing overflow (`Uint128`'s `Sum` would panic).
+fn checked_sum(mut amounts: impl Iterator<Item = Uint128>) -> ContractResult<Uint128> {
+    amounts.try_fold(Uint128::zero(), |sum, a| Ok(sum.checked_add(a)?))
+}
+
 /// The largest `x ∈ [0, hi]` with `ok(x)`, for a predicate true up to a point and false after (`ok(0)` holds).
 fn last_true(hi: Uint128, ok: impl Fn(Uint128) -> bool) -> Uint128 {
     let (mut lo, mut hi) = (Uint128::zero(), hi);
@@ -220,8 +225,8 @@ pub fn settle_batch(deps: DepsMut, env: Env, pool_id: u64) -> ContractResult<Res
         }
         let cu_token = class_of(&pool, class)?.cu_token.clone();
         let (fills, clearing, fee_c, fee_r) = loop {
-            let gross_c: Uint128 = live.iter().filter(|i| i.buy).map(|i| i.amount).sum();
-            let gross_r: Uint128 = live.iter().filter(|i| !i.buy).map(|i| i.amount).sum();
+            let gross_c = checked_sum(live.iter().filter(|i| i.buy).map(|i| i.amount))?;
+            let gross_r = checked_sum(live.iter().filter(|i| !i.buy).map(|i| i.amount))?;
             let k = class_of(&pool, class)?;
             let fee_c = hmm_math::fees::fee_amount(
                 gross_c,
@@ -288,18 +293,18 @@ pub fn settle_batch(deps: DepsMut, env: Env, pool_id: u64) -> ContractResult<Res
         record_protocol_fee(deps.storage, &config.ai_token, t, b)?;
         let (t, b) = credit_fee(&mut pool, class, Direction::SellResource, fee_r)?;
         record_protocol_fee(deps.storage, &cu_token, t, b)?;
-        let paid_cu: Uint128 = live
-            .iter()
-            .zip(&fills)
-            .filter(|(i, _)| i.buy)
-            .map(|(_, f)| *f)
-            .sum();
-        let paid_ai: Uint128 = live
-            .iter()
-            .zip(&fills)
-            .filter(|(i, _)| !i.buy)
-            .map(|(_, f)| *f)
-            .sum();
+        let paid_cu = checked_sum(
+            live.iter()
+                .zip(&fills)
+                .filter(|(i, _)| i.buy)
+                .map(|(_, f)| *f),
+        )?;
+        let paid_ai = checked_sum(
+            live.iter()
+                .zip(&fills)
+                .filter(|(i, _)| !i.buy)
+                .map(|(_, f)| *f),
+        )?;
         let k = class_of_mut(&mut pool, class)?;
         k.resource_reserve = clearing
             .q_after
