@@ -114,7 +114,8 @@ fn main() -> ExitCode {
     );
     println!(
         "- **VM gas**: CosmWasm gas of wasm execution and host functions, summed over the calls (deterministic).\n\
-         - **VM gas / {m}**: the same in SDK gas at wasmd's `DefaultGasMultiplier` ({m}).\n\
+         - **VM gas / {m}**: the same in SDK gas at wasmd's `DefaultGasMultiplier` ({m} since CosmWasm 2.0, which \
+         cut VM gas values 1000×; CosmWasm/cosmwasm#1599).\n\
          - **SDK gas estimate** = wasmd's instance cost ({inst} per call: execute, reply, smart query; code not pinned) \
          + VM gas / {m} per call + storage at the Cosmos SDK's default `KVGasConfig` (read 1000 + 3/byte, write 2000 \
          + 30/byte, delete 1000, iterator step 30 + 3/byte; keys with wasmd's {pfx}-byte contract prefix; `r`/`w` = \

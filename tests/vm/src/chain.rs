@@ -48,8 +48,10 @@ pub const MAX_DEPTH: usize = 10;
 // wasmd and Cosmos SDK gas tables (defaults), for the SDK gas estimate.
 // ---------------------------------------------------------------------------------------------------------------
 
-/// wasmd `DefaultGasMultiplier`: CosmWasm (VM) gas per Cosmos SDK gas.
-pub const WASMD_GAS_MULTIPLIER: u64 = 140_000_000;
+/// wasmd `DefaultGasMultiplier`: CosmWasm (VM) gas per Cosmos SDK gas. 140,000 since CosmWasm 2.0, which cut
+/// every VM gas value 1000× (CosmWasm/cosmwasm#1599: 150,000 → 150 per Wasm operation, 140,000,000 → 140,000); the
+/// local chain runs wasmd 0.53 with wasmvm 2.1.
+pub const WASMD_GAS_MULTIPLIER: u64 = 140_000;
 /// wasmd `DefaultInstanceCost`: SDK gas charged each time a (non-pinned) contract is loaded: every execute,
 /// instantiate, reply and smart query.
 pub const WASMD_INSTANCE_COST: u64 = 60_000;

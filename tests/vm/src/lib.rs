@@ -31,7 +31,8 @@ pub mod scenarios;
 /// What the target chain (wasmd with wasmvm 2.1) offers; the same list `scripts/build-wasm.sh` gives `cosmwasm-check`.
 pub const CHAIN_CAPABILITIES: &str =
     "iterator,staking,stargate,cosmwasm_1_1,cosmwasm_1_2,cosmwasm_1_3,cosmwasm_1_4,cosmwasm_2_0,cosmwasm_2_1";
-/// CosmWasm gas per Cosmos SDK gas in wasmd (`DefaultGasMultiplier` = 140_000_000 in `x/wasm/types/gas_register.go`).
+/// CosmWasm gas per Cosmos SDK gas in wasmd (`DefaultGasMultiplier` in `x/wasm/types/gas_register.go`; 140,000 for
+/// CosmWasm 2.x, see [`chain::WASMD_GAS_MULTIPLIER`]).
 /// SDK gas from the VM = VM gas / this. The SDK also charges an instance cost per call, storage access, events and
 /// the transaction itself, which the VM does not see: [`chain::SdkGasEstimate`] adds them.
 pub const WASMD_GAS_MULTIPLIER: u64 = chain::WASMD_GAS_MULTIPLIER;
@@ -405,7 +406,7 @@ fn info(sender: &str, funds: &[Coin]) -> MessageInfo {
 /// A markdown table of gas records: entry point, message, outcome, VM gas, the backend part, SDK gas.
 pub fn gas_table(records: &[GasRecord]) -> String {
     let mut out = String::from(
-        "| contract | call | message | ok | VM gas | of which backend (mock storage) | VM gas / 140 000 000 |\n\
+        "| contract | call | message | ok | VM gas | of which backend (mock storage) | VM gas / 140 000 |\n\
          | --- | --- | --- | --- | ---: | ---: | ---: |\n",
     );
     for r in records {
