@@ -6,7 +6,7 @@ use hmm::pool::CurveKind;
 use hmm_math::fees::{self, FeeParams};
 use hmm_math::swap::atoms;
 use hmm_math::{
-    Augmented, ClassCurve, Hamiltonian, MathError, MultiAsset, Rounding, Scaling, Sdec,
+    Augmented, ClassCurve, Gradient, Hamiltonian, MathError, MultiAsset, Rounding, Scaling, Sdec,
     TargetReserve, Udec,
 };
 
@@ -97,17 +97,17 @@ pub fn spot_price(pool: &Pool, i: usize) -> ContractResult<Decimal256> {
     spot_price_on(&pool_curve(pool, i)?, class)
 }
 
-/// [`spot_price`] of `class` on its curve already built (a trade builds it once for the price and the solve).
+/// [`spot_price`] of `class` on its curve already built.
 pub fn spot_price_on(curve: &ClassCurve, class: &PoolClass) -> ContractResult<Decimal256> {
     if class.resource_reserve.is_zero() {
         return Err(ContractError::NoLiquidity);
     }
-    let price = curve.marginal_price(
-        atoms(class.resource_reserve)?,
-        atoms(class.credit_reserve)?,
-        Rounding::Down,
-    )?;
-    Ok(price.to_unsigned("price")?.into())
+    price_at(&curve.gradient(atoms(class.resource_reserve)?, atoms(class.credit_reserve)?)?)
+}
+
+/// The spot price at a class's gradient (a trade's solve finds the gradients before and after it).
+pub fn price_at(gradient: &Gradient) -> ContractResult<Decimal256> {
+    Ok(gradient.price(Rounding::Down)?.to_unsigned("price")?.into())
 }
 
 /// A TWAP accumulator advanced by `price` held for `seconds`: `cumulative + price·seconds`, the product rounded
@@ -277,10 +277,14 @@ pub fn flow_swap(
     if amount_out.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
+    // The credit reserve moved past the closed form's: the gradient after is that of the flow's state.
+    let gradient_after = curve.check_sound(atoms(exact.q_after)?, atoms(p_after)?)?;
     Ok(hmm_math::SwapOutcome {
         amount_in,
         amount_out,
         q_after: exact.q_after,
         p_after,
+        gradient_before: exact.gradient_before,
+        gradient_after,
     })
 }

@@ -41,9 +41,7 @@ pub const DEFAULT_TREASURY_SHARE: Udec = Udec::raw(Uint256::from_u128(E17));
 /// The 18-decimal product is rounded once in the asked direction and then to whole atoms in the same direction,
 /// which gives exactly ⌊amount·rate⌋ (Down) or ⌈amount·rate⌉ (Up).
 pub fn amount_times_rate(amount: Uint128, rate: Udec, rounding: Rounding) -> MathResult<Uint128> {
-    Udec::from_amount(amount)
-        .mul(rate, rounding)?
-        .to_amount(rounding)
+    rate.mul_amount(amount, rounding)
 }
 
 /// `amount × num ÷ den` in whole atoms with a 256-bit intermediate, rounded as asked.

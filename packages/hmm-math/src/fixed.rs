@@ -78,6 +78,10 @@ fn mul_div_round(
     if d.is_zero() {
         return Err(MathError::DivideByZero(op));
     }
+    if a.is_zero() || b.is_zero() {
+        // A zero factor (the curvature terms of a constant-product curve) is exact: no limbs to convert.
+        return Ok(Uint256::zero());
+    }
     let (q, inexact) = wide::mul_div(&a, &b, &d).ok_or(MathError::Overflow(op))?;
     if rounding == Rounding::Up && inexact {
         q.checked_add(Uint256::one())
@@ -95,6 +99,12 @@ fn signed_mul_div(
     rounding: Rounding,
     op: &'static str,
 ) -> MathResult<Int256> {
+    if d.is_zero() {
+        return Err(MathError::DivideByZero(op));
+    }
+    if a.is_zero() || b.is_zero() {
+        return Ok(Int256::zero());
+    }
     let negative =
         (a.is_negative() ^ b.is_negative() ^ d.is_negative()) && !a.is_zero() && !b.is_zero();
     // Rounding the exact value toward −∞ rounds a negative one's magnitude up.
@@ -184,6 +194,19 @@ impl Udec {
     pub fn to_amount(self, rounding: Rounding) -> MathResult<Uint128> {
         let q = mul_div_round(self.0, Uint256::one(), scale_u256(), rounding, "to_amount")?;
         Uint128::try_from(q).map_err(|_| MathError::Overflow("to_amount"))
+    }
+
+    /// `amount × self` in whole atoms with one rounding, as asked: the same as
+    /// `from_amount(amount).mul(self, r).to_amount(r)` (whose first product is exact), in one `a × b ÷ d`.
+    pub fn mul_amount(self, amount: Uint128, rounding: Rounding) -> MathResult<Uint128> {
+        let q = mul_div_round(
+            Uint256::from(amount),
+            self.0,
+            scale_u256(),
+            rounding,
+            "mul_amount",
+        )?;
+        Uint128::try_from(q).map_err(|_| MathError::Overflow("mul_amount"))
     }
 
     pub fn is_zero(self) -> bool {
@@ -389,6 +412,27 @@ impl Sdec {
     /// `self × rhs`; `Down` rounds toward −∞, `Up` toward +∞.
     pub fn mul(self, rhs: Sdec, rounding: Rounding) -> MathResult<Sdec> {
         signed_mul_div(self.0, rhs.0, SCALE_I256, rounding, "mul").map(Sdec)
+    }
+
+    /// `self ÷ 2`; `Down` rounds toward −∞, `Up` toward +∞: the same as `div(from_int(2))`, by a shift.
+    pub fn half(self, rounding: Rounding) -> Sdec {
+        let magnitude = self.0.unsigned_abs();
+        let floor = magnitude >> 1;
+        let odd = floor << 1 != magnitude;
+        // A negative value's magnitude rounds the other way (as in `signed_mul_div`).
+        let up = odd && ((rounding == Rounding::Up) != self.0.is_negative());
+        // ⌈m/2⌉ ≤ 2²⁵⁵ and ⌊m/2⌋ < 2²⁵⁵: the sum cannot overflow, and the magnitude fits back (−2²⁵⁵ is exact).
+        let half = if up {
+            floor.wrapping_add(Uint256::one())
+        } else {
+            floor
+        };
+        let half = Int256::from_be_bytes(half.to_be_bytes());
+        if self.0.is_negative() {
+            Sdec(Int256::zero().wrapping_sub(half))
+        } else {
+            Sdec(half)
+        }
     }
 
     /// `self ÷ rhs`; `Down` rounds toward −∞, `Up` toward +∞.
@@ -646,6 +690,38 @@ mod tests {
             prop_assert!(q_hi.mul(b, Rounding::Up).unwrap() >= a);
             let sum = a.checked_add(b).unwrap();
             prop_assert_eq!(sum.checked_sub(b).unwrap(), a);
+        }
+
+        /// `half` (a shift) is `div(2)` (a division) in both directions, over the whole signed range.
+        #[test]
+        fn half_is_division_by_two(words in any::<[u64; 4]>(), shift in 0u32..256) {
+            let mut bytes = [0u8; 32];
+            for (chunk, w) in bytes.chunks_exact_mut(8).zip(words) {
+                chunk.copy_from_slice(&w.to_be_bytes());
+            }
+            let x = Sdec::raw(Int256::from_be_bytes(bytes) >> shift);
+            for r in [Rounding::Down, Rounding::Up] {
+                prop_assert_eq!(Ok(x.half(r)), x.div(Sdec::from_int(2), r));
+            }
+            for edge in [Int256::MIN, Int256::MAX, Int256::zero(), Int256::one(), Int256::from(-1i8), Int256::from(-3i8)] {
+                for r in [Rounding::Down, Rounding::Up] {
+                    prop_assert_eq!(Ok(Sdec::raw(edge).half(r)), Sdec::raw(edge).div(Sdec::from_int(2), r));
+                }
+            }
+        }
+
+        /// `mul_amount` is `from_amount(a).mul(rate).to_amount()` with one rounding instead of two.
+        #[test]
+        fn mul_amount_is_the_two_step_product((m, e) in udec_strategy(), a in any::<u128>()) {
+            let rate = make(m, e);
+            let amount = Uint128::new(a);
+            for r in [Rounding::Down, Rounding::Up] {
+                let two_steps = Udec::from_amount(amount).mul(rate, r).and_then(|x| x.to_amount(r));
+                match (rate.mul_amount(amount, r), two_steps) {
+                    (Ok(one), Ok(two)) => prop_assert_eq!(one, two),
+                    (one, two) => prop_assert!(one.is_err() && two.is_err()),
+                }
+            }
         }
 
         /// Signed `a × b ÷ d` is exactly the floor (`Down`) or ceiling (`Up`) of the 512-bit quotient.

@@ -72,13 +72,25 @@ pub struct Gradient {
     pub dp: Sdec,
 }
 
-fn half(x: Sdec, rounding: Rounding) -> MathResult<Sdec> {
-    x.div(Sdec::from_int(2), rounding)
+impl Gradient {
+    /// The marginal price `π = (∂H/∂q)/(∂H/∂p)` at this gradient (2025 eq.3, 2026 eq.7).
+    pub fn price(&self, rounding: Rounding) -> MathResult<Sdec> {
+        self.dq.div(self.dp, rounding)
+    }
 }
 
 /// `2x`, exact.
 fn twice(x: Sdec) -> MathResult<Sdec> {
     x.checked_add(x)
+}
+
+/// `k·x²`, each product rounded as asked; exactly zero without computing `x²` when `k` is (the curvature terms
+/// of constant-product and target-reserve curves).
+fn scaled_square(k: Sdec, x: Sdec, rounding: Rounding) -> MathResult<Sdec> {
+    if k.is_zero() {
+        return Ok(Sdec::ZERO);
+    }
+    k.mul(x.mul(x, rounding)?, rounding)
 }
 
 impl ClassCurve {
@@ -113,10 +125,8 @@ impl ClassCurve {
     /// term is a product of non-negative factors, so rounding each step the same way bounds the sum.
     pub fn energy(&self, q: Sdec, p: Sdec, rounding: Rounding) -> MathResult<Sdec> {
         let bilinear = self.a.mul(q, rounding)?.mul(p, rounding)?;
-        let dev = q.checked_sub(self.t)?;
-        let dev_sq = dev.mul(dev, rounding)?;
-        let potential = half(self.b.mul(dev_sq, rounding)?, rounding)?;
-        let kinetic = half(self.c.mul(p.mul(p, rounding)?, rounding)?, rounding)?;
+        let potential = scaled_square(self.b, q.checked_sub(self.t)?, rounding)?.half(rounding);
+        let kinetic = scaled_square(self.c, p, rounding)?.half(rounding);
         bilinear.checked_add(potential)?.checked_add(kinetic)
     }
 
@@ -135,8 +145,7 @@ impl ClassCurve {
 
     /// Marginal price of the resource in credits, `π = (∂H/∂q)/(∂H/∂p)` (2025 eq.3, 2026 eq.7).
     pub fn marginal_price(&self, q: Sdec, p: Sdec, rounding: Rounding) -> MathResult<Sdec> {
-        let g = self.gradient(q, p)?;
-        g.dq.div(g.dp, rounding)
+        self.gradient(q, p)?.price(rounding)
     }
 
     /// Bordered-Hessian discriminant `D = b·H_p² − 2a·H_q·H_p + c·H_q²`; the level set is convex iff `D < 0`.
@@ -147,18 +156,16 @@ impl ClassCurve {
     /// [`Self::discriminant`] from a gradient already computed.
     fn discriminant_at(&self, g: &Gradient) -> MathResult<Sdec> {
         let r = Rounding::Down;
-        let t1 = self.b.mul(g.dp.mul(g.dp, r)?, r)?;
-        let t2 = Sdec::from_int(2)
-            .mul(self.a, r)?
-            .mul(g.dq, r)?
-            .mul(g.dp, r)?;
-        let t3 = self.c.mul(g.dq.mul(g.dq, r)?, r)?;
+        let t1 = scaled_square(self.b, g.dp, r)?;
+        let t2 = twice(self.a)?.mul(g.dq, r)?.mul(g.dp, r)?;
+        let t3 = scaled_square(self.c, g.dq, r)?;
         t1.checked_sub(t2)?.checked_add(t3)
     }
 
     /// Whether `(q, p)` lies in the sound region: positive reserves, positive prices (`H_q > 0`, `H_p > 0`) and a
-    /// level set convex toward the origin (`D < 0`). See the module documentation for the derivation.
-    pub fn check_sound(&self, q: Sdec, p: Sdec) -> MathResult<()> {
+    /// level set convex toward the origin (`D < 0`). See the module documentation for the derivation. Returns the
+    /// gradient there, which the check needs anyway, for the caller's prices.
+    pub fn check_sound(&self, q: Sdec, p: Sdec) -> MathResult<Gradient> {
         if !q.is_positive() || !p.is_positive() {
             return Err(MathError::InsufficientLiquidity);
         }
@@ -176,7 +183,7 @@ impl ClassCurve {
                 "the level set is not convex: buying more would not cost more",
             ));
         }
-        Ok(())
+        Ok(g)
     }
 
     /// The credit reserve `p ≥ 0` with `H(q, p) = h` on the sound branch (`H_p > 0`), rounded as asked (before the
@@ -186,11 +193,7 @@ impl ClassCurve {
     /// without cancellation.
     pub fn solve_p(&self, q: Sdec, h: Sdec, rounding: Rounding) -> MathResult<Sdec> {
         let down = rounding.flip();
-        let dev = q.checked_sub(self.t)?;
-        let konst = self
-            .b
-            .mul(dev.mul(dev, down)?, down)?
-            .checked_sub(twice(h)?)?;
+        let konst = scaled_square(self.b, q.checked_sub(self.t)?, down)?.checked_sub(twice(h)?)?;
         positive_root(self.c, twice(self.a.mul(q, down)?)?, konst, rounding)
     }
 
@@ -202,10 +205,8 @@ impl ClassCurve {
             .a
             .mul(p, down)?
             .checked_sub(self.b.mul(self.t, rounding)?)?;
-        let konst = self
-            .b
-            .mul(self.t.mul(self.t, down)?, down)?
-            .checked_add(self.c.mul(p.mul(p, down)?, down)?)?
+        let konst = scaled_square(self.b, self.t, down)?
+            .checked_add(scaled_square(self.c, p, down)?)?
             .checked_sub(twice(h)?)?;
         positive_root(self.b, twice(lin)?, konst, rounding)
     }
@@ -231,9 +232,7 @@ fn positive_root(a: Sdec, b: Sdec, c: Sdec, rounding: Rounding) -> MathResult<Sd
         return Ok(x);
     }
     // Δ = B² − 4AC
-    let four_ac = Sdec::from_int(4)
-        .mul(a, rounding.flip())?
-        .mul(c, rounding.flip())?;
+    let four_ac = twice(twice(a)?)?.mul(c, rounding.flip())?;
     let disc = b.mul(b, rounding)?.checked_sub(four_ac)?;
     if disc.is_negative() {
         return Err(MathError::InsufficientLiquidity);
@@ -245,15 +244,13 @@ fn positive_root(a: Sdec, b: Sdec, c: Sdec, rounding: Rounding) -> MathResult<Sd
     let x = if b.is_negative() {
         b.checked_neg()?
             .checked_add(sqrt_disc)?
-            .div(Sdec::from_int(2).mul(a, rounding.flip())?, rounding)?
+            .div(twice(a)?, rounding)?
     } else {
         let den = b.checked_add(sqrt_disc)?;
         if den.is_zero() {
             return Ok(Sdec::ZERO);
         }
-        Sdec::from_int(2)
-            .mul(c.checked_neg()?, rounding)?
-            .div(den, rounding)?
+        twice(c.checked_neg()?)?.div(den, rounding)?
     };
     if x.is_negative() {
         return Err(MathError::InsufficientLiquidity);
@@ -770,10 +767,7 @@ mod tests {
         }
         .class_curve(0)
         .unwrap();
-        assert_ne!(
-            twice(half(curve.c, Rounding::Down).unwrap()).unwrap(),
-            curve.c
-        );
+        assert_ne!(twice(curve.c.half(Rounding::Down)).unwrap(), curve.c);
         let (q, p) = (
             Sdec::from_int(995_983_672_243_486_331_420_565),
             Sdec::from_int(3_010_980_889_352_943_913_428_846),

@@ -14,7 +14,8 @@ mod wide;
 pub use error::{MathError, MathResult};
 pub use fixed::{Rounding, Sdec, Udec};
 pub use hamiltonian::{
-    Augmented, Bilinear, ClassCurve, Hamiltonian, MultiAsset, PhaseState, Scaling, TargetReserve,
+    Augmented, Bilinear, ClassCurve, Gradient, Hamiltonian, MultiAsset, PhaseState, Scaling,
+    TargetReserve,
 };
 pub use swap::{swap_exact, Direction, SwapKind, SwapOutcome};
 pub mod economics;

@@ -14,7 +14,7 @@ use cosmwasm_std::Uint128;
 
 use crate::error::{MathError, MathResult};
 use crate::fixed::{Rounding, Sdec, Udec};
-use crate::hamiltonian::ClassCurve;
+use crate::hamiltonian::{ClassCurve, Gradient};
 
 /// Which way resource moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +43,10 @@ pub struct SwapOutcome {
     pub q_after: Uint128,
     /// Credit reserve after the trade.
     pub p_after: Uint128,
+    /// The class's gradient before the trade (its spot price, 2026 eq.7), found by the soundness check.
+    pub gradient_before: Gradient,
+    /// The gradient after the trade, likewise.
+    pub gradient_after: Gradient,
 }
 
 /// Atoms to a fixed-point number of atoms.
@@ -73,7 +77,7 @@ pub fn swap_exact(
         });
     }
     let (qs, ps) = (atoms(q)?, atoms(p)?);
-    curve.check_sound(qs, ps)?;
+    let gradient_before = curve.check_sound(qs, ps)?;
     let h_before = curve.energy(qs, ps, Rounding::Up)?;
 
     // Fix one reserve, solve the other (rounded up to whole atoms).
@@ -138,7 +142,7 @@ pub fn swap_exact(
     if q_after.is_zero() || p_after.is_zero() {
         return Err(MathError::InsufficientLiquidity);
     }
-    curve.check_sound(atoms(q_after)?, atoms(p_after)?)?;
+    let gradient_after = curve.check_sound(atoms(q_after)?, atoms(p_after)?)?;
 
     // A dust trade can round to no output (or, exact out, to no input) once the result is rounded to whole atoms in
     // the pool's favour: that is a too-small trade, not a lack of liquidity (emptied reserves were refused above).
@@ -158,6 +162,8 @@ pub fn swap_exact(
         amount_out,
         q_after,
         p_after,
+        gradient_before,
+        gradient_after,
     })
 }
 

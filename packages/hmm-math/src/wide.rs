@@ -62,7 +62,8 @@ pub(crate) fn mul_div(a: &Uint256, b: &Uint256, d: &Uint256) -> Option<(Uint256,
         }
         product[i + nb] = carry as u32;
     }
-    let np = significant(&product[..N512]);
+    // The product has at most na + nb limbs.
+    let np = significant(product.get(..na + nb).unwrap_or(&product[..N512]));
     let mut quotient = [0u32; N512];
     let remainder = divide(&mut quotient, &mut product, np, &d[..nd]);
     if quotient[N256..].iter().any(|&l| l != 0) {

@@ -326,7 +326,8 @@ pub fn settle_batch(deps: DepsMut, env: Env, pool_id: u64) -> ContractResult<Res
             "cleared",
             format!("{cu_token}:{}:{}", clearing.to_buyers, clearing.to_sellers),
         );
-        traded.push(class);
+        // The clearing moved the reserves off the solved state: the price is computed from the pool.
+        traded.push((class, None));
     }
     for (n, _) in &intents {
         INTENTS.remove(deps.storage, (pool_id, *n));

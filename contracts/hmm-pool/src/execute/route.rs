@@ -13,10 +13,9 @@ use hmm::pool::{BundleItem, LatencyClass, RouteLeg, RoutePart, SlaRequirement, S
 use hmm_math::{Rounding, Udec};
 
 use super::swap::{
-    fee_token, plan_swap, record_protocol_fee, side_of, update_prices, Side, SwapPlan,
+    fee_token, plan_swap, record_protocol_fee, side_of, update_prices, Side, SwapPlan, TradedClass,
 };
 use super::transfer_msg;
-use crate::curve::{split_fee, spot_price};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Config, Pool, CLASS_POOLS, CONFIG, POOLS};
 
@@ -48,8 +47,8 @@ fn latency_rank(l: LatencyClass) -> u8 {
 
 /// A planned bundle: the legs and the pools as they would be after it.
 pub struct BundlePlan {
-    /// Each line and the trades that buy it: (pool, plan), one per pool step.
-    pub legs: Vec<(RouteLeg, Vec<(u64, SwapPlan)>)>,
+    /// Each line and the trades that buy it, one per pool step.
+    pub legs: Vec<(RouteLeg, Vec<Trade>)>,
     /// Every pool considered, as it would be after the bundle (only the traded ones differ from storage).
     pub pools: BTreeMap<u64, Pool>,
     pub total_cost: Uint128,
@@ -113,7 +112,7 @@ pub fn plan_bundle(
         let mut parts: Vec<RoutePart> = vec![];
         let mut plans = Vec::with_capacity(steps.len());
         let mut last = None;
-        for (id, class, plan, pool) in steps {
+        for (id, _class, plan, pool, protocol_fees) in steps {
             match parts.iter_mut().find(|p| p.pool_id == id) {
                 Some(p) => {
                     p.amount = p.amount.checked_add(plan.return_amount)?;
@@ -125,18 +124,22 @@ pub fn plan_bundle(
                     cost: plan.offer_amount,
                 }),
             }
-            last = Some((id, class, plan.fee_rate));
+            // The spot price after the last step is that of its pool after the line (the step's solve found it).
+            last = plan.legs.last().map(|leg| (plan.fee_rate, leg.price_after));
             pools.insert(id, pool);
-            plans.push((id, plan));
+            plans.push(Trade {
+                pool_id: id,
+                plan,
+                protocol_fees,
+            });
         }
         let marginal_price = match last {
-            Some((id, class, fee_rate)) => {
+            Some((fee_rate, spot)) => {
                 let keep = Decimal256::one().checked_sub(fee_rate).unwrap_or_default();
-                let pool = pools.get(&id).ok_or(ContractError::UnknownPool(id))?;
                 if keep.is_zero() {
                     Decimal256::MAX
                 } else {
-                    Udec::from(spot_price(pool, class)?)
+                    Udec::from(spot)
                         .div(keep.into(), Rounding::Down)
                         .map_or(Decimal256::MAX, Decimal256::from)
                 }
@@ -169,15 +172,22 @@ pub fn plan_bundle(
     })
 }
 
-/// One trade of a line: (pool, class, plan, the pool after it).
-type Step = (u64, usize, SwapPlan, Pool);
+/// One trade of a bundle: the pool, the plan, and the (treasury, burn) parts of each leg's fee.
+pub struct Trade {
+    pub pool_id: u64,
+    pub plan: SwapPlan,
+    pub protocol_fees: Vec<(Uint128, Uint128)>,
+}
+
+/// One trade of a line: (pool, class, plan, the pool after it, the (treasury, burn) fee parts of each leg).
+type Step = (u64, usize, SwapPlan, Pool, Vec<(Uint128, Uint128)>);
 /// A pool that can sell a line: (pool id, the line's class in it, the pool as it is now).
 type Candidate<'a> = (u64, usize, &'a Pool);
 
 fn cost_of(steps: &[Step]) -> ContractResult<Uint128> {
     steps
         .iter()
-        .try_fold(Uint128::zero(), |sum, (_, _, plan, _)| {
+        .try_fold(Uint128::zero(), |sum, (_, _, plan, _, _)| {
             Ok(sum.checked_add(plan.offer_amount)?)
         })
 }
@@ -195,10 +205,12 @@ fn buy_from(id: u64, class: usize, pool: &Pool, amount: Uint128) -> ContractResu
     ) else {
         return Ok(None);
     };
-    for leg in &plan.legs {
-        super::swap::apply_leg(&mut after, leg)?;
-    }
-    Ok(Some((id, class, plan, after)))
+    let protocol_fees = plan
+        .legs
+        .iter()
+        .map(|leg| super::swap::apply_leg(&mut after, leg))
+        .collect::<Result<_, _>>()?;
+    Ok(Some((id, class, plan, after, protocol_fees)))
 }
 
 /// The cheapest single pool for the whole line.
@@ -317,16 +329,20 @@ pub fn buy_bundle(
     let now = env.block.time.seconds();
     // Few pools and tokens per bundle: vectors with a linear search are smaller code than more BTreeMap types.
     let mut pools = plan.pools;
-    let mut traded: Vec<(u64, Vec<usize>)> = vec![];
+    let mut traded: Vec<(u64, Vec<TradedClass>)> = vec![];
     let mut protocol_fees: Vec<(Addr, Uint128, Uint128)> = vec![];
     let mut resp = Response::new().add_attribute("action", "buy_bundle");
     for (leg, trades) in &plan.legs {
-        for (pool_id, swap_plan) in trades {
+        for Trade {
+            pool_id,
+            plan: swap_plan,
+            protocol_fees: fee_parts,
+        } in trades
+        {
             let pool = pools
                 .get(pool_id)
                 .ok_or(ContractError::UnknownPool(*pool_id))?;
-            for trade in &swap_plan.legs {
-                let (_, treasury, burn) = split_fee(pool, trade.fee)?;
+            for (trade, &(treasury, burn)) in swap_plan.legs.iter().zip(fee_parts) {
                 let token = fee_token(pool, &config, trade)?;
                 match protocol_fees.iter_mut().find(|(t, _, _)| *t == token) {
                     Some((_, t, b)) => {
@@ -335,10 +351,14 @@ pub fn buy_bundle(
                     }
                     None => protocol_fees.push((token, treasury, burn)),
                 }
+                // A later trade of the same class leaves the price its own solve found.
+                let class = (trade.class, Some(trade.price_after));
                 match traded.iter_mut().find(|(id, _)| id == pool_id) {
-                    Some((_, classes)) if classes.contains(&trade.class) => {}
-                    Some((_, classes)) => classes.push(trade.class),
-                    None => traded.push((*pool_id, vec![trade.class])),
+                    Some((_, classes)) => match classes.iter_mut().find(|c| c.0 == trade.class) {
+                        Some(known) => *known = class,
+                        None => classes.push(class),
+                    },
+                    None => traded.push((*pool_id, vec![class])),
                 }
             }
         }

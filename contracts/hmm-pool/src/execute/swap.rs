@@ -12,7 +12,7 @@ use hmm_math::{ClassCurve, Direction, MathError, Rounding, SwapKind, Udec};
 
 use super::{check_deadline, load_pool, route, transfer_msg};
 use crate::curve::{
-    accumulate, class_of, class_of_mut, fee_rate, pool_curve, split_fee, spot_price, spot_price_on,
+    accumulate, class_of, class_of_mut, fee_rate, pool_curve, price_at, split_fee, spot_price,
 };
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
@@ -43,6 +43,8 @@ pub struct Leg {
     pub p_after: Uint128,
     /// Price impact of the curve part against the spot price, in basis points (rounded up).
     pub impact_bps: u32,
+    /// The class's spot price after the leg (what `update_prices` records), from the solve's own gradient.
+    pub price_after: Decimal256,
 }
 
 /// The outcome of a planned swap.
@@ -104,9 +106,7 @@ fn impact_bps(
         Direction::BuyResource => ratio.saturating_sub(one),
         Direction::SellResource => one.saturating_sub(ratio),
     };
-    let bps = impact
-        .mul(Udec::from_int(10_000), Rounding::Up)?
-        .to_amount(Rounding::Up)?;
+    let bps = impact.mul_amount(BPS, Rounding::Up)?;
     Ok(u32::try_from(bps.u128()).unwrap_or(u32::MAX))
 }
 
@@ -127,7 +127,6 @@ pub fn quote_leg(
         Direction::SellResource => q,
     };
     let curve = pool_curve(pool, class)?;
-    let spot = spot_price_on(&curve, class_of(pool, class)?)?;
     let (gross_in, net_in, fee, rate, outcome) = match kind {
         SwapKind::ExactIn => {
             let rate = fee_rate(pool, amount, reserve_in)?;
@@ -161,7 +160,13 @@ pub fn quote_leg(
         out: outcome.amount_out,
         q_after: outcome.q_after,
         p_after: outcome.p_after,
-        impact_bps: impact_bps(spot, direction, net_in, outcome.amount_out)?,
+        impact_bps: impact_bps(
+            price_at(&outcome.gradient_before)?,
+            direction,
+            net_in,
+            outcome.amount_out,
+        )?,
+        price_after: price_at(&outcome.gradient_after)?,
     })
 }
 
@@ -305,13 +310,12 @@ pub fn plan_swap(
     }
     let impact_bps = legs.iter().map(|l| l.impact_bps).max().unwrap_or(0);
     let fee_rate = legs.iter().map(|l| l.fee_rate).max().unwrap_or_default();
-    for leg in &legs {
-        if leg.impact_bps > bps(pool.max_price_impact) {
-            return Err(ContractError::PriceImpactTooHigh {
-                impact_bps: leg.impact_bps,
-                limit_bps: bps(pool.max_price_impact),
-            });
-        }
+    let limit_bps = bps(pool.max_price_impact);
+    if let Some(leg) = legs.iter().find(|l| l.impact_bps > limit_bps) {
+        return Err(ContractError::PriceImpactTooHigh {
+            impact_bps: leg.impact_bps,
+            limit_bps,
+        });
     }
     Ok(SwapPlan {
         offer_amount: first.gross_in,
@@ -323,10 +327,12 @@ pub fn plan_swap(
     })
 }
 
+/// Basis points per unit.
+const BPS: Uint128 = Uint128::new(10_000);
+
 fn bps(d: Decimal256) -> u32 {
     Udec::from(d)
-        .mul(Udec::from_int(10_000), Rounding::Down)
-        .and_then(|x| x.to_amount(Rounding::Down))
+        .mul_amount(BPS, Rounding::Down)
         .ok()
         .and_then(|x| u32::try_from(x.u128()).ok())
         .unwrap_or(u32::MAX)
@@ -348,7 +354,10 @@ pub fn finish_trade(
         let (treasury, burn) = apply_leg(pool, leg)?;
         record_protocol_fee(storage, &fee_token(pool, config, leg)?, treasury, burn)?;
     }
-    let traded: Vec<usize> = legs.iter().map(|l| l.class).collect();
+    let traded: Vec<TradedClass> = legs
+        .iter()
+        .map(|l| (l.class, Some(l.price_after)))
+        .collect();
     update_prices(storage, pool, &traded, now)
 }
 
@@ -362,10 +371,14 @@ pub fn fee_token(pool: &Pool, config: &Config, leg: &Leg) -> ContractResult<Addr
 
 /// TWAP accumulators (price × seconds at the price in force since the last update), observations, the EWMA
 /// volatility of the traded classes' relative price moves, and the dynamic curvature (2026 eq.30).
+/// A class a transaction traded, with its spot price after the trade when the solve already found it (`None`:
+/// computed from the pool).
+pub type TradedClass = (usize, Option<Decimal256>);
+
 pub fn update_prices(
     storage: &mut dyn Storage,
     pool: &mut Pool,
-    traded: &[usize],
+    traded: &[TradedClass],
     now: u64,
 ) -> ContractResult<()> {
     let dt = now.saturating_sub(pool.last_update);
@@ -373,13 +386,16 @@ pub fn update_prices(
     let mut largest_move = Decimal256::zero();
     // Spot prices after the trade, reused by the TWAP below unless λ(t) moves in between.
     let mut new_prices: Vec<Option<Decimal256>> = vec![None; pool.classes.len()];
-    for &i in traded {
+    for &(i, known) in traded {
         let before = pool
             .classes
             .get(i)
             .map(|c| c.last_price)
             .unwrap_or_default();
-        let after = spot_price(pool, i)?;
+        let after = match known {
+            Some(price) => price,
+            None => spot_price(pool, i)?,
+        };
         if let Some(slot) = new_prices.get_mut(i) {
             *slot = Some(after);
         }
