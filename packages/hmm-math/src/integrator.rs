@@ -294,7 +294,7 @@ fn rk4(h: &[ClassCurve], q: &[Sdec], p: &[Sdec], dt: Sdec) -> MathResult<Pair> {
 }
 
 fn verlet(h: &[ClassCurve], q: &[Sdec], p: &[Sdec], dt: Sdec) -> MathResult<Pair> {
-    let first_half = dt.div(Sdec::from_int(2), Rounding::Down)?;
+    let first_half = dt.half(Rounding::Down);
     let second_half = dt.checked_sub(first_half)?;
     // 1. p½ = p − (h/2)·∂H/∂q(q, p½), from the explicit predictor p − (h/2)·∂H/∂q(q, p) (Alg.1 step 1).
     let g0 = partials(h, q, p, Partial::Q)?;

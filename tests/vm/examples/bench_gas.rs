@@ -195,8 +195,13 @@ fn main() -> ExitCode {
          cheaper lowers both sides and raises the ratio: on 2026-11-30, pool records stored in binary instead of \
          JSON (one JSON parse of a 1-class record had cost ~110 M VM gas, of a 5-class record ~210 M) and cheaper \
          fixed-point steps took the bilinear swap from 759 M to 491 M VM gas and the 5-class bundle from 3.06 G to \
-         2.22 G, and this ratio from 4.03× to 4.53×. In SDK gas, which storage and per-call costs dominate, the route \
-         is within the goal (table above)."
+         2.22 G, and this ratio from 4.03× to 4.53×. Fewer fixed-point steps per line lower the route more than the \
+         swap: on 2026-11-30 the solves started returning the gradients their soundness checks find (the spot \
+         prices before and after a trade come from them) and zero curvature terms stopped costing a multiply \
+         (about half as many 256-bit multiply-divides per line): the bilinear swap went from 491 M to 401 M, the \
+         bundle from 2.22 G to 1.70 G, and the ratio from 4.53× to 4.25× (against a swap in the 5-class pool from \
+         3.26× to 2.92×). In SDK gas, which storage and per-call costs dominate, the route is within the goal \
+         (table above)."
     );
 
     if show_calls {
