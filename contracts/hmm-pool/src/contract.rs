@@ -81,7 +81,7 @@ pub fn execute(
         ExecuteMsg::SettleBatch { pool_id } => batch::settle_batch(deps, env, pool_id),
         ExecuteMsg::CollectProtocolFees {} => admin::collect_protocol_fees(deps),
         ExecuteMsg::UpdatePool { pool_id, update } => {
-            admin::update_pool(deps, info, pool_id, update)
+            admin::update_pool(deps, env, info, pool_id, update)
         }
         ExecuteMsg::SetPaused { pool_id, paused } => admin::set_paused(deps, info, pool_id, paused),
         ExecuteMsg::UpdateConfig {

@@ -700,6 +700,85 @@ fn twap_averages_prices_over_time() {
     );
 }
 
+/// A trade records only the traded classes' new prices; every other class keeps the price recorded when its curve
+/// or reserves last changed. The owner's curvature update is such a change: after it, the TWAP of a class nobody
+/// trades is its new spot price, not the price under the old λ.
+#[test]
+fn untraded_classes_keep_prices_recorded_at_the_last_curve_change() {
+    let mut s = Suite::new(3);
+    let msg = s.create_msg(CurveKind::TargetReserve, &[0, 1], "0.5");
+    let mut curvature = msg.curvature.clone().unwrap();
+    let id = s.create_pool(msg).unwrap();
+    let (lp, trader, owner) = (s.lp.clone(), s.trader.clone(), s.owner.clone());
+    s.add_liquidity(&lp, id, &[(Q0, P0), (Q0, P0)], 0).unwrap();
+    let (ai, cu0, cu1) = (s.ai.clone(), s.cu[0].clone(), s.cu[1].clone());
+    // Move class 1 off its target so that λ changes its price.
+    s.swap(
+        &trader,
+        id,
+        &ai,
+        P0 / 10,
+        Ask::Cu {
+            token: cu1.to_string(),
+        },
+        None,
+        None,
+    )
+    .unwrap();
+    let spot = |s: &Suite| -> Decimal256 {
+        let r: SpotPriceResponse = s
+            .query(&QueryMsg::SpotPrice {
+                pool_id: id,
+                cu_token: cu1.to_string(),
+            })
+            .unwrap();
+        r.price
+    };
+    let before = spot(&s);
+    s.wait(900);
+    curvature.lambda = Decimal256::percent(100);
+    s.execute(
+        &owner,
+        &ExecuteMsg::UpdatePool {
+            pool_id: id,
+            update: PoolUpdate {
+                curvature: Some(curvature),
+                ..Default::default()
+            },
+        },
+    )
+    .unwrap();
+    let after = spot(&s);
+    assert_ne!(
+        before, after,
+        "λ must move the price of an off-target class"
+    );
+    // A trade of class 0 only, then time passes: class 1's TWAP since that trade is the price it holds.
+    s.wait(900);
+    s.swap(
+        &trader,
+        id,
+        &ai,
+        P0 / 100,
+        Ask::Cu {
+            token: cu0.to_string(),
+        },
+        None,
+        None,
+    )
+    .unwrap();
+    s.wait(600);
+    let twap: TwapResponse = s
+        .query(&QueryMsg::Twap {
+            pool_id: id,
+            cu_token: cu1.to_string(),
+            window: Some(600),
+        })
+        .unwrap();
+    assert_eq!(twap.price, after);
+    assert_eq!(spot(&s), after);
+}
+
 #[test]
 fn pause_and_ownership() {
     let (mut s, id) = bilinear();

@@ -1,9 +1,10 @@
 //! Owner actions and the permissionless protocol-fee collection.
 
-use cosmwasm_std::{DepsMut, MessageInfo, Order, Response, Uint128};
+use cosmwasm_std::{DepsMut, Env, MessageInfo, Order, Response, Uint128};
 use hmm::pool::PoolUpdate;
 
 use super::create::{validate_curvature, validate_execution, validate_fees};
+use super::swap::record_prices;
 use super::{burn_msg, load_pool, transfer_msg};
 use crate::curve::check_sound_with;
 use crate::error::{ContractError, ContractResult};
@@ -18,6 +19,7 @@ fn owner_only(config: &Config, info: &MessageInfo) -> ContractResult<()> {
 
 pub fn update_pool(
     deps: DepsMut,
+    env: Env,
     info: MessageInfo,
     pool_id: u64,
     update: PoolUpdate,
@@ -37,6 +39,15 @@ pub fn update_pool(
         check_sound_with(&pool, c.lambda)?;
         pool.lambda_now = c.lambda;
         pool.curvature = c;
+        // Every class's curve changed: the TWAP takes the old prices up to now and the new ones from now on (and
+        // a later trade of one class keeps the others' prices recorded here).
+        let recompute_all = vec![None; pool.classes.len()];
+        record_prices(
+            deps.storage,
+            &mut pool,
+            &recompute_all,
+            env.block.time.seconds(),
+        )?;
     }
     if let Some(f) = update.fees {
         validate_fees(&f)?;

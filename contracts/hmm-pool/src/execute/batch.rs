@@ -13,7 +13,7 @@ use cosmwasm_std::{Addr, Deps, DepsMut, Env, Order, Response, Uint128};
 use hmm::pool::{Ask, BatchIntentInfo, BatchResponse};
 use hmm_math::{swap_exact, Direction, MathError, SwapKind};
 
-use super::swap::{ask_side, credit_fee, record_protocol_fee, side_of, update_prices, Side};
+use super::swap::{ask_side, credit_fee, record_protocol_fee, side_of, update_prices, Moved, Side};
 use super::{load_pool, transfer_msg};
 use crate::curve::{class_of, class_of_mut, fee_rate, pool_curve};
 use crate::error::{ContractError, ContractResult};
@@ -333,7 +333,7 @@ pub fn settle_batch(deps: DepsMut, env: Env, pool_id: u64) -> ContractResult<Res
         INTENTS.remove(deps.storage, (pool_id, *n));
     }
     BATCHES.remove(deps.storage, pool_id);
-    update_prices(deps.storage, &mut pool, &traded, now)?;
+    update_prices(deps.storage, &mut pool, Moved::Traded(&traded), now)?;
     POOLS.save(deps.storage, pool_id, &pool)?;
     Ok(resp)
 }

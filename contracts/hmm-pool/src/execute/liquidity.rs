@@ -203,7 +203,12 @@ pub fn add_liquidity(
         &env,
         credits_total,
     )?);
-    super::swap::update_prices(deps.storage, &mut pool, &[], env.block.time.seconds())?;
+    super::swap::update_prices(
+        deps.storage,
+        &mut pool,
+        super::swap::Moved::All,
+        env.block.time.seconds(),
+    )?;
     POSITIONS.save(deps.storage, (pool_id, &info.sender), &pos)?;
     POOLS.save(deps.storage, pool_id, &pool)?;
     Ok(Response::new()
@@ -288,7 +293,12 @@ pub fn remove_liquidity(
     }
     pool.total_shares = remaining;
     pos.shares = pos.shares.checked_sub(shares)?;
-    super::swap::update_prices(deps.storage, &mut pool, &[], env.block.time.seconds())?;
+    super::swap::update_prices(
+        deps.storage,
+        &mut pool,
+        super::swap::Moved::All,
+        env.block.time.seconds(),
+    )?;
     POSITIONS.save(deps.storage, (pool_id, &info.sender), &pos)?;
     POOLS.save(deps.storage, pool_id, &pool)?;
     Ok(Response::new()

@@ -13,7 +13,8 @@ use hmm::pool::{BundleItem, LatencyClass, RouteLeg, RoutePart, SlaRequirement, S
 use hmm_math::{Rounding, Udec};
 
 use super::swap::{
-    fee_token, plan_swap, record_protocol_fee, side_of, update_prices, Side, SwapPlan, TradedClass,
+    fee_token, plan_swap, record_protocol_fee, side_of, update_prices, Moved, Side, SwapPlan,
+    TradedClass,
 };
 use super::transfer_msg;
 use crate::error::{ContractError, ContractResult};
@@ -374,7 +375,7 @@ pub fn buy_bundle(
     }
     for (id, classes) in &traded {
         let pool = pools.get_mut(id).ok_or(ContractError::UnknownPool(*id))?;
-        update_prices(deps.storage, pool, classes, now)?;
+        update_prices(deps.storage, pool, Moved::Traded(classes), now)?;
         POOLS.save(deps.storage, *id, pool)?;
     }
     for (token, treasury, burn) in &protocol_fees {

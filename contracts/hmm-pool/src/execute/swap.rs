@@ -358,7 +358,7 @@ pub fn finish_trade(
         .iter()
         .map(|l| (l.class, Some(l.price_after)))
         .collect();
-    update_prices(storage, pool, &traded, now)
+    update_prices(storage, pool, Moved::Traded(&traded), now)
 }
 
 /// The token a leg's fee is paid in: $AI when buying a resource, the class's CU when selling one.
@@ -369,23 +369,39 @@ pub fn fee_token(pool: &Pool, config: &Config, leg: &Leg) -> ContractResult<Addr
     }
 }
 
-/// TWAP accumulators (price × seconds at the price in force since the last update), observations, the EWMA
-/// volatility of the traded classes' relative price moves, and the dynamic curvature (2026 eq.30).
 /// A class a transaction traded, with its spot price after the trade when the solve already found it (`None`:
 /// computed from the pool).
 pub type TradedClass = (usize, Option<Decimal256>);
 
+/// What moved since the pool's prices were last recorded.
+#[derive(Clone, Copy)]
+pub enum Moved<'a> {
+    /// Trades on these classes. The others kept their reserves and curves, so their prices are the ones recorded
+    /// (every path that changes a class's reserves or curve records its price: a trade, liquidity, λ(t), the
+    /// owner's curvature update).
+    Traded(&'a [TradedClass]),
+    /// Every class's reserves (liquidity added or removed) or curve: every price is computed again.
+    All,
+}
+
+/// TWAP accumulators (price × seconds at the price in force since the last update), observations, the EWMA
+/// volatility of the traded classes' relative price moves, and the dynamic curvature (2026 eq.30).
 pub fn update_prices(
     storage: &mut dyn Storage,
     pool: &mut Pool,
-    traded: &[TradedClass],
+    moved: Moved,
     now: u64,
 ) -> ContractResult<()> {
-    let dt = now.saturating_sub(pool.last_update);
     // Volatility: EWMA (weight 0.1 per trade) of |Δπ|/π of the traded classes.
     let mut largest_move = Decimal256::zero();
-    // Spot prices after the trade, reused by the TWAP below unless λ(t) moves in between.
-    let mut new_prices: Vec<Option<Decimal256>> = vec![None; pool.classes.len()];
+    // The prices after the transaction (`None`: computed below); the TWAP takes them unless λ(t) moves in between.
+    let (traded, mut new_prices): (&[TradedClass], Vec<Option<Decimal256>>) = match moved {
+        Moved::Traded(traded) => (
+            traded,
+            pool.classes.iter().map(|c| Some(c.last_price)).collect(),
+        ),
+        Moved::All => (&[], vec![None; pool.classes.len()]),
+    };
     for &(i, known) in traded {
         let before = pool
             .classes
@@ -440,7 +456,18 @@ pub fn update_prices(
             new_prices.fill(None);
         }
     }
-    // TWAP: accumulate the old prices over the elapsed time, then take the new ones.
+    record_prices(storage, pool, &new_prices, now)
+}
+
+/// The TWAP step: accumulate each class's recorded price over the time since the last update, then record its new
+/// price (`None`: the pool's spot price now), with an observation every [`OBSERVATION_INTERVAL`].
+pub fn record_prices(
+    storage: &mut dyn Storage,
+    pool: &mut Pool,
+    new_prices: &[Option<Decimal256>],
+    now: u64,
+) -> ContractResult<()> {
+    let dt = now.saturating_sub(pool.last_update);
     let record = !pool.total_shares.is_zero()
         && (pool.last_observation == 0
             || now >= pool.last_observation.saturating_add(OBSERVATION_INTERVAL));
