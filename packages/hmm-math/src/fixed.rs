@@ -105,8 +105,7 @@ fn signed_mul_div(
     if a.is_zero() || b.is_zero() {
         return Ok(Int256::zero());
     }
-    let negative =
-        (a.is_negative() ^ b.is_negative() ^ d.is_negative()) && !a.is_zero() && !b.is_zero();
+    let negative = a.is_negative() ^ b.is_negative() ^ d.is_negative();
     // Rounding the exact value toward −∞ rounds a negative one's magnitude up.
     let magnitude_rounding = if negative { rounding.flip() } else { rounding };
     let magnitude = mul_div_round(

@@ -102,7 +102,7 @@ pub fn plan_bundle(
             None
         };
         let steps = match (single, split) {
-            (Some(one), Some(many)) if cost_of(&many)? < one.2.offer_amount => many,
+            (Some(one), Some(many)) if cost_of(&many)? < one.plan.offer_amount => many,
             (Some(one), _) => vec![one],
             (None, Some(many)) => many,
             (None, None) => return Err(ContractError::NoRoute(item.cu_token.clone())),
@@ -113,7 +113,13 @@ pub fn plan_bundle(
         let mut parts: Vec<RoutePart> = vec![];
         let mut plans = Vec::with_capacity(steps.len());
         let mut last = None;
-        for (id, _class, plan, pool, protocol_fees) in steps {
+        for Step {
+            pool_id: id,
+            plan,
+            after: pool,
+            protocol_fees,
+        } in steps
+        {
             match parts.iter_mut().find(|p| p.pool_id == id) {
                 Some(p) => {
                     p.amount = p.amount.checked_add(plan.return_amount)?;
@@ -180,17 +186,22 @@ pub struct Trade {
     pub protocol_fees: Vec<(Uint128, Uint128)>,
 }
 
-/// One trade of a line: (pool, class, plan, the pool after it, the (treasury, burn) fee parts of each leg).
-type Step = (u64, usize, SwapPlan, Pool, Vec<(Uint128, Uint128)>);
+/// One trade of a line.
+struct Step {
+    pool_id: u64,
+    plan: SwapPlan,
+    /// The pool after the trade.
+    after: Pool,
+    /// The (treasury, burn) parts of each leg's fee.
+    protocol_fees: Vec<(Uint128, Uint128)>,
+}
 /// A pool that can sell a line: (pool id, the line's class in it, the pool as it is now).
 type Candidate<'a> = (u64, usize, &'a Pool);
 
 fn cost_of(steps: &[Step]) -> ContractResult<Uint128> {
-    steps
-        .iter()
-        .try_fold(Uint128::zero(), |sum, (_, _, plan, _, _)| {
-            Ok(sum.checked_add(plan.offer_amount)?)
-        })
+    steps.iter().try_fold(Uint128::zero(), |sum, step| {
+        Ok(sum.checked_add(step.plan.offer_amount)?)
+    })
 }
 
 /// Buy `amount` exact out from `pool`: the plan and the pool after it; `None` if the pool cannot (too shallow, price
@@ -211,7 +222,12 @@ fn buy_from(id: u64, class: usize, pool: &Pool, amount: Uint128) -> ContractResu
         .iter()
         .map(|leg| super::swap::apply_leg(&mut after, leg))
         .collect::<Result<_, _>>()?;
-    Ok(Some((id, class, plan, after, protocol_fees)))
+    Ok(Some(Step {
+        pool_id: id,
+        plan,
+        after,
+        protocol_fees,
+    }))
 }
 
 /// The cheapest single pool for the whole line.
@@ -221,7 +237,7 @@ fn cheapest(candidates: &[Candidate], amount: Uint128) -> ContractResult<Option<
         if let Some(step) = buy_from(*id, *class, pool, amount)? {
             if best
                 .as_ref()
-                .is_none_or(|b| step.2.offer_amount < b.2.offer_amount)
+                .is_none_or(|b| step.plan.offer_amount < b.plan.offer_amount)
             {
                 best = Some(step);
             }
@@ -264,8 +280,8 @@ fn split_line(candidates: &[Candidate], amount: Uint128) -> ContractResult<Optio
             }
             if let Some(Some(step)) = quote {
                 // The first strictly cheaper pool wins, as in `cheapest`.
-                if best.is_none_or(|(_, cost)| step.2.offer_amount < cost) {
-                    best = Some((n, step.2.offer_amount));
+                if best.is_none_or(|(_, cost)| step.plan.offer_amount < cost) {
+                    best = Some((n, step.plan.offer_amount));
                 }
             }
         }
@@ -279,7 +295,7 @@ fn split_line(candidates: &[Candidate], amount: Uint128) -> ContractResult<Optio
         ) else {
             return Ok(None);
         };
-        slot.2 = step.3.clone();
+        slot.2 = step.after.clone();
         bought = bought.checked_add(this)?;
         steps.push(step);
     }
@@ -456,8 +472,16 @@ mod tests {
             let now: Vec<Candidate> = state.iter().map(|(i, c, p)| (*i, *c, p)).collect();
             let step = cheapest(&now, this).unwrap()?;
             bought += this;
-            state.iter_mut().find(|(i, _, _)| *i == step.0).unwrap().2 = step.3.clone();
-            steps.push((step.0, step.2.return_amount, step.2.offer_amount));
+            state
+                .iter_mut()
+                .find(|(i, _, _)| *i == step.pool_id)
+                .unwrap()
+                .2 = step.after.clone();
+            steps.push((
+                step.pool_id,
+                step.plan.return_amount,
+                step.plan.offer_amount,
+            ));
         }
         Some(steps)
     }
@@ -484,7 +508,7 @@ mod tests {
             let cached = split_line(&candidates, amount).unwrap().map(|steps| {
                 steps
                     .iter()
-                    .map(|s| (s.0, s.2.return_amount, s.2.offer_amount))
+                    .map(|s| (s.pool_id, s.plan.return_amount, s.plan.offer_amount))
                     .collect::<Vec<_>>()
             });
             prop_assert_eq!(cached, split_by_quoting_everything(&candidates, amount));
