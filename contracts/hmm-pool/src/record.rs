@@ -267,7 +267,7 @@ impl Writer {
     /// A big-endian unsigned integer without its leading zero bytes, behind its length (0 for zero).
     fn uint(&mut self, be: &[u8]) {
         let skip = be.iter().take_while(|&&b| b == 0).count();
-        let digits = &be[skip..];
+        let digits = be.get(skip..).unwrap_or_default();
         // At most 32 bytes (Uint256), so the length fits a byte.
         self.0.push(digits.len() as u8);
         self.0.extend_from_slice(digits);
@@ -300,7 +300,10 @@ impl Reader<'_> {
     }
 
     fn byte(&mut self) -> StdResult<u8> {
-        Ok(self.take(1)?[0])
+        self.take(1)?
+            .first()
+            .copied()
+            .ok_or_else(|| malformed("truncated".into()))
     }
 
     fn bool(&mut self) -> StdResult<bool> {
@@ -320,8 +323,11 @@ impl Reader<'_> {
             )));
         }
         let digits = self.take(len)?;
+        // Right-aligned: the last `len` bytes (no index arithmetic, nothing that can panic).
         let mut be = [0u8; N];
-        be[N - len..].copy_from_slice(digits);
+        for (slot, digit) in be.iter_mut().rev().zip(digits.iter().rev()) {
+            *slot = *digit;
+        }
         Ok(be)
     }
 

@@ -10,6 +10,7 @@ use cosmwasm_std::{Addr, Decimal256, DepsMut, Env, MessageInfo, Response, Storag
 use hmm::pool::{ClassDeposit, MINIMUM_LIQUIDITY};
 use hmm_math::{MathError, Rounding, Udec};
 
+use super::swap::{update_prices, Moved};
 use super::{check_deadline, load_pool, transfer_from_msg, transfer_msg};
 use crate::curve::check_sound_with;
 use crate::error::{ContractError, ContractResult};
@@ -203,10 +204,10 @@ pub fn add_liquidity(
         &env,
         credits_total,
     )?);
-    super::swap::update_prices(
+    update_prices(
         deps.storage,
         &mut pool,
-        super::swap::Moved::All,
+        Moved::All,
         env.block.time.seconds(),
     )?;
     POSITIONS.save(deps.storage, (pool_id, &info.sender), &pos)?;
@@ -293,10 +294,10 @@ pub fn remove_liquidity(
     }
     pool.total_shares = remaining;
     pos.shares = pos.shares.checked_sub(shares)?;
-    super::swap::update_prices(
+    update_prices(
         deps.storage,
         &mut pool,
-        super::swap::Moved::All,
+        Moved::All,
         env.block.time.seconds(),
     )?;
     POSITIONS.save(deps.storage, (pool_id, &info.sender), &pos)?;
