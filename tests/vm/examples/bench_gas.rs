@@ -202,7 +202,7 @@ fn main() -> ExitCode {
          bundle from 2.22 G to 1.70 G, and the ratio from 4.53× to 4.25× (against a swap in the 5-class pool from \
          3.26× to 2.92×). Then a trade stopped pricing the classes it did not trade (a swap in the 5-class pool \
          583 M → 509 M; a 5-line bundle trades every class and gained nothing), which raised the second ratio to \
-         3.34×. In SDK gas, which storage and per-call costs dominate, the route is within the goal \
+         3.35×. In SDK gas, which storage and per-call costs dominate, the route is within the goal \
          (table above)."
     );
 
