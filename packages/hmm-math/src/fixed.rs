@@ -67,6 +67,13 @@ fn scaled(n: u128) -> Uint256 {
 
 const SCALE_I256: Int256 = Int256::from_i128(SCALE_U128 as i128);
 
+fn failure(op: &'static str) -> impl Fn(wide::Failure) -> MathError {
+    move |failure| match failure {
+        wide::Failure::DivideByZero => MathError::DivideByZero(op),
+        wide::Failure::Overflow => MathError::Overflow(op),
+    }
+}
+
 /// `a × b ÷ d` rounded as asked (one rounding, 512-bit intermediate); fails on a zero `d` or a result over 256 bits.
 fn mul_div_round(
     a: Uint256,
@@ -75,20 +82,7 @@ fn mul_div_round(
     rounding: Rounding,
     op: &'static str,
 ) -> MathResult<Uint256> {
-    if d.is_zero() {
-        return Err(MathError::DivideByZero(op));
-    }
-    if a.is_zero() || b.is_zero() {
-        // A zero factor (the curvature terms of a constant-product curve) is exact: no limbs to convert.
-        return Ok(Uint256::zero());
-    }
-    let (q, inexact) = wide::mul_div(&a, &b, &d).ok_or(MathError::Overflow(op))?;
-    if rounding == Rounding::Up && inexact {
-        q.checked_add(Uint256::one())
-            .map_err(|_| MathError::Overflow(op))
-    } else {
-        Ok(q)
-    }
+    wide::mul_div(&a, &b, &d, rounding == Rounding::Up).map_err(failure(op))
 }
 
 /// Signed `a × b ÷ d`: floor (`Down`, toward −∞) or ceiling (`Up`, toward +∞) of the exact quotient.
@@ -99,34 +93,7 @@ fn signed_mul_div(
     rounding: Rounding,
     op: &'static str,
 ) -> MathResult<Int256> {
-    if d.is_zero() {
-        return Err(MathError::DivideByZero(op));
-    }
-    if a.is_zero() || b.is_zero() {
-        return Ok(Int256::zero());
-    }
-    let negative = a.is_negative() ^ b.is_negative() ^ d.is_negative();
-    // Rounding the exact value toward −∞ rounds a negative one's magnitude up.
-    let magnitude_rounding = if negative { rounding.flip() } else { rounding };
-    let magnitude = mul_div_round(
-        a.unsigned_abs(),
-        b.unsigned_abs(),
-        d.unsigned_abs(),
-        magnitude_rounding,
-        op,
-    )?;
-    if negative {
-        // −2²⁵⁵ is the one magnitude that fits only as a negative.
-        if magnitude == Int256::MIN.unsigned_abs() {
-            return Ok(Int256::MIN);
-        }
-        let magnitude = Int256::try_from(magnitude).map_err(|_| MathError::Overflow(op))?;
-        Int256::zero()
-            .checked_sub(magnitude)
-            .map_err(|_| MathError::Overflow(op))
-    } else {
-        Int256::try_from(magnitude).map_err(|_| MathError::Overflow(op))
-    }
+    wide::signed_mul_div(&a, &b, &d, rounding == Rounding::Up).map_err(failure(op))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -242,17 +209,11 @@ impl Udec {
 
     /// `self ÷ rhs`, rounded as asked.
     pub fn div(self, rhs: Udec, rounding: Rounding) -> MathResult<Udec> {
-        if rhs.is_zero() {
-            return Err(MathError::DivideByZero("div"));
-        }
         mul_div_round(self.0, scale_u256(), rhs.0, rounding, "div").map(Udec)
     }
 
     /// `self × num ÷ den` with one rounding at the end (512-bit intermediate).
     pub fn mul_div(self, num: Udec, den: Udec, rounding: Rounding) -> MathResult<Udec> {
-        if den.is_zero() {
-            return Err(MathError::DivideByZero("mul_div"));
-        }
         mul_div_round(self.0, num.0, den.0, rounding, "mul_div").map(Udec)
     }
 
