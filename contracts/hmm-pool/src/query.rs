@@ -173,16 +173,10 @@ pub fn quote(
     reverse: bool,
 ) -> ContractResult<QuoteResponse> {
     let config = CONFIG.load(deps.storage)?;
-    let mut pool = load_pool(deps.storage, pool_id)?;
+    let pool = load_pool(deps.storage, pool_id)?;
     let offer_side = side_of(&pool, &config, &deps.api.addr_validate(&offer)?)?;
     let ask = ask_side(deps.api, &pool, &config, &ask)?;
-    let plan = plan_swap(
-        &mut pool,
-        offer_side,
-        ask,
-        amount,
-        reverse.then_some(amount),
-    )?;
+    let plan = plan_swap(&pool, offer_side, ask, amount, reverse.then_some(amount))?;
     Ok(QuoteResponse {
         offer_amount: plan.offer_amount,
         return_amount: plan.return_amount,

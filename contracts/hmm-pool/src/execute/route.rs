@@ -13,8 +13,8 @@ use hmm::pool::{BundleItem, LatencyClass, RouteLeg, RoutePart, SlaRequirement, S
 use hmm_math::{Rounding, Udec};
 
 use super::swap::{
-    fee_token, plan_swap, record_protocol_fee, side_of, update_prices, Moved, Side, SwapPlan,
-    TradedClass,
+    apply_leg, fee_token, plan_swap, record_protocol_fee, side_of, update_prices, Moved, Side,
+    SwapPlan, TradedClass,
 };
 use super::transfer_msg;
 use crate::error::{ContractError, ContractResult};
@@ -95,7 +95,7 @@ pub fn plan_bundle(
                 candidates.push((id, class, pool));
             }
         }
-        let single = cheapest(&candidates, item.amount)?;
+        let single = cheapest(&candidates, item.amount);
         let split = if candidates.len() > 1 && item.amount.u128() >= SPLIT_STEPS {
             split_line(&candidates, item.amount)?
         } else {
@@ -113,13 +113,7 @@ pub fn plan_bundle(
         let mut parts: Vec<RoutePart> = vec![];
         let mut plans = Vec::with_capacity(steps.len());
         let mut last = None;
-        for Step {
-            pool_id: id,
-            plan,
-            after: pool,
-            protocol_fees,
-        } in steps
-        {
+        for Step { pool_id: id, plan } in steps {
             match parts.iter_mut().find(|p| p.pool_id == id) {
                 Some(p) => {
                     p.amount = p.amount.checked_add(plan.return_amount)?;
@@ -133,7 +127,13 @@ pub fn plan_bundle(
             }
             // The spot price after the last step is that of its pool after the line (the step's solve found it).
             last = plan.legs.last().map(|leg| (plan.fee_rate, leg.price_after));
-            pools.insert(id, pool);
+            // Move the pool in place: the next step and the next lines see it as it is after this trade.
+            let pool = pools.get_mut(&id).ok_or(ContractError::UnknownPool(id))?;
+            let protocol_fees = plan
+                .legs
+                .iter()
+                .map(|leg| apply_leg(pool, leg))
+                .collect::<Result<_, _>>()?;
             plans.push(Trade {
                 pool_id: id,
                 plan,
@@ -186,14 +186,10 @@ pub struct Trade {
     pub protocol_fees: Vec<(Uint128, Uint128)>,
 }
 
-/// One trade of a line.
+/// One trade of a line: planned on a pool as it was, not applied yet.
 struct Step {
     pool_id: u64,
     plan: SwapPlan,
-    /// The pool after the trade.
-    after: Pool,
-    /// The (treasury, burn) parts of each leg's fee.
-    protocol_fees: Vec<(Uint128, Uint128)>,
 }
 /// A pool that can sell a line: (pool id, the line's class in it, the pool as it is now).
 type Candidate<'a> = (u64, usize, &'a Pool);
@@ -204,37 +200,19 @@ fn cost_of(steps: &[Step]) -> ContractResult<Uint128> {
     })
 }
 
-/// Buy `amount` exact out from `pool`: the plan and the pool after it; `None` if the pool cannot (too shallow, price
-/// impact): a pool that cannot fill is skipped, not fatal.
-fn buy_from(id: u64, class: usize, pool: &Pool, amount: Uint128) -> ContractResult<Option<Step>> {
-    let mut after = pool.clone();
-    let Ok(plan) = plan_swap(
-        &mut after,
-        Side::Ai,
-        Side::Class(class),
-        amount,
-        Some(amount),
-    ) else {
-        return Ok(None);
-    };
-    let protocol_fees = plan
-        .legs
-        .iter()
-        .map(|leg| super::swap::apply_leg(&mut after, leg))
-        .collect::<Result<_, _>>()?;
-    Ok(Some(Step {
-        pool_id: id,
-        plan,
-        after,
-        protocol_fees,
-    }))
+/// Buy `amount` exact out from `pool`: the plan; `None` if the pool cannot (too shallow, price impact): a pool that
+/// cannot fill is skipped, not fatal. Nothing is copied: only the chosen step is applied, by the caller.
+fn buy_from(id: u64, class: usize, pool: &Pool, amount: Uint128) -> Option<Step> {
+    plan_swap(pool, Side::Ai, Side::Class(class), amount, Some(amount))
+        .ok()
+        .map(|plan| Step { pool_id: id, plan })
 }
 
 /// The cheapest single pool for the whole line.
-fn cheapest(candidates: &[Candidate], amount: Uint128) -> ContractResult<Option<Step>> {
+fn cheapest(candidates: &[Candidate], amount: Uint128) -> Option<Step> {
     let mut best: Option<Step> = None;
     for (id, class, pool) in candidates {
-        if let Some(step) = buy_from(*id, *class, pool, amount)? {
+        if let Some(step) = buy_from(*id, *class, pool, amount) {
             if best
                 .as_ref()
                 .is_none_or(|b| step.plan.offer_amount < b.plan.offer_amount)
@@ -243,7 +221,7 @@ fn cheapest(candidates: &[Candidate], amount: Uint128) -> ContractResult<Option<
             }
         }
     }
-    Ok(best)
+    best
 }
 
 /// The line in [`SPLIT_STEPS`] equal steps (the last takes the remainder), each from the pool cheapest after the
@@ -276,7 +254,7 @@ fn split_line(candidates: &[Candidate], amount: Uint128) -> ContractResult<Optio
         let mut best: Option<(usize, Uint128)> = None;
         for (n, (quote, (id, class, pool))) in quotes.iter_mut().zip(&state).enumerate() {
             if quote.is_none() {
-                *quote = Some(buy_from(*id, *class, pool, this)?);
+                *quote = Some(buy_from(*id, *class, pool, this));
             }
             if let Some(Some(step)) = quote {
                 // The first strictly cheaper pool wins, as in `cheapest`.
@@ -295,7 +273,9 @@ fn split_line(candidates: &[Candidate], amount: Uint128) -> ContractResult<Optio
         ) else {
             return Ok(None);
         };
-        slot.2 = step.after.clone();
+        for leg in &step.plan.legs {
+            apply_leg(&mut slot.2, leg)?;
+        }
         bought = bought.checked_add(this)?;
         steps.push(step);
     }
@@ -470,13 +450,16 @@ mod tests {
                 step_amount
             };
             let now: Vec<Candidate> = state.iter().map(|(i, c, p)| (*i, *c, p)).collect();
-            let step = cheapest(&now, this).unwrap()?;
+            let step = cheapest(&now, this)?;
             bought += this;
-            state
+            let moved = &mut state
                 .iter_mut()
                 .find(|(i, _, _)| *i == step.pool_id)
                 .unwrap()
-                .2 = step.after.clone();
+                .2;
+            for leg in &step.plan.legs {
+                apply_leg(moved, leg).unwrap();
+            }
             steps.push((
                 step.pool_id,
                 step.plan.return_amount,

@@ -229,10 +229,10 @@ pub fn record_protocol_fee(
     Ok(())
 }
 
-/// Plan a swap of `offer` for `ask` in one pool on `pool` (mutated in memory): exact in with `amount`, or exact
-/// out of `exact_out` (then `amount` is only the caller's budget, checked by the caller).
+/// Plan a swap of `offer` for `ask` in one pool: exact in with `amount`, or exact out of `exact_out` (then `amount`
+/// is only the caller's budget, checked by the caller). The pool is not changed: [`apply_leg`] moves it.
 pub fn plan_swap(
-    pool: &mut Pool,
+    pool: &Pool,
     offer: Side,
     ask: Side,
     amount: Uint128,
@@ -632,7 +632,7 @@ fn swap(deps: DepsMut, env: Env, req: SwapRequest) -> ContractResult<Response> {
     let offer = side_of(&pool, &config, &req.token)
         .map_err(|_| ContractError::WrongToken(req.token.to_string()))?;
     let ask = ask_side(deps.api, &pool, &config, &req.ask)?;
-    let plan = plan_swap(&mut pool, offer, ask, req.amount, req.exact_out)?;
+    let plan = plan_swap(&pool, offer, ask, req.amount, req.exact_out)?;
     if plan.offer_amount > req.amount {
         return Err(ContractError::MaxInExceeded {
             needed: plan.offer_amount,
