@@ -13,7 +13,7 @@ use core::cmp::Ordering;
 use core::fmt;
 use core::str::FromStr;
 
-use cosmwasm_std::{Decimal256, Int256, Isqrt, SignedDecimal256, Uint128, Uint256, Uint512};
+use cosmwasm_std::{Decimal256, Int256, SignedDecimal256, Uint128, Uint256};
 
 use crate::error::{MathError, MathResult};
 use crate::wide;
@@ -219,17 +219,15 @@ impl Udec {
 
     /// √self, exact to the last place in the direction asked (integer square root of `raw × 10¹⁸`).
     pub fn sqrt(self, rounding: Rounding) -> MathResult<Udec> {
-        let n = self.0.full_mul(scale_u256());
-        let root = n.isqrt();
-        let root = if rounding == Rounding::Up && root.checked_mul(root).ok() != Some(n) {
-            root.checked_add(Uint512::one())
-                .map_err(|_| MathError::Overflow("sqrt"))?
+        let (root, inexact) =
+            wide::sqrt_of_product(&self.0, &scale_u256()).map_err(failure("sqrt"))?;
+        if rounding == Rounding::Up && inexact {
+            root.checked_add(Uint256::one())
+                .map(Udec)
+                .map_err(|_| MathError::Overflow("sqrt"))
         } else {
-            root
-        };
-        Uint256::try_from(root)
-            .map(Udec)
-            .map_err(|_| MathError::Overflow("sqrt"))
+            Ok(Udec(root))
+        }
     }
 
     /// `selfⁿ` by repeated squaring, every step rounded the same way (so the result is a bound).

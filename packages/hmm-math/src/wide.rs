@@ -163,22 +163,30 @@ fn any_nonzero(limbs: &[u32]) -> bool {
 /// window replace per-element indexing for the same reason (no bounds check per limb). Results are unchanged
 /// (the tests below compare with cosmwasm-std's 512-bit arithmetic).
 fn mul_div_limbs(a: &Limbs, b: &Limbs, d: &Limbs, round_up: bool) -> Result<Limbs, Failure> {
-    let (na, nb, nd) = (significant(a), significant(b), significant(d));
-    if nd == 0 {
-        return Err(Failure::DivideByZero);
+    let mut q: Limbs = [0; N256];
+    let inexact = floor_mul_div(&mut q, a, b, d)?;
+    if round_up && inexact && !increment(&mut q) {
+        return Err(Failure::Overflow);
     }
+    Ok(q)
+}
+
+/// A 512-bit product in limbs, with one spare limb on top (zero) for the division's normalisation.
+type Product = [u32; N512 + 1];
+
+/// `a × b` into `product` (zero on entry; filled in place, not returned, because on wasm32 MVP moving 68 bytes is a
+/// copy loop); returns its number of significant limbs. `None` only if the slicing below failed (it cannot: na,
+/// nb ≤ 8 and the array has 2·8 + 1 limbs).
+fn multiply(product: &mut Product, a: &Limbs, b: &Limbs) -> Option<usize> {
+    let (na, nb) = (significant(a), significant(b));
     if na == 0 || nb == 0 {
-        // A zero factor (the curvature terms of a constant-product curve): nothing to multiply or divide.
-        return Ok([0; N256]);
+        return Some(0);
     }
-    // The slicing below cannot fail (na, nb ≤ 8 and the product array has 2·8 + 1 limbs); `Overflow` stands in.
-    let broken = Failure::Overflow;
-    let (a, b) = (a.get(..na).ok_or(broken)?, b.get(..nb).ok_or(broken)?);
-    // Schoolbook product: each partial product and carry fits a u64 ((2³²−1)² + 2·(2³²−1) = 2⁶⁴−1).
-    let mut product = [0u32; N512 + 1];
+    let (a, b) = (a.get(..na)?, b.get(..nb)?);
+    // Schoolbook: each partial product and carry fits a u64 ((2³²−1)² + 2·(2³²−1) = 2⁶⁴−1).
     for (i, &ai) in a.iter().enumerate() {
         // Row i adds ai·b into product[i .. i + nb] and writes its carry at product[i + nb].
-        let (row, top) = product.get_mut(i..=i + nb).ok_or(broken)?.split_at_mut(nb);
+        let (row, top) = product.get_mut(i..=i + nb)?.split_at_mut(nb);
         let mut carry = 0u64;
         for (limb, &bj) in row.iter_mut().zip(b) {
             let t = u64::from(ai)
@@ -188,14 +196,33 @@ fn mul_div_limbs(a: &Limbs, b: &Limbs, d: &Limbs, round_up: bool) -> Result<Limb
             *limb = t as u32;
             carry = t >> 32;
         }
-        *top.first_mut().ok_or(broken)? = carry as u32;
+        *top.first_mut()? = carry as u32;
     }
     // a ≥ 2^(32(na−1)) and b ≥ 2^(32(nb−1)), so the product has na + nb or na + nb − 1 limbs.
-    let np = if *product.get(na + nb - 1).ok_or(broken)? == 0 {
+    let np = if *product.get(na + nb - 1)? == 0 {
         na + nb - 1
     } else {
         na + nb
     };
+    Some(np)
+}
+
+/// `q = ⌊a × b ÷ d⌋` (written in place: cheaper than returning it on wasm32), and whether the division left a
+/// remainder.
+fn floor_mul_div(q: &mut Limbs, a: &Limbs, b: &Limbs, d: &Limbs) -> Result<bool, Failure> {
+    let nd = significant(d);
+    if nd == 0 {
+        return Err(Failure::DivideByZero);
+    }
+    // `Overflow` stands in for the slicing failures that cannot happen (see `product`).
+    let broken = Failure::Overflow;
+    let mut product: Product = [0; N512 + 1];
+    let np = multiply(&mut product, a, b).ok_or(broken)?;
+    if np == 0 {
+        // A zero factor (the curvature terms of a constant-product curve): nothing to divide.
+        *q = [0; N256];
+        return Ok(false);
+    }
     let mut quotient = [0u32; N512];
     let inexact =
         divide(&mut quotient, &mut product, np, d.get(..nd).ok_or(broken)?).ok_or(broken)?;
@@ -203,12 +230,111 @@ fn mul_div_limbs(a: &Limbs, b: &Limbs, d: &Limbs, round_up: bool) -> Result<Limb
     if any_nonzero(high) {
         return Err(Failure::Overflow);
     }
-    let mut q: Limbs = [0; N256];
     q.copy_from_slice(low);
-    if round_up && inexact && !increment(&mut q) {
-        return Err(Failure::Overflow);
+    Ok(inexact)
+}
+
+/// `⌊√(a × b)⌋` and whether it is inexact (`a × b` is not a square), by Newton's iteration from above on the
+/// multiply-divide: `x ← ⌊(x + ⌊ab/x⌋)/2⌋` falls strictly while `x > ⌊√ab⌋` and stops there (the classic integer
+/// square root; `ab/x ≤ √ab < 2²⁵⁶` for `x ≥ √ab`, so each quotient fits). The start is `(s + 1)·2^(k/2)` with
+/// `s = ⌊√(ab >> k)⌋` of the top 62 bits (k even): it is above `√ab`, within a factor `1 + 2⁻³⁰`, so three
+/// steps reach full width. cosmwasm-std's `Uint512::isqrt` (bnum, 64-bit digits and software 128-bit division on
+/// wasm32) measured 36 M VM gas for one root; this takes a few multiply-divides.
+pub(crate) fn sqrt_of_product(a: &Uint256, b: &Uint256) -> Result<(Uint256, bool), Failure> {
+    let (a, b) = (to_limbs(a), to_limbs(b));
+    let broken = Failure::Overflow;
+    let mut product: Product = [0; N512 + 1];
+    let np = multiply(&mut product, &a, &b).ok_or(broken)?;
+    if np == 0 {
+        return Ok((Uint256::zero(), false));
     }
-    Ok(q)
+    // Bit length of the product, and an even shift leaving its top 61–62 bits.
+    let top_limb = *product.get(np - 1).ok_or(broken)?;
+    let bits = 32 * np - top_limb.leading_zeros() as usize;
+    let shift = bits.saturating_sub(61).next_multiple_of(2);
+    let top = bits_at(&product, shift).ok_or(broken)?;
+    let s = isqrt_u64(top);
+    // x₀ = (s + 1)·2^(shift/2) ≥ √ab; s + 1 ≤ 2³¹ and shift/2 ≤ 226, so it fits 256 bits except at the very top,
+    // where the largest value (also ≥ √ab, since √ab < 2²⁵⁶) stands in.
+    let mut x: Limbs = [0; N256];
+    let start = (s + 1) << (shift / 2 % 32);
+    let word = shift / 2 / 32;
+    let mut fits = true;
+    for (k, part) in [start as u32, (start >> 32) as u32].into_iter().enumerate() {
+        match x.get_mut(word + k) {
+            Some(limb) => *limb = part,
+            None => fits &= part == 0,
+        }
+    }
+    if !fits {
+        x = [u32::MAX; N256];
+    }
+    let mut q: Limbs = [0; N256];
+    loop {
+        let inexact = floor_mul_div(&mut q, &a, &b, &x)?;
+        // y = ⌊(x + q)/2⌋ without overflow: x/2 + q/2 + (both odd).
+        let y = halve_sum(&x, &q);
+        if !less_than(&y, &x) {
+            // x = ⌊√ab⌋; ab = x² exactly when ab/x divides evenly to x.
+            return Ok((from_limbs(&x), inexact || q != x));
+        }
+        x = y;
+    }
+}
+
+/// The 64 bits of `limbs` from bit `shift` up (the caller ensures fewer than 64 are set above it).
+fn bits_at(limbs: &[u32], shift: usize) -> Option<u64> {
+    let (word, offset) = (shift / 32, shift % 32);
+    let mut window = 0u128;
+    for k in (0..3).rev() {
+        window = (window << 32) | u128::from(limbs.get(word + k).copied().unwrap_or(0));
+    }
+    u64::try_from(window >> offset).ok()
+}
+
+/// `⌊√n⌋` of a 64-bit integer, by Newton's iteration from above.
+fn isqrt_u64(n: u64) -> u64 {
+    if n < 2 {
+        return n;
+    }
+    // 2^⌈bits/2⌉ ≥ √n.
+    let mut x = 1u64 << (64 - n.leading_zeros()).div_ceil(2);
+    loop {
+        let y = (x + n / x) / 2;
+        if y >= x {
+            return x;
+        }
+        x = y;
+    }
+}
+
+/// `⌊(x + y)/2⌋` of two 256-bit values (no overflow).
+fn halve_sum(x: &Limbs, y: &Limbs) -> Limbs {
+    let mut out = [0u32; N256];
+    let mut carry = 0u64;
+    for ((o, &xi), &yi) in out.iter_mut().zip(x).zip(y) {
+        let t = u64::from(xi) + u64::from(yi) + carry; // < 2³³
+        *o = t as u32;
+        carry = t >> 32;
+    }
+    // Shift the 257-bit sum right by one: each limb takes the low bit of the limb above (the carry for the top).
+    let mut above = carry as u32;
+    for limb in out.iter_mut().rev() {
+        let this = *limb;
+        *limb = (this >> 1) | (above << 31);
+        above = this & 1;
+    }
+    out
+}
+
+/// `x < y` on limbs.
+fn less_than(x: &Limbs, y: &Limbs) -> bool {
+    for (xi, yi) in x.iter().zip(y).rev() {
+        if xi != yi {
+            return xi < yi;
+        }
+    }
+    false
 }
 
 /// `quotient = ⌊u[..m] ÷ v⌋`, returns whether the remainder is non-zero. `v` has no leading zero limb; `u` has one
@@ -479,6 +605,18 @@ mod tests {
         }
 
         #[test]
+        fn square_root_matches_the_512_bit_reference(
+            a in any::<[u64; 4]>(), abits in 0u32..=256,
+            b in any::<[u64; 4]>(), bbits in 0u32..=256,
+            square in any::<bool>(),
+        ) {
+            let a = value(a, abits);
+            // Perfect squares too (b = a), where the flag must say exact.
+            let b = if square { a } else { value(b, bbits) };
+            prop_assert_eq!(sqrt_of_product(&a, &b), Ok(sqrt_reference(&a, &b)));
+        }
+
+        #[test]
         fn signed_matches_the_512_bit_reference(
             a in any::<[u64; 4]>(), abits in 0u32..=256,
             b in any::<[u64; 4]>(), bbits in 0u32..=256,
@@ -496,6 +634,41 @@ mod tests {
             for round_up in [false, true] {
                 prop_assert_eq!(signed_mul_div(&a, &b, &d, round_up), signed_reference(&a, &b, &d, round_up));
             }
+        }
+    }
+
+    /// `⌊√(a·b)⌋` and whether `a·b` is not a square, by cosmwasm-std's 512-bit `isqrt`.
+    fn sqrt_reference(a: &Uint256, b: &Uint256) -> (Uint256, bool) {
+        use cosmwasm_std::Isqrt;
+        let n = a.full_mul(*b);
+        let root = n.isqrt();
+        (Uint256::try_from(root).unwrap(), root * root != n)
+    }
+
+    #[test]
+    fn square_roots_of_edge_cases_match_the_reference() {
+        let scale = Uint256::from(10u128.pow(18));
+        let cases = [
+            (Uint256::zero(), scale),
+            (Uint256::one(), Uint256::one()),
+            (Uint256::from(4u8), Uint256::one()),
+            (Uint256::from(2u8), scale),
+            (Uint256::MAX, Uint256::MAX),
+            (Uint256::MAX, Uint256::one()),
+            (Uint256::MAX - Uint256::one(), Uint256::MAX),
+            (Uint256::one() << 255, Uint256::from(2u8)),
+            (Uint256::from(u128::MAX), Uint256::from(u128::MAX)),
+            (Uint256::from(3u8), Uint256::from(3u8)),
+            ((Uint256::one() << 61) - Uint256::one(), Uint256::one()),
+            (Uint256::one() << 61, Uint256::one()),
+            (Uint256::one() << 62, Uint256::one()),
+        ];
+        for (a, b) in cases {
+            assert_eq!(
+                sqrt_of_product(&a, &b),
+                Ok(sqrt_reference(&a, &b)),
+                "√({a} × {b})"
+            );
         }
     }
 
