@@ -7,8 +7,9 @@
 //! §4.3.1, Algorithm D, as in Hacker's Delight `divmnu`) is one native 64-bit wasm instruction, and leading zero
 //! limbs are skipped. Measured in the VM on the bilinear pool: a quote fell from 869 M to 426 M gas with this change
 //! alone (`bash scripts/bench-gas.sh`, `docs/benchmarks.md`); results are bit-identical (tests below).
-//! A square root by Newton's iteration on `mul_div` was also tried and measured slower than cosmwasm-std's 512-bit
-//! `isqrt` for our operands (bilinear swap +0.8 % VM gas), so `Udec::sqrt` keeps the latter.
+//! The square root ([`sqrt_of_product`]) is Newton's iteration on the same kernel. An earlier attempt started from
+//! a power of two and measured slower than cosmwasm-std's 512-bit `isqrt`; started from the exact root of the top
+//! 62 bits it needs three steps, and a root fell from 36 M to 1.8 M VM gas.
 //!
 //! The VM's price list shapes the rest: cosmwasm-vm charges a branch, block end, loop header or call 14× an
 //! arithmetic operator. So the limb loops use wrapping operations where a comment bounds the value (a checked one
