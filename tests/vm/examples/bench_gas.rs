@@ -188,22 +188,29 @@ fn main() -> ExitCode {
         println!("{}", ratio_row(&records, what, a, b, goal));
     }
     println!(
-        "\nWhy the route's VM gas stays above 3× the bilinear swap: each of the 5 lines is an exact-out solve on its \
-         class's curve with its fee, price impact and soundness checks, the same math as a swap's, while what a \
-         bundle shares is per pool and per token (one load and save of the record, one fee-ledger write, one \
-         TWAP/volatility/λ(t) update; `BuyBundle` books the bundle as one trade of each pool). Making the shared part \
-         cheaper lowers both sides and raises the ratio: on 2026-11-30, pool records stored in binary instead of \
-         JSON (one JSON parse of a 1-class record had cost ~110 M VM gas, of a 5-class record ~210 M) and cheaper \
-         fixed-point steps took the bilinear swap from 759 M to 491 M VM gas and the 5-class bundle from 3.06 G to \
-         2.22 G, and this ratio from 4.03× to 4.53×. Fewer fixed-point steps per line lower the route more than the \
-         swap: on 2026-11-30 the solves started returning the gradients their soundness checks find (the spot \
-         prices before and after a trade come from them) and zero curvature terms stopped costing a multiply \
-         (about half as many 256-bit multiply-divides per line): the bilinear swap went from 491 M to 401 M, the \
-         bundle from 2.22 G to 1.70 G, and the ratio from 4.53× to 4.25× (against a swap in the 5-class pool from \
-         3.26× to 2.92×). Then a trade stopped pricing the classes it did not trade (a swap in the 5-class pool \
-         583 M → 509 M; a 5-line bundle trades every class and gained nothing), which raised the second ratio to \
-         3.35×. In SDK gas, which storage and per-call costs dominate, the route is within the goal \
-         (table above)."
+        "\nWhy the route's VM gas stays above 3× the bilinear swap: a 5-line bundle is five exact-out solves (each \
+         with its fee, price impact and soundness checks), five cw20 transfers and a refund (52.5 M each, in \
+         cw20-base's code), and a cw20 `Send` whose message grows with the lines (JSON and base64, parsed twice: \
+         ~12 M per line in the pool alone); a swap is one solve and one transfer. What a bundle shares is per pool \
+         and per token (one load and save of the record, one fee-ledger write, one TWAP/volatility/λ(t) update). \
+         Traced with `HMM_GAS_TRACE` (below), a line costs the pool ~42 M to plan (17 M of it the solve) and ~9 M \
+         to book (its transfer message and event attribute). History, all on 2026-11-30: binary pool records and \
+         fewer fixed-point steps took the bilinear swap from 759 M to 401 M VM gas and the 5-class bundle from \
+         3.06 G to 1.70 G (ratio 4.03× → 4.25×), and pricing only the traded classes took a 5-class swap from \
+         583 M to 509 M. Then the fixed-point kernel was fitted to the VM's price list (hmm-math at opt-level 3, \
+         wrapping limb arithmetic with stated bounds, signs, rounding and checks in limbs rather than through \
+         bnum: a multiply 1.01 M → 0.62 M), a bundle step stopped copying its pool, and the square root moved from \
+         bnum's 512-bit `isqrt` (36 M) to Newton's iteration on the kernel (1.8 M): the bilinear swap went from \
+         401 M to 321 M, the 5-class swap from 509 M to 353 M, the bundle from 1.70 G to 1.05 G, and the ratios \
+         from 4.25× to 3.28× and from 3.35× to 2.98×. In SDK gas, which storage and per-call costs dominate, the \
+         route is within the goal (table above).\n\n\
+         How the VM prices gas, and how to see where it goes: cosmwasm-vm 3.0 charges 115 gas per wasm operator \
+         and 14× that (1,610) for each operator that branches or is a branch target (`call`, `br`, `br_if`, \
+         `if`/`else`, `loop`, block `end`, `return`; `wasm_backend/engine.rs`). Loops, bounds checks, checked \
+         arithmetic and calls are what cost, not multiplies, so a native profile misleads. To measure, add \
+         `deps.api.debug(\"marker\")` calls to a contract (temporarily: each costs ~0.24 M), run \
+         `bash scripts/build-wasm.sh`, then `HMM_GAS_TRACE=1 cargo run --release -p vm-tests --example bench_gas \
+         2>&1 | grep gas-trace`: each marker prints the VM gas used since the previous one."
     );
 
     if show_calls {
