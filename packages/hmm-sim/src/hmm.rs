@@ -163,15 +163,9 @@ impl HmmVenue {
         // Planned and finished on a copy, kept only if every step succeeds (a refused trade changes nothing).
         let mut pool = self.pool.clone();
         let plan = if buy {
-            plan_swap(
-                &mut pool,
-                Side::Ai,
-                Side::Class(0),
-                Uint128::MAX,
-                Some(amount),
-            )
+            plan_swap(&pool, Side::Ai, Side::Class(0), Uint128::MAX, Some(amount))
         } else {
-            plan_swap(&mut pool, Side::Class(0), Side::Ai, amount, None)
+            plan_swap(&pool, Side::Class(0), Side::Ai, amount, None)
         }
         .map_err(refusal)?;
         let fill = Fill {
