@@ -215,7 +215,7 @@ fn floor_mul_div(q: &mut Limbs, a: &Limbs, b: &Limbs, d: &Limbs) -> Result<bool,
     if nd == 0 {
         return Err(Failure::DivideByZero);
     }
-    // `Overflow` stands in for the slicing failures that cannot happen (see `product`).
+    // `Overflow` stands in for the slicing failures that cannot happen (see `multiply`).
     let broken = Failure::Overflow;
     let mut product: Product = [0; N512 + 1];
     let np = multiply(&mut product, a, b).ok_or(broken)?;
