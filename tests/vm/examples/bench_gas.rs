@@ -189,12 +189,12 @@ fn main() -> ExitCode {
     }
     println!(
         "\nWhy the route's VM gas stays above 3× the bilinear swap: a 5-line bundle is five exact-out solves (each \
-         with its fee, price impact and soundness checks), five cw20 transfers and a refund (52.5 M each, in \
-         cw20-base's code), and a cw20 `Send` whose message grows with the lines (JSON and base64, parsed twice: \
-         ~12 M per line in the pool alone); a swap is one solve and one transfer. What a bundle shares is per pool \
+         with its fee, price impact and soundness checks), five cw20 transfers and a refund (40 M each, in \
+         cw20-base's code), and a cw20 `Send` whose message grows with the lines (JSON and base64, parsed twice); a \
+         swap is one solve and one transfer. What a bundle shares is per pool \
          and per token (one load and save of the record, one fee-ledger write, one TWAP/volatility/λ(t) update). \
-         Traced with `HMM_GAS_TRACE` (below), a line costs the pool ~42 M to plan (17 M of it the solve) and ~9 M \
-         to book (its transfer message and event attribute). History, all on 2026-11-30: binary pool records and \
+         Traced with `HMM_GAS_TRACE` (below), a line costs the pool ~39 M to plan (27 M of it the quote: curve, \
+         solve, fee and price impact) and ~7.5 M to book (its transfer message and event attribute). History, all on 2026-11-30: binary pool records and \
          fewer fixed-point steps took the bilinear swap from 759 M to 401 M VM gas and the 5-class bundle from \
          3.06 G to 1.70 G (ratio 4.03× → 4.25×), and pricing only the traded classes took a 5-class swap from \
          583 M to 509 M. Then the fixed-point kernel was fitted to the VM's price list (hmm-math at opt-level 3, \
@@ -202,8 +202,11 @@ fn main() -> ExitCode {
          bnum: a multiply 1.01 M → 0.62 M), a bundle step stopped copying its pool, and the square root moved from \
          bnum's 512-bit `isqrt` (36 M) to Newton's iteration on the kernel (1.8 M): the bilinear swap went from \
          401 M to 321 M, the 5-class swap from 509 M to 353 M, the bundle from 1.70 G to 1.05 G, and the ratios \
-         from 4.25× to 3.28× and from 3.35× to 2.98×. In SDK gas, which storage and per-call costs dominate, the \
-         route is within the goal (table above).\n\n\
+         from 4.25× to 3.28× and from 3.35× to 2.98×. Last, JSON parsing and printing (serde-json-wasm at \
+         opt-level s) and base64 and the allocator (at 3) went off opt-level z, for ~2 KB per artifact: every \
+         message's fixed cost fell, the bilinear swap to 260 M, a cw20 transfer from 51.5 M to 40.2 M, the bundle \
+         to 0.86 G (ratios 3.32× and 2.96×). In SDK gas, which storage and per-call costs dominate, the route is \
+         within the goal (table above).\n\n\
          How the VM prices gas, and how to see where it goes: cosmwasm-vm 3.0 charges 115 gas per wasm operator \
          and 14× that (1,610) for each operator that branches or is a branch target (`call`, `br`, `br_if`, \
          `if`/`else`, `loop`, block `end`, `return`; `wasm_backend/engine.rs`). Loops, bounds checks, checked \
