@@ -10,9 +10,12 @@
 # Everything the script needs is installed on first use (idempotent): .toolchain/rustc-web, wasm-opt (Debian binaryen),
 # .toolchain/bin/cosmwasm-check. Works non-interactively (CI=true, no stdin).
 #
-# Usage: bash scripts/build-wasm.sh [--check-reproducible] [--help]
+# Usage: bash scripts/build-wasm.sh [--check-reproducible] [--floor] [--help]
 #   --check-reproducible  after the normal build, rebuild everything from an empty target dir (target/wasm-repro) and
 #                         fail unless every optimised artifact is byte-identical to the first build.
+#   --floor               instead of the contracts, build the size probe tests/size-floor (the smallest realistic
+#                         contract) the same way, without and with its `querier` feature, into target/wasm/floor/,
+#                         and print its sizes: the floor under the 300 KiB target (docs/wasm-size.md).
 # Environment:
 #   HMM_WASM_TOOLCHAIN=<rustup toolchain>  use this rustup toolchain (it must have the rust-src component)
 #   HMM_WASM_DEBIAN=1                      always use the Debian rustc-web toolchain, even if a rustup one has rust-src
@@ -34,9 +37,11 @@ MAX_BYTES=$((600 * 1024))    # hard limit: fail above this
 TARGET_BYTES=$((300 * 1024)) # our target: warn above this
 
 CHECK_REPRO=0
+FLOOR=0
 for arg in "$@"; do
     case "$arg" in
         --check-reproducible) CHECK_REPRO=1 ;;
+        --floor) FLOOR=1 ;;
         -h | --help)
             sed -n '2,/^set -eEuo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
             exit 0
@@ -270,6 +275,18 @@ export CARGO_ENCODED_RUSTFLAGS="$encoded"
 export RUSTC_BOOTSTRAP=1 # -Zbuild-std on a stable toolchain
 export CARGO_TERM_PROGRESS_WHEN=never
 
+# cargo_wasm ARGS...: cargo build of a contract crate as MVP wasm, std rebuilt with the same flags.
+cargo_wasm() {
+    "${CARGO[@]}" build --release --lib --locked --target "$WASM_TARGET" \
+        -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@" </dev/null
+}
+
+# optimise RAW OUT: -Oz, strip what the optimizer image strips, and keep the output MVP: --mvp-features disables every
+# post-MVP feature (bulk-memory, sign-ext, mutable-globals, ...), so wasm-opt can neither emit nor accept them.
+optimise() {
+    "$WASM_OPT" "$1" -o "$2" -Oz --mvp-features --strip-debug --strip-producers --strip-target-features
+}
+
 # build_all TARGET_DIR OUT_DIR: build each crate on its own (so a contract used as a library by another one never gets
 # its "library" feature unified into its own build), then optimise into OUT_DIR.
 build_all() {
@@ -277,18 +294,36 @@ build_all() {
     mkdir -p "$out_dir"
     for crate in "${CRATES[@]}"; do
         log "cargo build $crate (target dir ${target_dir#"$ROOT"/})"
-        "${CARGO[@]}" build --release --lib --locked -p "$crate" \
-            --target "$WASM_TARGET" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size \
-            --target-dir "$target_dir" </dev/null
+        cargo_wasm -p "$crate" --target-dir "$target_dir"
         file="${crate//-/_}.wasm"
         raw="$target_dir/$WASM_TARGET/release/$file"
         [ -f "$raw" ] || die "cargo did not produce $raw"
-        # -Oz, strip what the optimizer image strips, and keep the output MVP: --mvp-features disables every post-MVP
-        # feature (bulk-memory, sign-ext, mutable-globals, ...), so wasm-opt can neither emit nor accept them.
-        "$WASM_OPT" "$raw" -o "$out_dir/$file" -Oz --mvp-features --strip-debug --strip-producers --strip-target-features
+        optimise "$raw" "$out_dir/$file"
         log "  $file: $(stat -c %s "$raw") bytes raw -> $(stat -c %s "$out_dir/$file") bytes optimised"
     done
 }
+
+# --floor: the size probe in two variants, then stop (artifacts/ untouched).
+if [ "$FLOOR" = 1 ]; then
+    FLOOR_DIR="$TARGET_DIR/floor"
+    rm -rf "$FLOOR_DIR"
+    mkdir -p "$FLOOR_DIR"
+    for variant in plain querier; do
+        features=()
+        [ "$variant" = plain ] || features=(--features "$variant")
+        log "cargo build size-floor ($variant)"
+        cargo_wasm -p size-floor "${features[@]}" --target-dir "$TARGET_DIR"
+        optimise "$TARGET_DIR/$WASM_TARGET/release/size_floor.wasm" "$FLOOR_DIR/size_floor_$variant.wasm"
+    done
+    "$COSMWASM_CHECK" --available-capabilities "$CAPABILITIES" "$FLOOR_DIR"/*.wasm </dev/null ||
+        die "cosmwasm-check refused a size probe"
+    printf '\n| size probe (tests/size-floor) | bytes | KiB | left under the 300 KiB target |\n| --- | ---: | ---: | ---: |\n'
+    for f in "$FLOOR_DIR"/*.wasm; do
+        size=$(stat -c %s "$f")
+        printf '| %s | %d | %d | %d |\n' "$(basename "$f")" "$size" $(((size + 1023) / 1024)) $((TARGET_BYTES - size))
+    done
+    exit 0
+fi
 
 STAGE="$TARGET_DIR/stage"
 rm -rf "$STAGE"

@@ -30,6 +30,9 @@ fi
 echo "== wasm artifacts (scripts/build-wasm.sh: MVP wasm, wasm-opt, cosmwasm-check, size limits)"
 bash scripts/build-wasm.sh
 
+echo "== size floor (scripts/build-wasm.sh --floor: the smallest realistic contract, built the same way)"
+bash scripts/build-wasm.sh --floor
+
 echo "== VM tests (the artifacts in cosmwasm-vm, with gas metering)"
 cargo test -p vm-tests --locked
 
