@@ -12,9 +12,10 @@ use crate::state::{Config, CONFIG};
 
 pub const CONTRACT_NAME: &str = "crates.io:hmm-pool";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The first version that stores pool records in binary (`record.rs`); older ones stored JSON, which this code
-/// does not read, so `migrate` refuses them rather than leave unreadable pools behind.
-const BINARY_RECORDS_SINCE: &str = "0.2.0";
+/// The first version whose stored layout this code reads: 0.2.0 made pool records binary (`record.rs`), 0.3.0 the
+/// config, positions, observations and intents compact (`hmm_record`). Older layouts are refused by `migrate` rather
+/// than left unreadable.
+const LAYOUT_SINCE: &str = "0.3.0";
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -155,10 +156,13 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
     let stored = cw2::get_contract_version(deps.storage)?;
-    if stored.contract != CONTRACT_NAME
-        || version_key(&stored.version) > version_key(CONTRACT_VERSION)
-        || version_key(&stored.version) < version_key(BINARY_RECORDS_SINCE)
-    {
+    if !hmm_record::can_migrate(
+        &stored.contract,
+        &stored.version,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+        LAYOUT_SINCE,
+    ) {
         return Err(ContractError::CannotMigrate {
             from: stored.contract,
             from_version: stored.version,
@@ -168,14 +172,6 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Res
     Ok(Response::new()
         .add_attribute("action", "migrate")
         .add_attribute("version", CONTRACT_VERSION))
-}
-
-/// `major.minor.patch` as numbers, so "0.10.0" > "0.9.0" (unparsable parts count as 0).
-fn version_key(v: &str) -> Vec<u64> {
-    v.split(['.', '-'])
-        .take(3)
-        .map(|p| p.parse().unwrap_or(0))
-        .collect()
 }
 
 /// Entry-point unit tests on mock dependencies: authorisation, parameter checks, ownership, pause, migration. The
@@ -411,7 +407,7 @@ mod tests {
     }
 
     #[test]
-    fn migrate_accepts_only_this_contract_from_binary_records_up_to_this_version() {
+    fn migrate_accepts_only_this_contract_from_its_layout_up_to_this_version() {
         let mut deps = setup();
         migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
         cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "99.0.0").unwrap();
@@ -424,17 +420,17 @@ mod tests {
             migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err(),
             ContractError::CannotMigrate { .. }
         ));
-        // 0.1.x stored pools as JSON: refused, not half-migrated.
-        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.1.9").unwrap();
-        assert!(matches!(
-            migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err(),
-            ContractError::CannotMigrate { .. }
-        ));
-        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.2.0").unwrap();
+        // 0.1.x stored pools as JSON, 0.2.x the config and positions: refused, not half-migrated.
+        for old in ["0.1.9", "0.2.0"] {
+            cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, old).unwrap();
+            assert!(matches!(
+                migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err(),
+                ContractError::CannotMigrate { .. }
+            ));
+        }
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, LAYOUT_SINCE).unwrap();
         migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
         let v = cw2::get_contract_version(&deps.storage).unwrap();
         assert_eq!(v.version, CONTRACT_VERSION);
-        assert!(version_key("0.10.0") > version_key("0.9.0"));
-        assert!(version_key("1.0.0-rc1") < version_key("1.0.1"));
     }
 }

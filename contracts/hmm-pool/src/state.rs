@@ -1,14 +1,19 @@
 //! Storage. One [`Pool`] record per pool (loaded and saved once per trade, in the binary form of
 //! [`crate::record`]), one [`Position`] per LP and pool, and a ring buffer of TWAP observations per class.
 
-use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal256, Uint128};
 use cw_storage_plus::{Item, Map};
 use hmm::pool::{CurvatureConfig, CurveKind, ExecutionMode, FeeConfig, SlaTags};
+use serde::{Deserialize, Serialize};
 
 pub use crate::record::PoolRecords;
 
-#[cw_serde]
+// The other stored types are compact records too (hmm-record: postcard fields in a base64 string), not JSON objects:
+// smaller wasm and cheaper loads. The layout is positional: see `migrate` before changing a field.
+hmm_record::record!(Config, Position, Observation, Intent);
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 pub struct Config {
     pub owner: Addr,
     pub pending_owner: Option<Addr>,
@@ -68,7 +73,8 @@ pub struct Pool {
 }
 
 /// An LP position.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 pub struct Position {
     pub shares: Uint128,
     /// Fee accumulators at the last settlement.
@@ -83,7 +89,8 @@ pub struct Position {
 }
 
 /// A TWAP observation: the class's price cumulative at a block time.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 pub struct Observation {
     pub time: u64,
     pub cumulative: Decimal256,
@@ -108,7 +115,8 @@ pub const OBSERVATION_INTERVAL: u64 = 60;
 pub const CLASS_POOLS: Map<(&Addr, u64), ()> = Map::new("class_pools");
 
 /// A waiting batch-auction intent: sell `amount` of one side of class `class` for the other.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 pub struct Intent {
     pub trader: Addr,
     pub class: u8,

@@ -14,6 +14,9 @@ use crate::state::{Config, CONFIG, JOB_COUNT, OPEN_JOBS, TOTAL_AI};
 
 pub const CONTRACT_NAME: &str = "crates.io:job-registry";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The first version whose stored layout this code reads: 0.2.0 stores the config and jobs compactly (`hmm_record`);
+/// 0.1.x stored JSON, which this code does not read, so `migrate` refuses it rather than leave unreadable jobs behind.
+const LAYOUT_SINCE: &str = "0.2.0";
 
 /// Reply id of the `JobFailed` report sent to poai on a timeout (reply on error only).
 pub const REPLY_JOB_FAILED: u64 = 1;
@@ -127,9 +130,13 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
     let stored = cw2::get_contract_version(deps.storage)?;
-    if stored.contract != CONTRACT_NAME
-        || version_key(&stored.version) > version_key(CONTRACT_VERSION)
-    {
+    if !hmm_record::can_migrate(
+        &stored.contract,
+        &stored.version,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+        LAYOUT_SINCE,
+    ) {
         return Err(ContractError::CannotMigrate {
             from: stored.contract,
             from_version: stored.version,
@@ -141,10 +148,22 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Res
         .add_attribute("version", CONTRACT_VERSION))
 }
 
-/// `major.minor.patch` as numbers, so "0.10.0" > "0.9.0" (unparsable parts count as 0).
-fn version_key(v: &str) -> Vec<u64> {
-    v.split(['.', '-'])
-        .take(3)
-        .map(|p| p.parse().unwrap_or(0))
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::testing::{mock_dependencies, mock_env};
+
+    /// 0.1.x stored JSON records, which this code cannot read: refused, not half-migrated (the rules themselves
+    /// are tested in hmm-record).
+    #[test]
+    fn migrate_refuses_the_json_layout_and_accepts_this_one() {
+        let mut deps = mock_dependencies();
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.1.0").unwrap();
+        let refused = migrate(deps.as_mut(), mock_env(), MigrateMsg {});
+        assert!(matches!(refused, Err(ContractError::CannotMigrate { .. })));
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, LAYOUT_SINCE).unwrap();
+        migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        let stored = cw2::get_contract_version(&deps.storage).unwrap();
+        assert_eq!(stored.version, CONTRACT_VERSION);
+    }
 }

@@ -1,13 +1,18 @@
 //! Storage: the config, the jobs (an `IndexedMap` with multi-indexes by client, worker and state), and running
 //! totals of what the registry holds for open jobs (they equal its token balances; tests check it).
 
-use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Uint128};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use hmm::job::{CloseReason, CuAmount, JobState, Limits};
 use hmm::pool::{RouteLeg, SlaRequirement};
+use serde::{Deserialize, Serialize};
 
-#[cw_serde]
+// Stored as compact records (hmm-record: postcard fields in a base64 string), not JSON objects: smaller wasm and
+// cheaper loads. The layout is positional: see `migrate` before changing a field.
+hmm_record::record!(Config, Job);
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 pub struct Config {
     pub admin: Addr,
     pub ai_token: Addr,
@@ -17,7 +22,8 @@ pub struct Config {
 }
 
 /// A job as stored. The locked CU are the purchase legs (one per resource line, exact amounts, spec order).
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 pub struct Job {
     pub id: u64,
     pub client: Addr,

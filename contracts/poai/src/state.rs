@@ -7,9 +7,26 @@ use hmm::poai::{
     AssignmentState, AuditRecord, Capabilities, Claim, EnclaveKeys, Hip8Metrics, Params,
     RewardPool, Verdict,
 };
+use serde::{Deserialize, Serialize};
+
+// Stored as compact records (hmm-record: postcard fields in a base64 string), not JSON objects: smaller wasm and
+// cheaper loads. The layout is positional: see `migrate` before changing a field.
+hmm_record::record!(
+    Config,
+    Worker,
+    ObligationState,
+    Job,
+    VerifierState,
+    VerdictRecord,
+    EpochState,
+    Points,
+    Experience,
+    Totals,
+);
 
 /// Addresses and the epoch clock.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 pub struct Config {
     pub owner: Addr,
     pub ai_token: Addr,
@@ -22,7 +39,8 @@ pub struct Config {
 }
 
 /// A registered worker.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 pub struct Worker {
     pub capabilities: Capabilities,
     pub enclave_keys: EnclaveKeys,
@@ -45,7 +63,8 @@ pub struct Worker {
 }
 
 /// A worker's CU obligation in one class.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 #[derive(Default)]
 pub struct ObligationState {
     pub minted: Uint128,
@@ -87,7 +106,8 @@ pub struct StoredAttestation {
 }
 
 /// A job as poai tracks it, from `JobAssigned` to its end.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 pub struct Job {
     pub worker: Addr,
     pub client: Addr,
@@ -103,7 +123,8 @@ pub struct Job {
 }
 
 /// A bonded verifier.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 pub struct VerifierState {
     pub bond: Uint128,
     pub open_commits: u32,
@@ -115,7 +136,8 @@ pub struct VerifierState {
 }
 
 /// One verifier's commitment (and reveal) on one job.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 pub struct VerdictRecord {
     pub commitment: String,
     pub revealed: Option<Verdict>,
@@ -125,7 +147,8 @@ pub struct VerdictRecord {
 }
 
 /// An epoch: what accumulates while it runs, and its seed and reward pools once closed.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 #[derive(Default)]
 pub struct EpochState {
     /// Running hash over the attestations made in the epoch (hex), mixed into the seed.
@@ -145,7 +168,8 @@ pub struct EpochState {
 }
 
 /// An address's points in one epoch.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 #[derive(Default)]
 pub struct Points {
     pub work: Uint128,
@@ -154,7 +178,8 @@ pub struct Points {
 }
 
 /// An experience submission.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 pub struct Experience {
     pub submitter: Addr,
     pub content_hash: String,
@@ -166,7 +191,8 @@ pub struct Experience {
 }
 
 /// What poai's $AI balance backs, and its mint/burn history.
-#[cw_serde]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(remote = "Self")]
 #[derive(Default)]
 pub struct Totals {
     pub worker_bonds: Uint128,

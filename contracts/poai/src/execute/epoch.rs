@@ -87,7 +87,7 @@ pub fn close_epochs(
         return Ok((vec![], 0));
     }
     NEXT_EPOCH_TO_CLOSE.save(storage, &next)?;
-    update_totals(storage, |t| {
+    update_totals(storage, &|t| {
         t.minted = t.minted.checked_add(to_treasury)?.checked_add(to_reserve)?;
         t.reward_reserve = t.reward_reserve.checked_add(to_reserve)?;
         Ok(())
@@ -205,7 +205,7 @@ pub fn claim_rewards(deps: DepsMut, info: MessageInfo) -> ContractResult<Respons
         EPOCHS.save(deps.storage, *epoch, &e)?;
         POINTS.remove(deps.storage, (&info.sender, *epoch));
     }
-    update_totals(deps.storage, |t| {
+    update_totals(deps.storage, &|t| {
         t.reward_reserve = t.reward_reserve.checked_sub(total)?;
         Ok(())
     })?;

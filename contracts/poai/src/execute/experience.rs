@@ -54,7 +54,7 @@ pub fn submit(
             submitted_at: env.block.time.seconds(),
         },
     )?;
-    update_totals(deps.storage, |t| {
+    update_totals(deps.storage, &|t| {
         t.deposits = t.deposits.checked_add(amount)?;
         Ok(())
     })?;
@@ -97,7 +97,7 @@ pub fn score(
         &config.treasury,
         settled.forfeit,
     )?;
-    update_totals(deps.storage, |t| {
+    update_totals(deps.storage, &|t| {
         t.deposits = t.deposits.checked_sub(x.deposit)?;
         Ok(())
     })?;

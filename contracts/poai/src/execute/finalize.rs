@@ -184,7 +184,7 @@ pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response
             )?;
         }
     }
-    update_totals(deps.storage, |t| {
+    update_totals(deps.storage, &|t| {
         t.minted = t.minted.checked_add(minted)?;
         Ok(())
     })?;

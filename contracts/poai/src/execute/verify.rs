@@ -42,7 +42,7 @@ pub fn register_verifier(
         });
     }
     VERIFIERS.save(deps.storage, &sender, &v)?;
-    update_totals(deps.storage, |t| {
+    update_totals(deps.storage, &|t| {
         t.verifier_bonds = t.verifier_bonds.checked_add(amount)?;
         Ok(())
     })?;
@@ -83,7 +83,7 @@ pub fn unbond_verifier(
     VERIFIERS.save(deps.storage, &info.sender, &v)?;
     let release_at = add_secs(env.block.time.seconds(), params.unbonding_period)?;
     push_claim(&mut deps, &info.sender, amount, release_at, true)?;
-    update_totals(deps.storage, |t| {
+    update_totals(deps.storage, &|t| {
         t.verifier_bonds = t.verifier_bonds.checked_sub(amount)?;
         Ok(())
     })?;

@@ -134,7 +134,7 @@ pub fn bond(deps: DepsMut, sender: Addr, amount: Uint128) -> ContractResult<Resp
     let mut w = load_worker(deps.storage, &sender)?;
     w.bond = w.bond.checked_add(amount)?;
     WORKERS.save(deps.storage, &sender, &w)?;
-    update_totals(deps.storage, |t| {
+    update_totals(deps.storage, &|t| {
         t.worker_bonds = t.worker_bonds.checked_add(amount)?;
         Ok(())
     })?;
@@ -175,7 +175,7 @@ pub fn push_claim(
         verifier,
     });
     CLAIMS.save(deps.storage, addr, &claims)?;
-    update_totals(deps.storage, |t| {
+    update_totals(deps.storage, &|t| {
         t.claims = t.claims.checked_add(amount)?;
         Ok(())
     })
@@ -206,7 +206,7 @@ pub fn unbond(
     WORKERS.save(deps.storage, &info.sender, &w)?;
     let release_at = add_secs(env.block.time.seconds(), params.unbonding_period)?;
     push_claim(&mut deps, &info.sender, amount, release_at, false)?;
-    update_totals(deps.storage, |t| {
+    update_totals(deps.storage, &|t| {
         t.worker_bonds = t.worker_bonds.checked_sub(amount)?;
         Ok(())
     })?;
@@ -236,7 +236,7 @@ pub fn claim_unbonded(deps: DepsMut, env: Env, info: MessageInfo) -> ContractRes
     } else {
         CLAIMS.save(deps.storage, &info.sender, &pending)?;
     }
-    update_totals(deps.storage, |t| {
+    update_totals(deps.storage, &|t| {
         t.claims = t.claims.checked_sub(amount)?;
         Ok(())
     })?;
