@@ -205,7 +205,8 @@ pub struct Totals {
 }
 
 pub const CONFIG: Item<Config> = Item::new("config");
-pub const PARAMS: Item<Params> = Item::new("params");
+/// Compact although `Params` is a message type: read on almost every message.
+pub const PARAMS: hmm_record::CompactItem<Params> = hmm_record::CompactItem::new("params");
 /// cu_token → pool id.
 pub const CLASSES: Map<&Addr, u64> = Map::new("classes");
 pub const WORKERS: Map<&Addr, Worker> = Map::new("workers");
