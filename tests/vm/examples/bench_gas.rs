@@ -193,8 +193,16 @@ fn main() -> ExitCode {
          cw20-base's code), and a cw20 `Send` whose message grows with the lines (JSON and base64, parsed twice); a \
          swap is one solve and one transfer. What a bundle shares is per pool \
          and per token (one load and save of the record, one fee-ledger write, one TWAP/volatility/λ(t) update). \
-         Traced with `HMM_GAS_TRACE` (below), a line costs the pool ~39 M to plan (27 M of it the quote: curve, \
-         solve, fee and price impact) and ~7.5 M to book (its transfer message and event attribute). History, all on 2026-11-30: binary pool records and \
+         Traced with `HMM_GAS_TRACE` (below; each marker adds ~0.24 M), the pool's part of a 5-line bundle \
+         (464 M): reading the message 47 M and its hook 29 M, the config and checks 13 M, the five lines 216 M \
+         (each: address check 2.1 M, candidate pools 3.9 M, the plan 27.5 M — curve, solve, fee, price impact —, \
+         applying it 3.8 M; plus the record's one load, 16 M), booking the legs 38 M (a transfer message and an \
+         event attribute each), prices and the record's save 28 M, the fee ledger 6 M, and writing the response \
+         (six messages) about 85 M. What a bundle cannot avoid is a swap plus four more plans and five more \
+         transfers: about 560 M, 2.2× the swap. The rest is each line's bytes passing as JSON and base64 through \
+         cw20-base's `Send`, the pool's entry and hook parsing and its response (about 35 M per line over the \
+         three), which only a smaller message format, or bank-module CU tokens (one send for every class), would \
+         remove. History, all on 2026-11-30: binary pool records and \
          fewer fixed-point steps took the bilinear swap from 759 M to 401 M VM gas and the 5-class bundle from \
          3.06 G to 1.70 G (ratio 4.03× → 4.25×), and pricing only the traded classes took a 5-class swap from \
          583 M to 509 M. Then the fixed-point kernel was fitted to the VM's price list (hmm-math at opt-level 3, \
@@ -205,8 +213,10 @@ fn main() -> ExitCode {
          from 4.25× to 3.28× and from 3.35× to 2.98×. Last, JSON parsing and printing (serde-json-wasm at \
          opt-level s) and base64 and the allocator (at 3) went off opt-level z, for ~2 KB per artifact: every \
          message's fixed cost fell, the bilinear swap to 260 M, a cw20 transfer from 51.5 M to 40.2 M, the bundle \
-         to 0.86 G (ratios 3.32× and 2.96×). In SDK gas, which storage and per-call costs dominate, the route is \
-         within the goal (table above).\n\n\
+         to 0.86 G (ratios 3.32× and 2.96×). Compact records for the other stored structs (`hmm-record`) left the \
+         pool's trades as they were (liquidity −1–2 % SDK gas) and cut the poai and job messages' VM gas by 6–13 % \
+         and their SDK gas by 2–16 % (job submit +0.6 % VM gas; instantiation +5–9 %, once). In SDK gas, \
+         which storage and per-call costs dominate, the route is within the goal (table above).\n\n\
          How the VM prices gas, and how to see where it goes: cosmwasm-vm 3.0 charges 115 gas per wasm operator \
          and 14× that (1,610) for each operator that branches or is a branch target (`call`, `br`, `br_if`, \
          `if`/`else`, `loop`, block `end`, `return`; `wasm_backend/engine.rs`). Loops, bounds checks, checked \
