@@ -28,6 +28,8 @@ CRATES = [
     "rustc_demangle",
     "backtrace",
     "hmm_math",
+    "hmm_record",
+    "postcard",
     "bnum",
     "cosmwasm_std",
     "cw_storage_plus",

@@ -17,6 +17,10 @@ use cw_storage_plus::Item;
 use serde::de::DeserializeOwned;
 use serde::{de, ser, Deserialize, Deserializer, Serialize, Serializer};
 
+/// serde, for [`record!`]'s expansion (the crate using it need not name serde itself).
+#[doc(hidden)]
+pub use serde as __serde;
+
 /// A type stored as a compact record; implement it with [`record!`].
 pub trait Record: Sized {
     /// The type's fields, in order, to `serializer`.
@@ -119,27 +123,28 @@ impl<T: Serialize + DeserializeOwned> CompactItem<T> {
 }
 
 /// Makes each type a [`Record`] and implements its `Serialize` and `Deserialize` through it. Each type must derive
-/// `Serialize` and `Deserialize` with `#[serde(remote = "Self")]`.
+/// `Serialize` and `Deserialize` with `#[serde(remote = "Self")]`: the expansion calls the inherent functions that
+/// derive writes (without them, the calls would resolve to the traits implemented here and recurse).
 #[macro_export]
 macro_rules! record {
     ($($record:ty),+ $(,)?) => {$(
         impl $crate::Record for $record {
-            fn serialize_fields<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize_fields<S: $crate::__serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 <$record>::serialize(self, serializer)
             }
-            fn deserialize_fields<'de, D: ::serde::Deserializer<'de>>(
+            fn deserialize_fields<'de, D: $crate::__serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> Result<Self, D::Error> {
                 <$record>::deserialize(deserializer)
             }
         }
-        impl ::serde::Serialize for $record {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl $crate::__serde::Serialize for $record {
+            fn serialize<S: $crate::__serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 $crate::serialize(self, serializer)
             }
         }
-        impl<'de> ::serde::Deserialize<'de> for $record {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        impl<'de> $crate::__serde::Deserialize<'de> for $record {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 $crate::deserialize(deserializer)
             }
         }
