@@ -2,7 +2,7 @@
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
+use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response};
 use hmm::pool::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::{ContractError, ContractResult};
@@ -68,19 +68,36 @@ pub fn execute(
             min_credits,
             min_resources,
             deadline,
+            defer,
         } => liquidity::remove_liquidity(
             deps,
             env,
             info,
-            pool_id,
-            shares,
-            min_credits,
-            min_resources,
-            deadline,
+            liquidity::Withdrawal {
+                pool_id,
+                shares,
+                min_credits,
+                min_resources,
+                deadline,
+                defer,
+            },
         ),
-        ExecuteMsg::ClaimFees { pool_id } => liquidity::claim_fees(deps, info, pool_id),
-        ExecuteMsg::SettleBatch { pool_id } => batch::settle_batch(deps, env, pool_id),
-        ExecuteMsg::CollectProtocolFees {} => admin::collect_protocol_fees(deps),
+        ExecuteMsg::ClaimFees { pool_id, defer } => {
+            liquidity::claim_fees(deps, info, pool_id, defer)
+        }
+        ExecuteMsg::SettleBatch { pool_id, defer } => {
+            batch::settle_batch(deps, env, pool_id, defer)
+        }
+        ExecuteMsg::CancelIntent { pool_id, intent } => {
+            batch::cancel_intent(deps, env, info, pool_id, intent)
+        }
+        ExecuteMsg::RefundBatch { pool_id, defer } => {
+            batch::refund_batch(deps, env, pool_id, defer)
+        }
+        ExecuteMsg::ClaimOwed { token } => liquidity::claim_owed(deps, info, token),
+        ExecuteMsg::CollectProtocolFees { tokens } => {
+            admin::collect_protocol_fees(deps, tokens)
+        }
         ExecuteMsg::UpdatePool { pool_id, update } => {
             admin::update_pool(deps, env, info, pool_id, update)
         }
@@ -142,6 +159,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             to_json_binary(&query::impermanent_loss(deps, pool_id, owner)?)?
         }
         QueryMsg::Batch { pool_id } => to_json_binary(&batch::batch_query(deps, &env, pool_id)?)?,
+        QueryMsg::Owed { address } => to_json_binary(&query::owed(deps, address)?)?,
         QueryMsg::Route { items, sla } => {
             to_json_binary(&crate::execute::route::route_query(deps, items, sla)?)?
         }
@@ -151,6 +169,13 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             cost_sensitivity,
         } => to_json_binary(&query::efe_rank(deps, policies, beta, cost_sensitivity)?)?,
     })
+}
+
+/// Replies to the sub-messages of `CollectProtocolFees` that failed: the failed token's part goes back to the
+/// ledger (the reply id names it), the other tokens stay paid.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> ContractResult<Response> {
+    admin::restore_protocol_fee(deps, msg.id)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

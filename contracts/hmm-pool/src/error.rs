@@ -81,6 +81,25 @@ pub enum ContractError {
     #[error("the batch is full ({0} intents): settle it first")]
     BatchFull(u32),
 
+    #[error("intent of {amount} atoms is too small: at least {minimum}, and enough to trade after its fee")]
+    IntentTooSmall { amount: Uint128, minimum: Uint128 },
+
+    #[error("a trader may hold at most {0} intents in one batch")]
+    TooManyIntents(u32),
+
+    #[error("no intent {0} is waiting in this batch")]
+    UnknownIntent(u32),
+
+    #[error("execution mode {mode} is not offered on {kind} pools: {reason}")]
+    UnsupportedExecution {
+        mode: &'static str,
+        kind: &'static str,
+        reason: &'static str,
+    },
+
+    #[error("unknown reply id {0}")]
+    UnknownReply(u64),
+
     #[error("nothing to claim")]
     NothingToClaim,
 

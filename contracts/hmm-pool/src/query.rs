@@ -3,7 +3,7 @@
 use cosmwasm_std::{Decimal256, Deps, Env, Order, SignedDecimal256, Uint128};
 use hmm::pool::{
     Ask, ClassInfo, ConfigResponse, CrossPriceResponse, EfePolicy, EfeRankResponse, EfeScore,
-    ImpermanentLossResponse, PoolResponse, PoolsResponse, QuoteResponse, ShareResponse,
+    ImpermanentLossResponse, OwedResponse, PoolResponse, PoolsResponse, QuoteResponse, ShareResponse,
     SpotPriceResponse, TokenAmount, TwapResponse,
 };
 use hmm_math::quality::{efe_softmax, expected_free_energy};
@@ -17,7 +17,7 @@ use crate::execute::load_pool;
 use crate::execute::route::plan_bundle;
 use crate::execute::swap::{ask_side, plan_swap, side_of, Side};
 use crate::state::{
-    Pool, CONFIG, OBSERVATIONS, OBSERVATION_HEAD, OBSERVATION_SLOTS, POOLS, PROTOCOL_FEES,
+    Pool, CONFIG, OBSERVATIONS, OWED, OBSERVATION_HEAD, OBSERVATION_SLOTS, POOLS, PROTOCOL_FEES,
 };
 
 pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
@@ -381,4 +381,15 @@ pub fn efe_rank(
         scores,
         ranking: ranking.into_iter().map(|(i, _)| i).collect(),
     })
+}
+
+/// What the owed ledger holds for `address`, per token.
+pub fn owed(deps: Deps, address: String) -> ContractResult<OwedResponse> {
+    let address = deps.api.addr_validate(&address)?;
+    let owed = OWED
+        .prefix(&address)
+        .range(deps.storage, None, None, Order::Ascending)
+        .map(|item| item.map(|(token, amount)| TokenAmount { token, amount }))
+        .collect::<Result<_, _>>()?;
+    Ok(OwedResponse { owed })
 }

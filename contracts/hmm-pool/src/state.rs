@@ -106,6 +106,10 @@ pub const OBSERVATION_HEAD: Map<(u64, u8), (u16, u16)> = Map::new("obs_head");
 /// Protocol fees held until `CollectProtocolFees`: token → (treasury share, burn share).
 pub const PROTOCOL_FEES: Map<&Addr, (Uint128, Uint128)> = Map::new("protocol_fees");
 
+/// The payments of the last `CollectProtocolFees` (token, treasury part, burn part), read by the reply to one
+/// that failed. Overwritten by each collection.
+pub const COLLECTING: Item<Vec<(Addr, Uint128, Uint128)>> = Item::new("collecting");
+
 /// Ring size of TWAP observations per class.
 pub const OBSERVATION_SLOTS: u16 = 64;
 /// At most one observation per class per this many seconds, so a 64-slot ring spans ≥ 64 min ≥ the 30-min
@@ -130,5 +134,14 @@ pub struct Intent {
 pub const BATCHES: Map<u64, (u64, u32)> = Map::new("batches");
 /// (pool id, index) → intent of the current batch.
 pub const INTENTS: Map<(u64, u32), Intent> = Map::new("intents");
-/// Most intents one batch holds (bounds the gas of `SettleBatch`).
+/// Most intents one batch holds (bounds the gas of `SettleBatch`). A full batch takes a new intent only if it is
+/// worth more than the smallest one waiting, which is evicted to the owed ledger: dust cannot shut a window.
 pub const MAX_INTENTS: u32 = 50;
+/// (pool id, trader) → intents the trader holds in the current batch (at most `hmm::pool::MAX_INTENTS_PER_TRADER`).
+pub const TRADER_INTENTS: Map<(u64, &Addr), u32> = Map::new("trader_intents");
+/// An intent must be at least this fraction (parts per million) of the reserve it trades into.
+pub const MIN_INTENT_PPM: u128 = 1;
+
+/// (recipient, token) → atoms the contract owes: payouts deferred past a token that refused them, or evicted
+/// intents. Paid by `ClaimOwed`; counted in every conservation check.
+pub const OWED: Map<(&Addr, &Addr), Uint128> = Map::new("owed");

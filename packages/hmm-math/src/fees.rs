@@ -503,6 +503,37 @@ pub fn utilisation(q: &[Udec], q_bar: &[Udec]) -> MathResult<Udec> {
     Ok(Udec::one().saturating_sub(min_ratio))
 }
 
+/// Depth-weighted utilisation, the form the pool uses in eq.30: `Util = Σᵢ dᵢ·max(0, 1 − qᵢ/q̄ᵢ) / Σᵢ dᵢ` with
+/// `dᵢ` each class's depth (its reference credit reserve p̄ᵢ, in $AI). The paper's `1 − minᵢ(qᵢ/q̄ᵢ)` lets the
+/// thinnest class set λ for every class: depleting a class worth 1 % of the pool moved the curvature of the other
+/// 99 %, which an attacker trading those classes could exploit. Weighted by depth, a class moves `Util` at most by
+/// its share of the pool. Rounded Down (each ratio rounds Up). Equals [`utilisation`] for one class.
+pub fn utilisation_weighted(q: &[Udec], q_bar: &[Udec], depth: &[Udec]) -> MathResult<Udec> {
+    if q.is_empty() {
+        return Err(MathError::Empty("utilisation"));
+    }
+    if q.len() != q_bar.len() || q.len() != depth.len() {
+        return Err(MathError::InvalidParameter {
+            name: "q_bar",
+            reason: "length differs from the reserve vector",
+        });
+    }
+    let mut weighted = Udec::ZERO;
+    let mut total = Udec::ZERO;
+    for ((qi, ti), di) in q.iter().zip(q_bar).zip(depth) {
+        if ti.is_zero() {
+            return Err(MathError::DivideByZero("utilisation: zero target reserve"));
+        }
+        let used = Udec::one().saturating_sub(qi.div(*ti, Rounding::Up)?);
+        weighted = weighted.checked_add(used.mul(*di, Rounding::Down)?)?;
+        total = total.checked_add(*di)?;
+    }
+    if total.is_zero() {
+        return Ok(Udec::ZERO);
+    }
+    Ok(weighted.div(total, Rounding::Down)?.min(Udec::one()))
+}
+
 /// Parameters of dynamic curvature, 2026 eq.30 (2025 eq.12 is the case `beta = 0`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CurvatureParams {
@@ -752,6 +783,18 @@ mod tests {
         assert_eq!(
             dynamic_curvature(&low, Udec::ZERO, Udec::ZERO).unwrap(),
             ud("0.1")
+        );
+        // Weighted by depth, a thin class moves it by its share only; one class: the paper's form.
+        let thin = utilisation_weighted(
+            &u(&["10", "100"]),
+            &u(&["100", "100"]),
+            &u(&["1", "99"]),
+        )
+        .unwrap();
+        assert_eq!(thin, Udec::from_ratio(9, 1000, Rounding::Down).unwrap());
+        assert_eq!(
+            utilisation_weighted(&u(&["80"]), &u(&["100"]), &u(&["5"])).unwrap(),
+            utilisation(&u(&["80"]), &u(&["100"])).unwrap()
         );
         // Reserves above target: no negative utilisation.
         assert_eq!(utilisation(&u(&["300"]), &u(&["200"])).unwrap(), Udec::ZERO);

@@ -11,6 +11,13 @@ use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, Decimal256, SignedDecimal256, Uint128};
 use cw20::Cw20ReceiveMsg;
 
+/// Seconds after a batch window closes during which only `SettleBatch` may clear it; after that anyone may also
+/// `RefundBatch` it.
+pub const BATCH_GRACE: u64 = 3_600;
+/// Most intents one trader may hold in one batch (with eviction of the smallest intent when a batch is full, one
+/// party cannot shut others out).
+pub const MAX_INTENTS_PER_TRADER: u32 = 5;
+
 /// Creates the pool contract.
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -199,13 +206,47 @@ pub enum ExecuteMsg {
         /// Minimum CU atoms per class, in class order; empty: no bound.
         min_resources: Vec<Uint128>,
         deadline: Option<u64>,
+        /// Tokens not to transfer now but to credit to the sender's owed ledger (`ClaimOwed`): the way out when
+        /// one token of a multi-class pool refuses transfers. Empty (default): pay every token now.
+        #[serde(default)]
+        defer: Vec<String>,
     },
     /// Pay the sender's accrued LP fees of a pool.
-    ClaimFees { pool_id: u64 },
+    ClaimFees {
+        pool_id: u64,
+        /// As in `RemoveLiquidity`: tokens credited to the owed ledger instead of transferred.
+        #[serde(default)]
+        defer: Vec<String>,
+    },
     /// Clear a batch-auction pool's intents after its window closed (anyone): one price per class, fills pro rata.
-    SettleBatch { pool_id: u64 },
-    /// Pay the accumulated treasury share and burn the accumulated burn share of every token (anyone).
-    CollectProtocolFees {},
+    /// A class whose clearing fails (no liquidity, fees above the amount, unsound) refunds its own intents; the
+    /// other classes settle.
+    SettleBatch {
+        pool_id: u64,
+        /// Tokens whose payouts are credited to the traders' owed ledgers (`ClaimOwed`) instead of transferred:
+        /// a token that refuses transfers cannot block the batch.
+        #[serde(default)]
+        defer: Vec<String>,
+    },
+    /// The owner of a waiting intent takes it back, refunded, before the batch window closes.
+    CancelIntent { pool_id: u64, intent: u32 },
+    /// Refund every intent of a batch that was not settled within [`BATCH_GRACE`] seconds after its window closed
+    /// (anyone): no batch can hold traders' tokens forever.
+    RefundBatch {
+        pool_id: u64,
+        /// As in `SettleBatch`.
+        #[serde(default)]
+        defer: Vec<String>,
+    },
+    /// Pay what the owed ledger holds for the sender in `token` (deferred payouts).
+    ClaimOwed { token: String },
+    /// Pay the accumulated treasury share and burn the accumulated burn share (anyone). Each token is paid in its
+    /// own sub-message: a token whose transfer or burn fails keeps its ledger entry, and the others are paid.
+    CollectProtocolFees {
+        /// Only these tokens; empty (default): every token with a balance.
+        #[serde(default)]
+        tokens: Vec<String>,
+    },
     /// Owner: change a pool's parameters within bounds.
     UpdatePool { pool_id: u64, update: PoolUpdate },
     /// Owner: stop or resume trading and deposits (withdrawals always stay open). `None`: the whole contract.
@@ -328,6 +369,9 @@ pub enum QueryMsg {
     /// The intents waiting in a batch-auction pool.
     #[returns(BatchResponse)]
     Batch { pool_id: u64 },
+    /// What the owed ledger holds for an address (deferred payouts, claimed with `ClaimOwed`).
+    #[returns(OwedResponse)]
+    Owed { address: String },
     /// Cheapest SLA-matching way to buy a bundle (what `BuyBundle` would do now): each line from the cheapest pool,
     /// or split across pools when that costs less, with the shadow price of each line. The budget has no shadow
     /// price: amounts are exact, so a budget either leaves slack (multiplier 0) or makes the bundle infeasible.
@@ -395,6 +439,12 @@ pub struct ConfigResponse {
     pub pending_treasury: Vec<TokenAmount>,
     /// Burn share held for `CollectProtocolFees`, per token.
     pub pending_burn: Vec<TokenAmount>,
+}
+
+#[cw_serde]
+pub struct OwedResponse {
+    /// Per token, what `ClaimOwed` would pay.
+    pub owed: Vec<TokenAmount>,
 }
 
 #[cw_serde]
@@ -551,6 +601,8 @@ pub struct RouteResponse {
 /// One waiting intent.
 #[cw_serde]
 pub struct BatchIntentInfo {
+    /// The intent's index in its batch (what `CancelIntent` names).
+    pub intent: u32,
     pub trader: Addr,
     /// The token sent.
     pub offer_token: Addr,

@@ -1,14 +1,15 @@
 //! Owner actions and the permissionless protocol-fee collection.
 
-use cosmwasm_std::{DepsMut, Env, MessageInfo, Order, Response, Uint128};
+use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Order, Response, SubMsg, Uint128};
 use hmm::pool::PoolUpdate;
 
-use super::create::{validate_curvature, validate_execution, validate_fees};
-use super::swap::record_prices;
-use super::{burn_msg, load_pool, transfer_msg};
+use super::create::{check_sound_at_target, validate_curvature, validate_execution, validate_fees};
+use super::swap::{record_prices, record_protocol_fee};
+use super::{burn_msg, deferred_tokens, load_pool, transfer_msg};
 use crate::curve::check_sound_with;
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Config, CONFIG, POOLS, PROTOCOL_FEES};
+use crate::state::{Config, COLLECTING, CONFIG, POOLS, PROTOCOL_FEES};
+use hmm_math::MathError;
 
 fn owner_only(config: &Config, info: &MessageInfo) -> ContractResult<()> {
     if info.sender != config.owner {
@@ -35,10 +36,13 @@ pub fn update_pool(
             .min()
             .unwrap_or_default();
         validate_curvature(pool.kind, &c, min_weight)?;
-        // The current reserves must stay sound under the new curvature.
-        check_sound_with(&pool, c.lambda)?;
-        pool.lambda_now = c.lambda;
-        pool.curvature = c;
+        check_sound_at_target(pool.kind, &c, pool.classes.iter().map(|k| k.weight))?;
+        // The current reserves must stay sound under the curvature as it will be stored (its λ and its μ).
+        let mut updated = pool.clone();
+        updated.curvature = c;
+        updated.lambda_now = updated.curvature.lambda;
+        check_sound_with(&updated, updated.lambda_now)?;
+        pool = updated;
         // Every class's curve changed: the TWAP takes the old prices up to now and the new ones from now on (and
         // a later trade of one class keeps the others' prices recorded here).
         let recompute_all = vec![None; pool.classes.len()];
@@ -54,7 +58,7 @@ pub fn update_pool(
         pool.fees = f;
     }
     if let Some(e) = update.execution {
-        validate_execution(&e)?;
+        validate_execution(pool.kind, &e)?;
         pool.execution = e;
     }
     if let Some(s) = update.sla {
@@ -139,27 +143,59 @@ pub fn accept_owner(deps: DepsMut, info: MessageInfo) -> ContractResult<Response
         .add_attribute("owner", info.sender))
 }
 
-/// Pays the treasury its share and burns the burn share (2025 §4.3: a fraction ζ of fees is burned).
-pub fn collect_protocol_fees(deps: DepsMut) -> ContractResult<Response> {
+/// Pays the treasury its share and burns the burn share (2025 §4.3: a fraction ζ of fees is burned), of `tokens`
+/// (empty: every token). Each payment is its own sub-message replying on error: a token that refuses its transfer
+/// or burn gets its part back in the ledger ([`restore_protocol_fee`]) and the other tokens are paid.
+pub fn collect_protocol_fees(deps: DepsMut, tokens: Vec<String>) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
-    let pending: Vec<_> = PROTOCOL_FEES
+    let only = deferred_tokens(deps.api, &tokens)?;
+    let pending: Vec<(Addr, (Uint128, Uint128))> = PROTOCOL_FEES
         .range(deps.storage, None, None, Order::Ascending)
+        .filter(|item| {
+            item.as_ref()
+                .map_or(true, |(token, _)| only.is_empty() || only.contains(token))
+        })
         .collect::<Result<_, _>>()?;
     let mut resp = Response::new().add_attribute("action", "collect_protocol_fees");
-    let mut any = false;
+    let mut collecting = vec![];
     for (token, (treasury, burn)) in pending {
+        if treasury.is_zero() && burn.is_zero() {
+            continue;
+        }
+        let n = u64::try_from(collecting.len()).map_err(|_| MathError::Overflow("reply id"))?;
         if !treasury.is_zero() {
-            resp = resp.add_message(transfer_msg(&token, &config.treasury, treasury)?);
+            let msg = transfer_msg(&token, &config.treasury, treasury)?;
+            resp = resp.add_submessage(SubMsg::reply_on_error(msg, 2 * n));
         }
         if !burn.is_zero() {
-            resp = resp.add_message(burn_msg(&token, burn)?);
+            resp = resp.add_submessage(SubMsg::reply_on_error(burn_msg(&token, burn)?, 2 * n + 1));
         }
-        any |= !treasury.is_zero() || !burn.is_zero();
         resp = resp.add_attribute("collected", format!("{token}:{treasury}:{burn}"));
-        PROTOCOL_FEES.save(deps.storage, &token, &(Uint128::zero(), Uint128::zero()))?;
+        PROTOCOL_FEES.remove(deps.storage, &token);
+        collecting.push((token, treasury, burn));
     }
-    if !any {
+    if collecting.is_empty() {
         return Err(ContractError::NothingToClaim);
     }
+    COLLECTING.save(deps.storage, &collecting)?;
     Ok(resp)
+}
+
+/// The reply to a failed payment of [`collect_protocol_fees`]: reply id `2n` is the treasury part of the `n`-th
+/// token collected, `2n + 1` its burn part; that part returns to the ledger.
+pub fn restore_protocol_fee(deps: DepsMut, id: u64) -> ContractResult<Response> {
+    let collecting = COLLECTING.load(deps.storage)?;
+    let (token, treasury, burn) = usize::try_from(id / 2)
+        .ok()
+        .and_then(|n| collecting.get(n))
+        .ok_or(ContractError::UnknownReply(id))?;
+    let (t, b) = if id % 2 == 0 {
+        (*treasury, Uint128::zero())
+    } else {
+        (Uint128::zero(), *burn)
+    };
+    record_protocol_fee(deps.storage, token, t, b)?;
+    Ok(Response::new()
+        .add_attribute("action", "collect_failed")
+        .add_attribute("token", token.as_str()))
 }

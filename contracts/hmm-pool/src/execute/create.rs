@@ -85,17 +85,68 @@ pub fn validate_curvature(
     Ok(())
 }
 
-pub fn validate_execution(e: &ExecutionMode) -> ContractResult<()> {
-    match e {
-        ExecutionMode::Exact => Ok(()),
-        ExecutionMode::Verlet { steps } | ExecutionMode::Ruth4 { steps } => {
-            if *steps == 0 || *steps > MAX_STEPS {
-                Err(invalid("execution: steps must be in 1..=256"))
-            } else {
-                Ok(())
-            }
+/// The execution mode must trade on the pool's curve. The integrators (2026 Alg.1, Alg.2) are offered where the
+/// flow's projection lands on whole atoms in the pool's favour: constant product and target reserve. Where `H` has
+/// a `p²` term (multi-asset, augmented) the projected credit reserve differs from the closed form by a fraction of
+/// an atom that the exact-in check must refuse, so every trade would fail: those pools trade in exact mode only.
+pub fn validate_execution(kind: CurveKind, e: &ExecutionMode) -> ContractResult<()> {
+    let (mode, steps) = match e {
+        ExecutionMode::Exact => return Ok(()),
+        ExecutionMode::Verlet { steps } => ("verlet", *steps),
+        ExecutionMode::Ruth4 { steps } => ("ruth4", *steps),
+    };
+    if steps == 0 || steps > MAX_STEPS {
+        return Err(invalid("execution: steps must be in 1..=256"));
+    }
+    let kind = match kind {
+        CurveKind::Bilinear | CurveKind::TargetReserve => return Ok(()),
+        CurveKind::MultiAsset => "multi_asset",
+        CurveKind::Augmented => "augmented",
+    };
+    Err(ContractError::UnsupportedExecution {
+        mode,
+        kind,
+        reason: "the integrators' projection cannot keep H on a curve with a p² term: use exact",
+    })
+}
+
+/// Reserves of the probe class used to check a curvature at the target (the normalised curves are scale-free).
+const PROBE_RESERVE: u128 = 1_000_000_000_000;
+
+/// Every class is sound at its target (q = q̄, p = p̄) for every λ the pool may reach (λ₀ and λ_max: the
+/// discriminant is monotone in λ), with the pool's μ: a pool that no deposit could make tradable is refused at
+/// creation, not at its first deposit.
+pub fn check_sound_at_target(
+    kind: CurveKind,
+    c: &CurvatureConfig,
+    weights: impl Iterator<Item = Decimal256>,
+) -> ContractResult<()> {
+    let probe = Uint128::new(PROBE_RESERVE);
+    let q = hmm_math::swap::atoms(probe)?;
+    for weight in weights {
+        let class = PoolClass {
+            cu_token: cosmwasm_std::Addr::unchecked(""),
+            weight,
+            target_reserve: probe,
+            reference_credit: probe,
+            resource_reserve: probe,
+            credit_reserve: probe,
+            fee_growth_resource: Decimal256::zero(),
+            price_cumulative: Decimal256::zero(),
+            last_price: Decimal256::zero(),
+        };
+        for lambda in [c.lambda, c.lambda_max] {
+            crate::curve::class_curve(kind, &class, lambda, c.mu)?
+                .check_sound(q, q)
+                .map_err(|e| {
+                    ContractError::InvalidParams(format!(
+                        "curvature: unsound at the target with lambda {lambda}, mu {}: {e}",
+                        c.mu
+                    ))
+                })?;
         }
     }
+    Ok(())
 }
 
 pub fn create_pool(
@@ -140,10 +191,11 @@ pub fn create_pool(
     let min_weight = classes.iter().map(|c| c.weight).min().unwrap_or_default();
     let curvature = msg.curvature.unwrap_or_else(default_curvature);
     validate_curvature(msg.kind, &curvature, min_weight)?;
+    check_sound_at_target(msg.kind, &curvature, classes.iter().map(|c| c.weight))?;
     let fees = msg.fees.unwrap_or_else(default_fees);
     validate_fees(&fees)?;
     let execution = msg.execution.unwrap_or(ExecutionMode::Exact);
-    validate_execution(&execution)?;
+    validate_execution(msg.kind, &execution)?;
     let max_price_impact = msg.max_price_impact.unwrap_or(Decimal256::percent(20));
     if max_price_impact.is_zero() || max_price_impact > Decimal256::one() {
         return Err(invalid("max_price_impact must be in (0, 1]"));

@@ -11,18 +11,24 @@ use hmm::pool::{ClassDeposit, MINIMUM_LIQUIDITY};
 use hmm_math::{MathError, Rounding, Udec};
 
 use super::swap::{update_prices, Moved};
-use super::{check_deadline, load_pool, transfer_from_msg, transfer_msg};
+use super::{check_deadline, deferred_tokens, load_pool, pay, transfer_from_msg, transfer_msg};
 use crate::curve::check_sound_with;
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Pool, Position, CONFIG, POOLS, POSITIONS};
+use crate::state::{Pool, Position, CONFIG, OWED, POOLS, POSITIONS};
 
-fn growth_owed(shares: Uint128, now: Decimal256, checkpoint: Decimal256) -> Uint128 {
-    // shares × Δgrowth, rounded down: LPs are never paid more than was collected.
-    let delta = Udec::from(now.checked_sub(checkpoint).unwrap_or_default());
-    delta
-        .mul(Udec::from_amount(shares), Rounding::Down)
-        .and_then(|owed| owed.to_amount(Rounding::Down))
-        .unwrap_or(Uint128::MAX)
+/// shares × Δgrowth, rounded down: LPs are never paid more than was collected. Fails closed: an accumulator
+/// below the checkpoint or a product past `Uint128` is an error, never a guessed amount.
+fn growth_owed(
+    shares: Uint128,
+    now: Decimal256,
+    checkpoint: Decimal256,
+) -> ContractResult<Uint128> {
+    let delta = now
+        .checked_sub(checkpoint)
+        .map_err(|_| MathError::Overflow("fee growth below the position's checkpoint"))?;
+    Ok(Udec::from(delta)
+        .mul(Udec::from_amount(shares), Rounding::Down)?
+        .to_amount(Rounding::Down)?)
 }
 
 /// Load a position (or an empty one) with its fees settled up to the pool's accumulators.
@@ -47,7 +53,7 @@ pub fn settled_position(
         pos.shares,
         pool.fee_growth_credits,
         pos.fee_checkpoint_credits,
-    ))?;
+    )?)?;
     pos.fee_checkpoint_credits = pool.fee_growth_credits;
     for (i, class) in pool.classes.iter().enumerate() {
         let checkpoint = pos
@@ -55,7 +61,7 @@ pub fn settled_position(
             .get(i)
             .copied()
             .unwrap_or_default();
-        let owed = growth_owed(pos.shares, class.fee_growth_resource, checkpoint);
+        let owed = growth_owed(pos.shares, class.fee_growth_resource, checkpoint)?;
         if let (Some(o), Some(c)) = (
             pos.owed_resources.get_mut(i),
             pos.fee_checkpoint_resources.get_mut(i),
@@ -220,18 +226,32 @@ pub fn add_liquidity(
         .add_attribute("credits", credits_total))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The fields of `RemoveLiquidity`.
+pub struct Withdrawal {
+    pub pool_id: u64,
+    pub shares: Uint128,
+    pub min_credits: Uint128,
+    pub min_resources: Vec<Uint128>,
+    pub deadline: Option<u64>,
+    pub defer: Vec<String>,
+}
+
 pub fn remove_liquidity(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
-    pool_id: u64,
-    shares: Uint128,
-    min_credits: Uint128,
-    min_resources: Vec<Uint128>,
-    deadline: Option<u64>,
+    w: Withdrawal,
 ) -> ContractResult<Response> {
+    let Withdrawal {
+        pool_id,
+        shares,
+        min_credits,
+        min_resources,
+        deadline,
+        defer,
+    } = w;
     check_deadline(&env, deadline)?;
+    let defer = deferred_tokens(deps.api, &defer)?;
     if shares.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
@@ -272,9 +292,13 @@ pub fn remove_liquidity(
             .map(std::mem::take)
             .unwrap_or_default();
         let amount = dq.checked_add(fee)?;
-        if !amount.is_zero() {
-            msgs.push(transfer_msg(&class.cu_token, &info.sender, amount)?);
-        }
+        msgs.extend(pay(
+            deps.storage,
+            &defer,
+            &class.cu_token,
+            &info.sender,
+            amount,
+        )?);
         if let Some(d) = pos.deposited_resources.get_mut(i) {
             *d = d.checked_sub(scale(*d, shares, pos.shares, Rounding::Up)?.min(*d))?;
         }
@@ -289,9 +313,13 @@ pub fn remove_liquidity(
         scale(pos.deposited_credits, shares, pos.shares, Rounding::Up)?.min(pos.deposited_credits),
     )?;
     let pay_credits = credits.checked_add(std::mem::take(&mut pos.owed_credits))?;
-    if !pay_credits.is_zero() {
-        msgs.push(transfer_msg(&config.ai_token, &info.sender, pay_credits)?);
-    }
+    msgs.extend(pay(
+        deps.storage,
+        &defer,
+        &config.ai_token,
+        &info.sender,
+        pay_credits,
+    )?);
     pool.total_shares = remaining;
     pos.shares = pos.shares.checked_sub(shares)?;
     update_prices(
@@ -310,22 +338,38 @@ pub fn remove_liquidity(
         .add_attribute("credits", credits))
 }
 
-pub fn claim_fees(deps: DepsMut, info: MessageInfo, pool_id: u64) -> ContractResult<Response> {
+pub fn claim_fees(
+    deps: DepsMut,
+    info: MessageInfo,
+    pool_id: u64,
+    defer: Vec<String>,
+) -> ContractResult<Response> {
+    let defer = deferred_tokens(deps.api, &defer)?;
     let config = CONFIG.load(deps.storage)?;
     let pool = load_pool(deps.storage, pool_id)?;
     let mut pos = settled_position(deps.storage, &pool, &info.sender)?;
     let mut msgs = Vec::new();
     let credits = std::mem::take(&mut pos.owed_credits);
-    if !credits.is_zero() {
-        msgs.push(transfer_msg(&config.ai_token, &info.sender, credits)?);
-    }
+    let mut any = !credits.is_zero();
+    msgs.extend(pay(
+        deps.storage,
+        &defer,
+        &config.ai_token,
+        &info.sender,
+        credits,
+    )?);
     for (class, owed) in pool.classes.iter().zip(pos.owed_resources.iter_mut()) {
         let amount = std::mem::take(owed);
-        if !amount.is_zero() {
-            msgs.push(transfer_msg(&class.cu_token, &info.sender, amount)?);
-        }
+        any |= !amount.is_zero();
+        msgs.extend(pay(
+            deps.storage,
+            &defer,
+            &class.cu_token,
+            &info.sender,
+            amount,
+        )?);
     }
-    if msgs.is_empty() {
+    if !any {
         return Err(ContractError::NothingToClaim);
     }
     POSITIONS.save(deps.storage, (pool_id, &info.sender), &pos)?;
@@ -334,4 +378,21 @@ pub fn claim_fees(deps: DepsMut, info: MessageInfo, pool_id: u64) -> ContractRes
         .add_attribute("action", "claim_fees")
         .add_attribute("pool_id", pool_id.to_string())
         .add_attribute("credits", credits))
+}
+
+/// Pays the sender what the owed ledger holds for it in `token`.
+pub fn claim_owed(deps: DepsMut, info: MessageInfo, token: String) -> ContractResult<Response> {
+    let token = deps.api.addr_validate(&token)?;
+    let amount = OWED
+        .may_load(deps.storage, (&info.sender, &token))?
+        .unwrap_or_default();
+    if amount.is_zero() {
+        return Err(ContractError::NothingToClaim);
+    }
+    OWED.remove(deps.storage, (&info.sender, &token));
+    Ok(Response::new()
+        .add_message(transfer_msg(&token, &info.sender, amount)?)
+        .add_attribute("action", "claim_owed")
+        .add_attribute("token", token)
+        .add_attribute("amount", amount))
 }

@@ -7,11 +7,11 @@ pub mod liquidity;
 pub mod route;
 pub mod swap;
 
-use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Env, Storage, Uint128, WasmMsg};
+use cosmwasm_std::{to_json_binary, Addr, Api, CosmosMsg, Env, Storage, Uint128, WasmMsg};
 use cw20::Cw20ExecuteMsg;
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Pool, POOLS};
+use crate::state::{Pool, OWED, POOLS};
 
 pub fn load_pool(storage: &dyn Storage, pool_id: u64) -> ContractResult<Pool> {
     POOLS
@@ -67,4 +67,46 @@ pub fn burn_msg(token: &Addr, amount: Uint128) -> ContractResult<CosmosMsg> {
         funds: vec![],
     }
     .into())
+}
+
+/// Tokens a caller asked to have credited to the owed ledger rather than transferred (`defer` fields).
+pub fn deferred_tokens(api: &dyn Api, defer: &[String]) -> ContractResult<Vec<Addr>> {
+    Ok(defer
+        .iter()
+        .map(|t| api.addr_validate(t))
+        .collect::<Result<_, _>>()?)
+}
+
+/// Adds `amount` of `token` to what the contract owes `to` (`ClaimOwed` pays it).
+pub fn credit_owed(
+    storage: &mut dyn Storage,
+    to: &Addr,
+    token: &Addr,
+    amount: Uint128,
+) -> ContractResult<()> {
+    if amount.is_zero() {
+        return Ok(());
+    }
+    let owed = OWED.may_load(storage, (to, token))?.unwrap_or_default();
+    OWED.save(storage, (to, token), &owed.checked_add(amount)?)?;
+    Ok(())
+}
+
+/// Pays `amount` of `token` to `to`: a transfer message, or (when `token` is in `defer`) a credit to the owed
+/// ledger, so that one token refusing transfers cannot block a message that pays several. Zero pays nothing.
+pub fn pay(
+    storage: &mut dyn Storage,
+    defer: &[Addr],
+    token: &Addr,
+    to: &Addr,
+    amount: Uint128,
+) -> ContractResult<Option<CosmosMsg>> {
+    if amount.is_zero() {
+        return Ok(None);
+    }
+    if defer.contains(token) {
+        credit_owed(storage, to, token, amount)?;
+        return Ok(None);
+    }
+    Ok(Some(transfer_msg(token, to, amount)?))
 }

@@ -8,11 +8,13 @@ use cosmwasm_std::{
 use cw20::Cw20ReceiveMsg;
 use hmm::pool::{Ask, ExecutionMode, ReceiveMsg};
 use hmm_math::swap::swap_exact;
+use hmm_math::swap::atoms;
 use hmm_math::{ClassCurve, Direction, MathError, Rounding, SwapKind, Udec};
 
 use super::{check_deadline, load_pool, route, transfer_msg};
 use crate::curve::{
-    accumulate, class_of, class_of_mut, fee_rate, pool_curve, price_at, split_fee, spot_price,
+    accumulate, class_curve, class_of, class_of_mut, fee_rate, pool_curve, price_at, split_fee,
+    spot_price, spot_price_on,
 };
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
@@ -172,15 +174,19 @@ pub fn quote_leg(
 
 /// Move the reserves of a planned leg and credit the LPs' share of its fee; returns (treasury, burn) of the fee.
 pub fn apply_leg(pool: &mut Pool, leg: &Leg) -> ContractResult<(Uint128, Uint128)> {
-    let split = credit_fee(pool, leg.class, leg.direction, leg.fee)?;
     let class = class_of_mut(pool, leg.class)?;
     class.resource_reserve = leg.q_after;
     class.credit_reserve = leg.p_after;
-    Ok(split)
+    credit_fee(pool, leg.class, leg.direction, leg.fee)
 }
 
 /// Split a fee paid into class `class` (in $AI when buying, in the class's CU when selling): the LP part accrues
-/// per share (2026 eq.32); returns the (treasury, burn) parts for the protocol ledger.
+/// per claimable share (2026 eq.32); returns the (treasury, burn) parts for the protocol ledger.
+///
+/// The per-share accumulator rounds down, and the [`hmm::pool::MINIMUM_LIQUIDITY`] locked shares belong to nobody:
+/// what the accumulator cannot hand to any position (at most the atoms that rounding leaves) is added to the
+/// class's reserve in the fee's token, so it belongs to every LP through the reserves and no atom is orphaned.
+/// Call it after the trade's reserves are set.
 pub fn credit_fee(
     pool: &mut Pool,
     class: usize,
@@ -188,10 +194,25 @@ pub fn credit_fee(
     fee: Uint128,
 ) -> ContractResult<(Uint128, Uint128)> {
     let (lp, treasury, burn) = split_fee(pool, fee)?;
-    let growth: Decimal256 = Udec::from_amount(lp)
-        .div(Udec::from_amount(pool.total_shares), Rounding::Down)
-        .map_err(|_| MathError::Overflow("fee growth"))?
-        .into();
+    let claimable = pool
+        .total_shares
+        .checked_sub(Uint128::new(hmm::pool::MINIMUM_LIQUIDITY))
+        .unwrap_or_default();
+    let (growth, distributed) = if claimable.is_zero() || lp.is_zero() {
+        (Udec::ZERO, Uint128::zero())
+    } else {
+        let growth = Udec::from_amount(lp)
+            .div(Udec::from_amount(claimable), Rounding::Down)
+            .map_err(|_| MathError::Overflow("fee growth"))?;
+        // The most the positions can claim of it (each rounds its own share down).
+        let distributed = growth
+            .mul(Udec::from_amount(claimable), Rounding::Up)?
+            .to_amount(Rounding::Up)?
+            .min(lp);
+        (growth, distributed)
+    };
+    let undistributed = lp.checked_sub(distributed)?;
+    let growth: Decimal256 = growth.into();
     let overflow = |_| MathError::Overflow("fee growth");
     match direction {
         Direction::BuyResource => {
@@ -199,6 +220,8 @@ pub fn credit_fee(
                 .fee_growth_credits
                 .checked_add(growth)
                 .map_err(overflow)?;
+            let c = class_of_mut(pool, class)?;
+            c.credit_reserve = c.credit_reserve.checked_add(undistributed)?;
         }
         Direction::SellResource => {
             let c = class_of_mut(pool, class)?;
@@ -206,6 +229,7 @@ pub fn credit_fee(
                 .fee_growth_resource
                 .checked_add(growth)
                 .map_err(overflow)?;
+            c.resource_reserve = c.resource_reserve.checked_add(undistributed)?;
         }
     }
     Ok((treasury, burn))
@@ -338,9 +362,11 @@ fn bps(d: Decimal256) -> u32 {
         .unwrap_or(u32::MAX)
 }
 
-/// Weights of the volatility EWMA: 0.9 of the estimate kept, 0.1 of the new move.
-const VOLATILITY_KEEP: Udec = Udec::raw(Uint256::from_u128(900_000_000_000_000_000));
+/// Weight of a relative price move in the volatility estimate.
 const VOLATILITY_NEW: Udec = Udec::raw(Uint256::from_u128(100_000_000_000_000_000));
+/// Time constant (seconds) of the volatility estimate's decay: with no price moves it falls by a factor e per
+/// hour. The decay depends on time only, never on the number of trades, so dust trades cannot wash it.
+pub const VOLATILITY_WINDOW: u64 = 3_600;
 
 /// Record fees, then update TWAP cumulatives, volatility and λ(t) after the reserves moved.
 pub fn finish_trade(
@@ -392,8 +418,8 @@ pub fn update_prices(
     moved: Moved,
     now: u64,
 ) -> ContractResult<()> {
-    // Volatility: EWMA (weight 0.1 per trade) of |Δπ|/π of the traded classes.
-    let mut largest_move = Decimal256::zero();
+    // Volatility: a time-decayed sum of the traded classes' relative moves |Δπ|/π.
+    let mut largest_move = Udec::ZERO;
     // The prices after the transaction (`None`: computed below); the TWAP takes them unless λ(t) moves in between.
     let (traded, mut new_prices): (&[TradedClass], Vec<Option<Decimal256>>) = match moved {
         Moved::Traded(traded) => (
@@ -418,45 +444,131 @@ pub fn update_prices(
         if !before.is_zero() {
             let moved = Udec::from(before)
                 .abs_diff(after.into())
-                .div(before.into(), Rounding::Down)?;
-            largest_move = largest_move.max(moved.into());
+                .div(before.into(), Rounding::Up)?;
+            largest_move = largest_move.max(moved);
         }
     }
-    // Vol ← 0.9·Vol + 0.1·move, each product rounded down.
+    // Vol ← Vol·e^(−dt/τ) + 0.1·move (rounded up: the estimate only ever raises a fee or a curvature). The same
+    // move split into many trades adds up to the same sum; trades within one block decay nothing.
+    let elapsed = now.checked_sub(pool.last_update).unwrap_or_default();
+    let keep = Udec::one().saturating_sub(hmm_math::fees::ewma_alpha_for_elapsed(
+        elapsed,
+        VOLATILITY_WINDOW,
+    )?);
     pool.volatility = Udec::from(pool.volatility)
-        .mul(VOLATILITY_KEEP, Rounding::Down)?
-        .checked_add(Udec::from(largest_move).mul(VOLATILITY_NEW, Rounding::Down)?)
+        .mul(keep, Rounding::Up)?
+        .checked_add(largest_move.mul(VOLATILITY_NEW, Rounding::Up)?)
         .map_err(|_| MathError::Overflow("volatility"))?
         .into();
-    // λ(t) = λ₀(1 + α·Vol + β·Util) clamped to λ_max (2026 eq.30), kept only if every class stays sound.
-    let c = &pool.curvature;
-    if (!c.alpha.is_zero() || !c.beta.is_zero()) && !pool.total_shares.is_zero() {
-        let q: Vec<Udec> = pool
-            .classes
-            .iter()
-            .map(|k| Udec::from_amount(k.resource_reserve))
-            .collect();
-        let q_bar: Vec<Udec> = pool
-            .classes
-            .iter()
-            .map(|k| Udec::from_amount(k.target_reserve))
-            .collect();
-        let params = hmm_math::fees::CurvatureParams {
-            lambda0: c.lambda.into(),
-            alpha: c.alpha.into(),
-            beta: c.beta.into(),
-            lambda_min: c.lambda.into(),
-            lambda_max: c.lambda_max.into(),
-        };
-        let util = hmm_math::fees::utilisation(&q, &q_bar)?;
-        let candidate: Decimal256 =
-            hmm_math::fees::dynamic_curvature(&params, pool.volatility.into(), util)?.into();
-        if candidate != pool.lambda_now && crate::curve::check_sound_with(pool, candidate).is_ok() {
-            pool.lambda_now = candidate;
+    // λ(t) = λ₀(1 + α·Vol + β·Util) (2026 eq.30), at most once per observation interval and by a bounded step.
+    if lambda_due(pool, now) {
+        if let Some(lambda) = next_lambda(pool)? {
+            pool.lambda_now = lambda;
             new_prices.fill(None);
         }
     }
     record_prices(storage, pool, &new_prices, now)
+}
+
+/// Whether the dynamic curvature may move now: the pool has liquidity and α or β, and no λ step was taken within
+/// the last [`OBSERVATION_INTERVAL`] (a λ step is taken only when an observation is due).
+fn lambda_due(pool: &Pool, now: u64) -> bool {
+    let c = &pool.curvature;
+    (!c.alpha.is_zero() || !c.beta.is_zero())
+        && !pool.total_shares.is_zero()
+        && (pool.last_observation == 0
+            || now >= pool.last_observation.saturating_add(OBSERVATION_INTERVAL))
+}
+
+/// The curvature to move to, if any: eq.30's value from the volatility and the depth-weighted utilisation
+/// ([`hmm_math::fees::utilisation_weighted`]), approached by a step that moves no class's spot price by more
+/// than half the pool's market fee and keeps every class sound.
+///
+/// Why bounded: a change of λ moves the price of every class off its target (`π` is linear in λ through the
+/// potential's coefficient `b = λ·w·p̄/q̄`). Someone who could choose when λ jumps could buy before and sell after.
+/// With each step below half the market fee and at most one step per [`OBSERVATION_INTERVAL`], a position held
+/// across a step gains less than the two fees of opening and closing it (SECURITY.md, "dynamic curvature").
+fn next_lambda(pool: &Pool) -> ContractResult<Option<Decimal256>> {
+    let c = &pool.curvature;
+    let q: Vec<Udec> = pool
+        .classes
+        .iter()
+        .map(|k| Udec::from_amount(k.resource_reserve))
+        .collect();
+    let q_bar: Vec<Udec> = pool
+        .classes
+        .iter()
+        .map(|k| Udec::from_amount(k.target_reserve))
+        .collect();
+    let depth: Vec<Udec> = pool
+        .classes
+        .iter()
+        .map(|k| Udec::from_amount(k.reference_credit))
+        .collect();
+    let params = hmm_math::fees::CurvatureParams {
+        lambda0: c.lambda.into(),
+        alpha: c.alpha.into(),
+        beta: c.beta.into(),
+        lambda_min: c.lambda.into(),
+        lambda_max: c.lambda_max.into(),
+    };
+    let util = hmm_math::fees::utilisation_weighted(&q, &q_bar, &depth)?;
+    let target: Udec = hmm_math::fees::dynamic_curvature(&params, pool.volatility.into(), util)?;
+    let now = Udec::from(pool.lambda_now);
+    if target == now {
+        return Ok(None);
+    }
+    let limit = Udec::from(pool.fees.market_fee).div(Udec::from_int(2), Rounding::Down)?;
+    let full = price_jump(pool, target.into())?;
+    let step = match full {
+        Some(jump) if jump <= limit => target,
+        Some(jump) => {
+            // π is linear in λ: scale the step to the limit, rounded toward λ now.
+            let span = target.abs_diff(now);
+            let part = span.mul_div(limit, jump, Rounding::Down)?;
+            if target > now {
+                now.checked_add(part)?
+            } else {
+                now.saturating_sub(part)
+            }
+        }
+        None => return Ok(None),
+    };
+    if step == now {
+        return Ok(None);
+    }
+    Ok(match price_jump(pool, step.into())? {
+        Some(jump) if jump <= limit => Some(step.into()),
+        _ => None,
+    })
+}
+
+/// The largest relative move of a class's spot price if the pool's curvature were `lambda`; `None` if some class
+/// would be unsound there.
+fn price_jump(pool: &Pool, lambda: Decimal256) -> ContractResult<Option<Udec>> {
+    let mut largest = Udec::ZERO;
+    for class in &pool.classes {
+        if class.resource_reserve.is_zero() {
+            continue;
+        }
+        let before = Udec::from(spot_price_on(
+            &class_curve(pool.kind, class, pool.lambda_now, pool.curvature.mu)?,
+            class,
+        )?);
+        let curve = class_curve(pool.kind, class, lambda, pool.curvature.mu)?;
+        if curve
+            .check_sound(atoms(class.resource_reserve)?, atoms(class.credit_reserve)?)
+            .is_err()
+        {
+            return Ok(None);
+        }
+        let after = Udec::from(spot_price_on(&curve, class)?);
+        if before.is_zero() {
+            return Ok(None);
+        }
+        largest = largest.max(before.abs_diff(after).div(before, Rounding::Up)?);
+    }
+    Ok(Some(largest))
 }
 
 /// The TWAP step: accumulate each class's recorded price over the time since the last update, then record its new
