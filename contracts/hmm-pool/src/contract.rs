@@ -302,7 +302,7 @@ mod tests {
             deps.as_mut(),
             mock_env(),
             info,
-            ExecuteMsg::CollectProtocolFees {},
+            ExecuteMsg::CollectProtocolFees { tokens: vec![] },
         )
         .unwrap_err();
         assert!(matches!(err, ContractError::Payment(_)), "{err}");

@@ -24,7 +24,8 @@ pub fn pool_contract() -> Box<dyn Contract<Empty>> {
         hmm_pool::contract::execute,
         hmm_pool::contract::instantiate,
         hmm_pool::contract::query,
-    ))
+    )
+    .with_reply(hmm_pool::contract::reply))
 }
 
 /// Every account starts with this much of every token (atoms; 18-decimal $AI, 6-decimal CU).

@@ -167,6 +167,7 @@ fn donations_change_nothing_and_cannot_be_extracted() {
                 min_credits: Uint128::zero(),
                 min_resources: vec![],
                 deadline: None,
+                defer: vec![],
             },
         )
         .unwrap_err());
@@ -175,7 +176,7 @@ fn donations_change_nothing_and_cannot_be_extracted() {
         "{e:?}"
     );
     let e = err(s
-        .execute(&attacker, &ExecuteMsg::ClaimFees { pool_id: id })
+        .execute(&attacker, &ExecuteMsg::ClaimFees { pool_id: id, defer: vec![] })
         .unwrap_err());
     assert_eq!(e, ContractError::NothingToClaim);
     assert_eq!(s.snapshot(id), before);
@@ -273,6 +274,7 @@ fn overflowing_amounts_are_refused_with_typed_errors() {
                 min_credits: Uint128::zero(),
                 min_resources: vec![],
                 deadline: None,
+                defer: vec![],
             },
         )
         .unwrap_err());
@@ -428,6 +430,7 @@ proptest! {
                             min_credits: Uint128::zero(),
                             min_resources: vec![],
                             deadline: None,
+                            defer: vec![],
                         }).unwrap();
                         let after = holdings(&s, &who);
                         // An account that already held shares is also paid the fees they earned: compare only
@@ -456,6 +459,7 @@ proptest! {
                         min_credits: Uint128::zero(),
                         min_resources: vec![],
                         deadline: None,
+                        defer: vec![],
                     }).unwrap();
                     let after = holdings(&s, &who);
                     prop_assert!(after.0 - before.0 <= (position.credits + position.pending_fee_credits).u128());

@@ -223,7 +223,7 @@ fn bundle_and_swaps(lines: &[(usize, u128)]) -> (Books, Books) {
     }
     for s in [&mut bundled, &mut one_by_one] {
         let owner = s.owner.clone();
-        s.execute(&owner, &ExecuteMsg::CollectProtocolFees {})
+        s.execute(&owner, &ExecuteMsg::CollectProtocolFees { tokens: vec![] })
             .unwrap();
     }
     (books(&bundled, id), books(&one_by_one, id))

@@ -4,7 +4,7 @@ use cosmwasm_std::{Decimal256, DepsMut, Env, MessageInfo, Response, Uint128};
 use hmm::pool::{CreatePoolMsg, CurvatureConfig, CurveKind, ExecutionMode, FeeConfig};
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Pool, PoolClass, CLASS_POOLS, CONFIG, POOLS};
+use crate::state::{Pool, PoolClass, CONFIG, POOLS};
 
 /// Most classes one pool may hold (bounds the gas of every trade, which touches all classes' prices).
 pub const MAX_CLASSES: usize = 8;
@@ -209,9 +209,8 @@ pub fn create_pool(
     config.pool_count += 1;
     let id = config.pool_count;
     CONFIG.save(deps.storage, &config)?;
-    for c in &classes {
-        CLASS_POOLS.save(deps.storage, (&c.cu_token, id), &())?;
-    }
+    // The pool joins the routing index (`CLASS_POOLS`) at its first deposit, not here: empty pools that anyone
+    // may create must not crowd the router's view of a class.
     let pool = Pool {
         id,
         kind: msg.kind,

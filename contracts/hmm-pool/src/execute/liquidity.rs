@@ -14,7 +14,7 @@ use super::swap::{update_prices, Moved};
 use super::{check_deadline, deferred_tokens, load_pool, pay, transfer_from_msg, transfer_msg};
 use crate::curve::check_sound_with;
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Pool, Position, CONFIG, OWED, POOLS, POSITIONS};
+use crate::state::{Pool, Position, CLASS_POOLS, CONFIG, OWED, POOLS, POSITIONS};
 
 /// shares × Δgrowth, rounded down: LPs are never paid more than was collected. Fails closed: an accumulator
 /// below the checkpoint or a product past `Uint128` is an error, never a guessed amount.
@@ -134,6 +134,10 @@ pub fn add_liquidity(
         }
         check_sound_with(&pool, pool.lambda_now)?;
         pool.total_shares = shares;
+        // Funded: the router sees it from now on.
+        for class in &pool.classes {
+            CLASS_POOLS.save(deps.storage, (&class.cu_token, pool_id), &())?;
+        }
         minted = shares.checked_sub(Uint128::new(MINIMUM_LIQUIDITY))?;
         pulled = deposits;
     } else {

@@ -10,18 +10,23 @@ use std::collections::BTreeMap;
 
 use cosmwasm_std::{Addr, Decimal256, Deps, DepsMut, Env, Order, Response, Storage, Uint128};
 use hmm::pool::{BundleItem, LatencyClass, RouteLeg, RoutePart, SlaRequirement, SlaTags};
-use hmm_math::{Rounding, Udec};
+use hmm_math::{Direction, Rounding, Udec};
 
 use super::swap::{
-    apply_leg, fee_token, plan_swap, record_protocol_fee, side_of, update_prices, Moved, Side,
-    SwapPlan, TradedClass,
+    apply_leg, fee_token, plan_buy_after, record_protocol_fee, side_of, update_prices, Moved,
+    Prior, Side, SwapPlan, TradedClass,
 };
 use super::transfer_msg;
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Config, Pool, CLASS_POOLS, CONFIG, POOLS};
 
-/// Most pools considered per line (bounds gas).
-const MAX_CANDIDATES: usize = 16;
+/// Most pools a line is planned against (bounds the solves per line): the deepest eligible ones.
+pub const MAX_CANDIDATES: usize = 16;
+/// Most entries of a class's pool index read per line (bounds the records loaded per line). Pools join the index
+/// at their first deposit, and ineligible ones (paused, batch-only, SLA mismatch, empty class) are skipped before
+/// the candidate bound applies, so empty or unrelated pools cannot hide a market. Past this many funded pools
+/// of one class, later ones (by id) are not seen by the router (they still trade directly by `Swap`).
+pub const MAX_SCAN: usize = 64;
 /// Steps a line is cut into when it is split across pools.
 const SPLIT_STEPS: u128 = 4;
 
@@ -67,6 +72,8 @@ pub fn plan_bundle(
         return Err(ContractError::ZeroAmount);
     }
     let mut pools: BTreeMap<u64, Pool> = BTreeMap::new();
+    // What the bundle's trades so far did to each (pool, class).
+    let mut priors: BTreeMap<(u64, usize), Prior> = BTreeMap::new();
     let mut legs = Vec::with_capacity(items.len());
     let mut total_cost = Uint128::zero();
     for item in items {
@@ -77,7 +84,7 @@ pub fn plan_bundle(
         let ids: Vec<u64> = CLASS_POOLS
             .prefix(&token)
             .keys(storage, None, None, Order::Ascending)
-            .take(MAX_CANDIDATES)
+            .take(MAX_SCAN)
             .collect::<Result<_, _>>()?;
         // The pools that can sell this line, as they are after the lines before it (loaded once per bundle).
         for &id in &ids {
@@ -85,15 +92,34 @@ pub fn plan_bundle(
                 slot.insert(POOLS.load(storage, id)?);
             }
         }
+        // Eligible pools first, then the deepest of them.
         let mut candidates: Vec<Candidate> = Vec::with_capacity(ids.len());
         for id in ids {
             let Some(pool) = pools.get(&id) else { continue };
-            if pool.paused || pool.batch_window.is_some() || !sla_matches(&pool.sla, sla) {
+            if pool.paused
+                || pool.batch_window.is_some()
+                || pool.total_shares.is_zero()
+                || !sla_matches(&pool.sla, sla)
+            {
                 continue;
             }
-            if let Ok(Side::Class(class)) = side_of(pool, config, &token) {
-                candidates.push((id, class, pool));
-            }
+            let Ok(Side::Class(class)) = side_of(pool, config, &token) else {
+                continue;
+            };
+            let prior = match priors.get(&(id, class)) {
+                Some(prior) => *prior,
+                None => match Prior::start(pool, class, Direction::BuyResource) {
+                    Ok(prior) => prior,
+                    Err(_) => continue,
+                },
+            };
+            candidates.push((id, class, pool, prior));
+        }
+        if candidates.len() > MAX_CANDIDATES {
+            // Deepest first by the class's $AI reserve before the transaction; ties by pool id.
+            candidates.sort_by(|a, b| b.3.reserve_in.cmp(&a.3.reserve_in).then(a.0.cmp(&b.0)));
+            candidates.truncate(MAX_CANDIDATES);
+            candidates.sort_by_key(|c| c.0);
         }
         let single = cheapest(&candidates, item.amount);
         let split = if candidates.len() > 1 && item.amount.u128() >= SPLIT_STEPS {
@@ -127,8 +153,16 @@ pub fn plan_bundle(
             }
             // The spot price after the last step is that of its pool after the line (the step's solve found it).
             last = plan.legs.last().map(|leg| (plan.fee_rate, leg.price_after));
-            // Move the pool in place: the next step and the next lines see it as it is after this trade.
+            // Move the pool in place: the next step and the next lines see it as it is after this trade, and
+            // pay fees and meet the impact cap on the transaction's total.
             let pool = pools.get_mut(&id).ok_or(ContractError::UnknownPool(id))?;
+            for leg in &plan.legs {
+                let prior = match priors.get(&(id, leg.class)) {
+                    Some(prior) => *prior,
+                    None => Prior::start(pool, leg.class, Direction::BuyResource)?,
+                };
+                priors.insert((id, leg.class), prior.after(leg)?);
+            }
             let protocol_fees = plan
                 .legs
                 .iter()
@@ -191,8 +225,9 @@ struct Step {
     pool_id: u64,
     plan: SwapPlan,
 }
-/// A pool that can sell a line: (pool id, the line's class in it, the pool as it is now).
-type Candidate<'a> = (u64, usize, &'a Pool);
+/// A pool that can sell a line: (pool id, the line's class in it, the pool as it is now, the bundle's earlier
+/// trades of that class).
+type Candidate<'a> = (u64, usize, &'a Pool, Prior);
 
 fn cost_of(steps: &[Step]) -> ContractResult<Uint128> {
     steps.iter().try_fold(Uint128::zero(), |sum, step| {
@@ -202,8 +237,8 @@ fn cost_of(steps: &[Step]) -> ContractResult<Uint128> {
 
 /// Buy `amount` exact out from `pool`: the plan; `None` if the pool cannot (too shallow, price impact): a pool that
 /// cannot fill is skipped, not fatal. Nothing is copied: only the chosen step is applied, by the caller.
-fn buy_from(id: u64, class: usize, pool: &Pool, amount: Uint128) -> Option<Step> {
-    plan_swap(pool, Side::Ai, Side::Class(class), amount, Some(amount))
+fn buy_from(id: u64, class: usize, pool: &Pool, prior: &Prior, amount: Uint128) -> Option<Step> {
+    plan_buy_after(pool, class, amount, prior)
         .ok()
         .map(|plan| Step { pool_id: id, plan })
 }
@@ -211,8 +246,8 @@ fn buy_from(id: u64, class: usize, pool: &Pool, amount: Uint128) -> Option<Step>
 /// The cheapest single pool for the whole line.
 fn cheapest(candidates: &[Candidate], amount: Uint128) -> Option<Step> {
     let mut best: Option<Step> = None;
-    for (id, class, pool) in candidates {
-        if let Some(step) = buy_from(*id, *class, pool, amount) {
+    for (id, class, pool, prior) in candidates {
+        if let Some(step) = buy_from(*id, *class, pool, prior, amount) {
             if best
                 .as_ref()
                 .is_none_or(|b| step.plan.offer_amount < b.plan.offer_amount)
@@ -231,9 +266,9 @@ fn cheapest(candidates: &[Candidate], amount: Uint128) -> Option<Step> {
 /// `n + SPLIT_STEPS − 1` solves for `n` pools (plus `n − 1` when the last step's amount differs) instead of
 /// `n · SPLIT_STEPS`, with the same choices as quoting every pool at every step.
 fn split_line(candidates: &[Candidate], amount: Uint128) -> ContractResult<Option<Vec<Step>>> {
-    let mut state: Vec<(u64, usize, Pool)> = candidates
+    let mut state: Vec<(u64, usize, Pool, Prior)> = candidates
         .iter()
-        .map(|&(id, class, pool)| (id, class, pool.clone()))
+        .map(|&(id, class, pool, prior)| (id, class, pool.clone(), prior))
         .collect();
     // quotes[n]: pool n's step at `quoted` (`None`: not solved yet; `Some(None)`: that pool cannot fill it).
     let mut quotes: Vec<Option<Option<Step>>> = state.iter().map(|_| None).collect();
@@ -252,9 +287,9 @@ fn split_line(candidates: &[Candidate], amount: Uint128) -> ContractResult<Optio
             quoted = this;
         }
         let mut best: Option<(usize, Uint128)> = None;
-        for (n, (quote, (id, class, pool))) in quotes.iter_mut().zip(&state).enumerate() {
+        for (n, (quote, (id, class, pool, prior))) in quotes.iter_mut().zip(&state).enumerate() {
             if quote.is_none() {
-                *quote = Some(buy_from(*id, *class, pool, this));
+                *quote = Some(buy_from(*id, *class, pool, prior, this));
             }
             if let Some(Some(step)) = quote {
                 // The first strictly cheaper pool wins, as in `cheapest`.
@@ -275,6 +310,7 @@ fn split_line(candidates: &[Candidate], amount: Uint128) -> ContractResult<Optio
         };
         for leg in &step.plan.legs {
             apply_leg(&mut slot.2, leg)?;
+            slot.3 = slot.3.after(leg)?;
         }
         bought = bought.checked_add(this)?;
         steps.push(step);
@@ -436,9 +472,9 @@ mod tests {
         candidates: &[Candidate],
         amount: Uint128,
     ) -> Option<Vec<(u64, Uint128, Uint128)>> {
-        let mut state: Vec<(u64, usize, Pool)> = candidates
+        let mut state: Vec<(u64, usize, Pool, Prior)> = candidates
             .iter()
-            .map(|&(id, class, pool)| (id, class, pool.clone()))
+            .map(|&(id, class, pool, prior)| (id, class, pool.clone(), prior))
             .collect();
         let step_amount = Uint128::new(amount.u128() / SPLIT_STEPS);
         let mut steps = vec![];
@@ -449,16 +485,16 @@ mod tests {
             } else {
                 step_amount
             };
-            let now: Vec<Candidate> = state.iter().map(|(i, c, p)| (*i, *c, p)).collect();
+            let now: Vec<Candidate> = state.iter().map(|(i, c, p, r)| (*i, *c, p, *r)).collect();
             let step = cheapest(&now, this)?;
             bought += this;
-            let moved = &mut state
+            let moved = state
                 .iter_mut()
-                .find(|(i, _, _)| *i == step.pool_id)
-                .unwrap()
-                .2;
+                .find(|(i, _, _, _)| *i == step.pool_id)
+                .unwrap();
             for leg in &step.plan.legs {
-                apply_leg(moved, leg).unwrap();
+                apply_leg(&mut moved.2, leg).unwrap();
+                moved.3 = moved.3.after(leg).unwrap();
             }
             steps.push((
                 step.pool_id,
@@ -486,7 +522,10 @@ mod tests {
                     pool(n as u64, kind, q * 1_000_000, q * price * 1_000_000)
                 })
                 .collect();
-            let candidates: Vec<Candidate> = pools.iter().map(|p| (p.id, 0, p)).collect();
+            let candidates: Vec<Candidate> = pools
+                .iter()
+                .map(|p| (p.id, 0, p, Prior::start(p, 0, Direction::BuyResource).unwrap()))
+                .collect();
             let amount = Uint128::new(amount * 1_000);
             let cached = split_line(&candidates, amount).unwrap().map(|steps| {
                 steps

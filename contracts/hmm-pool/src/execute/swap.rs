@@ -112,6 +112,47 @@ fn impact_bps(
     Ok(u32::try_from(bps.u128()).unwrap_or(u32::MAX))
 }
 
+/// What the earlier trades of one transaction did to one class of one pool (a bundle's lines and split steps):
+/// the risk fee (2025 eq.11's ‖Δq‖/‖q‖) and the price-impact cap are measured on the transaction's total against
+/// the class as it was before the transaction, so splitting a purchase into lines pays the fee and meets the cap
+/// of one purchase of the total.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Prior {
+    /// The input-side reserve before the transaction's first trade of this class.
+    pub reserve_in: Uint128,
+    /// The spot price before it.
+    pub spot: Decimal256,
+    /// Totals of the earlier trades: what was paid (fee included), what reached the curve, what came out.
+    pub gross_in: Uint128,
+    pub net_in: Uint128,
+    pub out: Uint128,
+}
+
+impl Prior {
+    /// The class as it is now, before any trade of the transaction.
+    pub fn start(pool: &Pool, class: usize, direction: Direction) -> ContractResult<Prior> {
+        let k = class_of(pool, class)?;
+        Ok(Prior {
+            reserve_in: match direction {
+                Direction::BuyResource => k.credit_reserve,
+                Direction::SellResource => k.resource_reserve,
+            },
+            spot: spot_price(pool, class)?,
+            ..Prior::default()
+        })
+    }
+
+    /// These totals after `leg` too.
+    pub fn after(&self, leg: &Leg) -> ContractResult<Prior> {
+        Ok(Prior {
+            gross_in: self.gross_in.checked_add(leg.gross_in)?,
+            net_in: self.net_in.checked_add(leg.net_in)?,
+            out: self.out.checked_add(leg.out)?,
+            ..*self
+        })
+    }
+}
+
 /// Plan one leg on class `class` (exact in: `amount` is the gross input; exact out: the output).
 pub fn quote_leg(
     pool: &Pool,
@@ -120,19 +161,42 @@ pub fn quote_leg(
     kind: SwapKind,
     amount: Uint128,
 ) -> ContractResult<Leg> {
+    quote_leg_after(pool, class, direction, kind, amount, None)
+}
+
+/// [`quote_leg`] after the earlier trades `prior` of the same transaction on this class (`None`: the first).
+/// The fee is what one trade of the total would pay minus what the earlier ones paid; the impact is the total's.
+pub fn quote_leg_after(
+    pool: &Pool,
+    class: usize,
+    direction: Direction,
+    kind: SwapKind,
+    amount: Uint128,
+    prior: Option<&Prior>,
+) -> ContractResult<Leg> {
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
     let (q, p) = reserves(pool, class)?;
-    let reserve_in = match direction {
-        Direction::BuyResource => p,
-        Direction::SellResource => q,
-    };
     let curve = pool_curve(pool, class)?;
+    let start = match prior {
+        Some(prior) => *prior,
+        None => Prior {
+            reserve_in: match direction {
+                Direction::BuyResource => p,
+                Direction::SellResource => q,
+            },
+            ..Prior::default()
+        },
+    };
+    let paid_before = start.gross_in.checked_sub(start.net_in)?;
     let (gross_in, net_in, fee, rate, outcome) = match kind {
         SwapKind::ExactIn => {
-            let rate = fee_rate(pool, amount, reserve_in)?;
-            let fee = hmm_math::fees::fee_amount(amount, rate.into())?;
+            let total = start.gross_in.checked_add(amount)?;
+            let rate = fee_rate(pool, total, start.reserve_in)?;
+            let fee = hmm_math::fees::fee_amount(total, rate.into())?
+                .checked_sub(paid_before)
+                .map_err(|_| MathError::Overflow("fee below the earlier trades'"))?;
             let net = amount.checked_sub(fee)?;
             if net.is_zero() {
                 return Err(ContractError::ZeroAmount);
@@ -143,14 +207,24 @@ pub fn quote_leg(
         SwapKind::ExactOut => {
             let outcome = curve_swap(pool, &curve, (q, p), direction, SwapKind::ExactOut, amount)?;
             let net = outcome.amount_in;
-            let rate = fee_rate(pool, net, reserve_in)?;
+            let total_net = start.net_in.checked_add(net)?;
+            let rate = fee_rate(pool, total_net, start.reserve_in)?;
             // gross = ⌈net / (1 − rate)⌉: the fee is charged on what is paid, as in exact-in.
             let keep = Udec::one().checked_sub(rate.into())?;
-            let gross = Udec::from_amount(net)
+            let total_gross = Udec::from_amount(total_net)
                 .div(keep, Rounding::Up)?
                 .to_amount(Rounding::Up)?;
+            let gross = total_gross
+                .checked_sub(start.gross_in)
+                .map_err(|_| MathError::Overflow("fee below the earlier trades'"))?
+                .max(net);
             (gross, net, gross.checked_sub(net)?, rate, outcome)
         }
+    };
+    // Impact of the transaction's total on this class against its price before the transaction.
+    let spot = match prior {
+        Some(prior) => prior.spot,
+        None => price_at(&outcome.gradient_before)?,
     };
     Ok(Leg {
         class,
@@ -163,13 +237,52 @@ pub fn quote_leg(
         q_after: outcome.q_after,
         p_after: outcome.p_after,
         impact_bps: impact_bps(
-            price_at(&outcome.gradient_before)?,
+            spot,
             direction,
-            net_in,
-            outcome.amount_out,
+            start.net_in.checked_add(net_in)?,
+            start.out.checked_add(outcome.amount_out)?,
         )?,
         price_after: price_at(&outcome.gradient_after)?,
     })
+}
+
+/// Plan buying exactly `amount` CU of class `class` with $AI after the transaction's earlier trades `prior` of
+/// that class (a bundle's step), with the pool's price-impact cap applied to the total.
+pub fn plan_buy_after(
+    pool: &Pool,
+    class: usize,
+    amount: Uint128,
+    prior: &Prior,
+) -> ContractResult<SwapPlan> {
+    let leg = quote_leg_after(
+        pool,
+        class,
+        Direction::BuyResource,
+        SwapKind::ExactOut,
+        amount,
+        Some(prior),
+    )?;
+    check_impact(pool, std::slice::from_ref(&leg))?;
+    Ok(SwapPlan {
+        offer_amount: leg.gross_in,
+        return_amount: leg.out,
+        fee_amount: leg.fee,
+        fee_rate: leg.fee_rate,
+        impact_bps: leg.impact_bps,
+        legs: vec![leg],
+    })
+}
+
+/// Refuses legs whose price impact exceeds the pool's cap.
+fn check_impact(pool: &Pool, legs: &[Leg]) -> ContractResult<()> {
+    let limit_bps = bps(pool.max_price_impact);
+    match legs.iter().find(|l| l.impact_bps > limit_bps) {
+        Some(leg) => Err(ContractError::PriceImpactTooHigh {
+            impact_bps: leg.impact_bps,
+            limit_bps,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Move the reserves of a planned leg and credit the LPs' share of its fee; returns (treasury, burn) of the fee.
@@ -334,13 +447,7 @@ pub fn plan_swap(
     }
     let impact_bps = legs.iter().map(|l| l.impact_bps).max().unwrap_or(0);
     let fee_rate = legs.iter().map(|l| l.fee_rate).max().unwrap_or_default();
-    let limit_bps = bps(pool.max_price_impact);
-    if let Some(leg) = legs.iter().find(|l| l.impact_bps > limit_bps) {
-        return Err(ContractError::PriceImpactTooHigh {
-            impact_bps: leg.impact_bps,
-            limit_bps,
-        });
-    }
+    check_impact(pool, &legs)?;
     Ok(SwapPlan {
         offer_amount: first.gross_in,
         return_amount: last.out,

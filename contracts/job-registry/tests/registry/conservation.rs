@@ -261,7 +261,7 @@ fn run(s: &mut Suite, m: &mut Model, op: &Op) {
                 .execute_contract(
                     admin,
                     pool,
-                    &hmm::pool::ExecuteMsg::CollectProtocolFees {},
+                    &hmm::pool::ExecuteMsg::CollectProtocolFees { tokens: vec![] },
                     &[],
                 )
                 .is_ok()

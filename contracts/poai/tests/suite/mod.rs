@@ -335,7 +335,8 @@ pub fn pool_contract() -> Box<dyn Contract<Empty>> {
         hmm_pool::contract::execute,
         hmm_pool::contract::instantiate,
         hmm_pool::contract::query,
-    ))
+    )
+    .with_reply(hmm_pool::contract::reply))
 }
 
 pub fn poai_contract() -> Box<dyn Contract<Empty>> {

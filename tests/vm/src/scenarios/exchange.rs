@@ -862,6 +862,7 @@ pub fn remove_checked(
                 min_credits: Uint128::zero(),
                 min_resources: vec![],
                 deadline: None,
+                defer: vec![],
             },
         )
         .map_err(e)?;
