@@ -19,6 +19,49 @@ pub fn token_contract() -> Box<dyn Contract<Empty>> {
     ))
 }
 
+/// A cw20 token that its minter can freeze: while frozen it refuses every transfer, send and burn (a token that
+/// "later refuses transfers", as a permissionless pool's CU token may). `{"freeze": true}` / `{"freeze": false}`.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+pub enum FlakyTokenMsg {
+    Freeze { freeze: bool },
+    Token(ai_token::msg::ExecuteMsg),
+}
+
+const FROZEN: &[u8] = b"frozen";
+
+fn flaky_execute(
+    deps: cosmwasm_std::DepsMut,
+    env: cosmwasm_std::Env,
+    info: cosmwasm_std::MessageInfo,
+    msg: FlakyTokenMsg,
+) -> Result<cosmwasm_std::Response, anyhow::Error> {
+    match msg {
+        FlakyTokenMsg::Freeze { freeze } => {
+            if freeze {
+                deps.storage.set(FROZEN, b"1");
+            } else {
+                deps.storage.remove(FROZEN);
+            }
+            Ok(cosmwasm_std::Response::new())
+        }
+        FlakyTokenMsg::Token(msg) => {
+            if deps.storage.get(FROZEN).is_some() {
+                anyhow::bail!("token frozen: it refuses every transfer");
+            }
+            Ok(ai_token::contract::execute(deps, env, info, msg)?)
+        }
+    }
+}
+
+pub fn flaky_token_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(ContractWrapper::new(
+        flaky_execute,
+        ai_token::contract::instantiate,
+        ai_token::contract::query,
+    ))
+}
+
 pub fn pool_contract() -> Box<dyn Contract<Empty>> {
     Box::new(ContractWrapper::new(
         hmm_pool::contract::execute,
@@ -115,6 +158,48 @@ impl Suite {
             cu,
             pool,
         }
+    }
+
+    /// Replaces CU token `i` with a [`flaky_token_contract`] funded like the others; `freeze` toggles it.
+    pub fn make_flaky(&mut self, i: usize) -> Addr {
+        let code = self.app.store_code(flaky_token_contract());
+        let msg = TokenInstantiate {
+            name: "Flaky compute unit".to_string(),
+            symbol: "CUFLAKY".to_string(),
+            decimals: 6,
+            initial_balances: [&self.lp, &self.trader, &self.attacker]
+                .iter()
+                .map(|h| cw20::Cw20Coin {
+                    address: h.to_string(),
+                    amount: Uint128::new(START_CU),
+                })
+                .collect(),
+            mint: Some(MinterResponse {
+                minter: self.minter.to_string(),
+                cap: None,
+            }),
+            marketing: None,
+            resource: None,
+        };
+        let token = self
+            .app
+            .instantiate_contract(code, self.owner.clone(), &msg, &[], "CUFLAKY", None)
+            .expect("flaky token instantiates");
+        self.cu[i] = token.clone();
+        token
+    }
+
+    /// Freeze (or thaw) a [`Suite::make_flaky`] token.
+    pub fn freeze(&mut self, token: &Addr, freeze: bool) {
+        let minter = self.minter.clone();
+        self.app
+            .execute_contract(
+                minter,
+                token.clone(),
+                &serde_json_freeze(freeze),
+                &[],
+            )
+            .expect("freeze");
     }
 
     pub fn default_sla() -> SlaTags {
@@ -353,4 +438,14 @@ impl Suite {
         .map(|a| self.balance(token, a))
         .sum()
     }
+}
+
+/// The `{"freeze": bool}` message of [`flaky_token_contract`].
+fn serde_json_freeze(freeze: bool) -> FreezeMsg {
+    FreezeMsg { freeze }
+}
+
+#[derive(serde::Serialize, Debug)]
+struct FreezeMsg {
+    freeze: bool,
 }
