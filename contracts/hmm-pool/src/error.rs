@@ -97,6 +97,9 @@ pub enum ContractError {
         reason: &'static str,
     },
 
+    #[error("a defer list is honoured from block time {from}; now is {now}: settle without it")]
+    DeferTooEarly { from: u64, now: u64 },
+
     #[error("unknown reply id {0}")]
     UnknownReply(u64),
 

@@ -63,6 +63,7 @@ fn submit(s: &mut Suite, registry: &Addr, cu: u128, duration: u64) -> u64 {
         resources: vec![BundleItem {
             cu_token: s.cu.to_string(),
             amount: Uint128::new(cu),
+            pools: vec![],
         }],
         sla: sla(),
         max_spend: Uint128::new(1_000 * UNIT),

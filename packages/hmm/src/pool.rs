@@ -14,6 +14,10 @@ use cw20::Cw20ReceiveMsg;
 /// Seconds after a batch window closes during which only `SettleBatch` may clear it; after that anyone may also
 /// `RefundBatch` it.
 pub const BATCH_GRACE: u64 = 3_600;
+/// Seconds after a batch window closes before `SettleBatch` honours a `defer` list: until then a settlement pays
+/// every fill by transfer (a keeper cannot push traders onto the owed ledger); after it, a token that refuses
+/// transfers can be deferred so the batch settles anyway.
+pub const DEFER_AFTER: u64 = 600;
 /// Most intents one trader may hold in one batch (with eviction of the smallest intent when a batch is full, one
 /// party cannot shut others out).
 pub const MAX_INTENTS_PER_TRADER: u32 = 5;
@@ -274,8 +278,15 @@ pub enum Ask {
 /// One line of a bundle purchase: `amount` atoms of a CU token.
 #[cw_serde]
 pub struct BundleItem {
+    /// The CU token to buy.
     pub cu_token: String,
+    /// CU atoms to receive (exact out).
     pub amount: Uint128,
+    /// Only these pools may sell the line (still filtered for eligibility: not paused, continuous, SLA met,
+    /// funded; at most 16). Empty (default): the router's choice among the pools of the class (see `Route`).
+    /// A buyer who knows its market names it, so no number of other pools can hide it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pools: Vec<u64>,
 }
 
 /// Hooks carried by a cw20 `Send` to this contract.

@@ -605,14 +605,17 @@ fn multi_class_pool_cross_swaps_and_bundles() {
         BundleItem {
             cu_token: cu0.to_string(),
             amount: Uint128::new(1_000_000),
+            pools: vec![],
         },
         BundleItem {
             cu_token: cu1.to_string(),
             amount: Uint128::new(2_000_000),
+            pools: vec![],
         },
         BundleItem {
             cu_token: cu2.to_string(),
             amount: Uint128::new(3_000_000),
+            pools: vec![],
         },
     ];
     let route: RouteResponse = s

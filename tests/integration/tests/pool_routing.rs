@@ -36,6 +36,7 @@ fn route(s: &Suite, amount: u128) -> RouteResponse {
         items: vec![BundleItem {
             cu_token: s.cu[0].to_string(),
             amount: Uint128::new(amount),
+            pools: vec![],
         }],
         sla: SlaRequirement::default(),
     })
@@ -115,6 +116,7 @@ fn split_equalises_marginal_prices_and_buy_bundle_executes_the_route() {
         items: vec![BundleItem {
             cu_token: cu.to_string(),
             amount: Uint128::new(amount),
+            pools: vec![],
         }],
         sla: SlaRequirement::default(),
         deadline: None,
@@ -198,6 +200,7 @@ fn bundle_and_swaps(lines: &[(usize, u128)]) -> (Books, Books) {
         .map(|&(class, amount)| BundleItem {
             cu_token: bundled.cu[class].to_string(),
             amount: Uint128::new(amount),
+            pools: vec![],
         })
         .collect();
     let hook = ReceiveMsg::BuyBundle {
@@ -298,6 +301,7 @@ fn policy(s: &Suite, class: usize, cu: u128, info_gain: &str, sla: SlaRequiremen
         items: vec![BundleItem {
             cu_token: s.cu[class].to_string(),
             amount: Uint128::new(cu),
+            pools: vec![],
         }],
         sla,
         info_gain: info_gain.parse().unwrap(),

@@ -13,7 +13,9 @@ use cosmwasm_std::{
     Addr, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Order, Response, Storage,
     Uint128, Uint256,
 };
-use hmm::pool::{Ask, BatchIntentInfo, BatchResponse, BATCH_GRACE, MAX_INTENTS_PER_TRADER};
+use hmm::pool::{
+    Ask, BatchIntentInfo, BatchResponse, BATCH_GRACE, DEFER_AFTER, MAX_INTENTS_PER_TRADER,
+};
 use hmm_math::{swap_exact, Direction, MathError, Rounding, SwapKind, Udec};
 
 use super::swap::{
@@ -521,6 +523,10 @@ pub fn settle_batch(
     let now = env.block.time.seconds();
     if now < window_end {
         return Err(ContractError::BatchWindow { window_end, now });
+    }
+    let defer_from = window_end.saturating_add(DEFER_AFTER);
+    if !defer.is_empty() && now < defer_from {
+        return Err(ContractError::DeferTooEarly { from: defer_from, now });
     }
     let intents: Vec<(u32, Intent)> = INTENTS
         .prefix(pool_id)

@@ -22,11 +22,13 @@ use crate::state::{Config, Pool, CLASS_POOLS, CONFIG, POOLS};
 
 /// Most pools a line is planned against (bounds the solves per line): the deepest eligible ones.
 pub const MAX_CANDIDATES: usize = 16;
-/// Most entries of a class's pool index read per line (bounds the records loaded per line). Pools join the index
-/// at their first deposit, and ineligible ones (paused, batch-only, SLA mismatch, empty class) are skipped before
-/// the candidate bound applies, so empty or unrelated pools cannot hide a market. Past this many funded pools
-/// of one class, later ones (by id) are not seen by the router (they still trade directly by `Swap`).
-pub const MAX_SCAN: usize = 64;
+/// Most entries of a class's pool index read per line (bounds the records loaded per line: each costs the SDK's
+/// flat read price plus 3 gas per byte, ~2k SDK gas, so at most ~70k per line). Pools join the index at their
+/// first deposit, and ineligible ones (paused, batch-only, SLA mismatch, empty class) are skipped before the
+/// candidate bound applies, so empty or unrelated pools cannot hide a market. Past this many funded pools of one
+/// class, later ones (by id) are not seen by the router unless the line names them (`BundleItem::pools`); they
+/// always trade directly by `Swap`.
+pub const MAX_SCAN: usize = 32;
 /// Steps a line is cut into when it is split across pools.
 const SPLIT_STEPS: u128 = 4;
 
@@ -81,11 +83,23 @@ pub fn plan_bundle(
             return Err(ContractError::ZeroAmount);
         }
         let token = api.addr_validate(&item.cu_token)?;
-        let ids: Vec<u64> = CLASS_POOLS
-            .prefix(&token)
-            .keys(storage, None, None, Order::Ascending)
-            .take(MAX_SCAN)
-            .collect::<Result<_, _>>()?;
+        let ids: Vec<u64> = if item.pools.is_empty() {
+            CLASS_POOLS
+                .prefix(&token)
+                .keys(storage, None, None, Order::Ascending)
+                .take(MAX_SCAN)
+                .collect::<Result<_, _>>()?
+        } else {
+            let mut named = item.pools.clone();
+            named.sort_unstable();
+            named.dedup();
+            if named.len() > MAX_CANDIDATES {
+                return Err(ContractError::InvalidParams(format!(
+                    "a line names at most {MAX_CANDIDATES} pools"
+                )));
+            }
+            named
+        };
         // The pools that can sell this line, as they are after the lines before it (loaded once per bundle).
         for &id in &ids {
             if let Entry::Vacant(slot) = pools.entry(id) {

@@ -81,6 +81,7 @@ fn validate_spec(
         items.push(BundleItem {
             cu_token: token.to_string(),
             amount: item.amount,
+            pools: vec![],
         });
         tokens.push(token);
     }

@@ -357,6 +357,7 @@ impl Suite {
                 .map(|(c, a)| BundleItem {
                     cu_token: self.cu[*c].to_string(),
                     amount: Uint128::new(*a),
+                    pools: vec![],
                 })
                 .collect(),
             sla: Self::sla(),

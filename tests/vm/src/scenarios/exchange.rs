@@ -987,6 +987,7 @@ pub fn exchange(chain: &Chain) -> Result<Exchange, String> {
     let one = [BundleItem {
         cu_token: x.cu5[3].clone(),
         amount: u(2 * UNIT),
+        pools: vec![],
     }];
     buy_bundle_checked(&x, &one, label::ROUTE_QUERY_1, label::BUNDLE_1)?;
     let five: Vec<BundleItem> = x
@@ -995,6 +996,7 @@ pub fn exchange(chain: &Chain) -> Result<Exchange, String> {
         .map(|t| BundleItem {
             cu_token: t.clone(),
             amount: u(2 * UNIT),
+            pools: vec![],
         })
         .collect();
     let route = buy_bundle_checked(&x, &five, label::ROUTE_QUERY_5, label::BUNDLE_5)?;

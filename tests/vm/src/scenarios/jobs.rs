@@ -336,6 +336,7 @@ pub fn submit(
         resources: vec![BundleItem {
             cu_token: x.cu_a.clone(),
             amount: u(JOB_CU),
+            pools: vec![],
         }],
         sla: job_sla(),
         max_spend: u(JOB_MAX_SPEND),
