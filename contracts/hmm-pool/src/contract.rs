@@ -95,9 +95,7 @@ pub fn execute(
             batch::refund_batch(deps, env, pool_id, defer)
         }
         ExecuteMsg::ClaimOwed { token } => liquidity::claim_owed(deps, info, token),
-        ExecuteMsg::CollectProtocolFees { tokens } => {
-            admin::collect_protocol_fees(deps, tokens)
-        }
+        ExecuteMsg::CollectProtocolFees { tokens } => admin::collect_protocol_fees(deps, tokens),
         ExecuteMsg::UpdatePool { pool_id, update } => {
             admin::update_pool(deps, env, info, pool_id, update)
         }

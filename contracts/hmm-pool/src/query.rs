@@ -3,8 +3,8 @@
 use cosmwasm_std::{Decimal256, Deps, Env, Order, SignedDecimal256, Uint128};
 use hmm::pool::{
     Ask, ClassInfo, ConfigResponse, CrossPriceResponse, EfePolicy, EfeRankResponse, EfeScore,
-    ImpermanentLossResponse, OwedResponse, PoolResponse, PoolsResponse, QuoteResponse, ShareResponse,
-    SpotPriceResponse, TokenAmount, TwapResponse,
+    ImpermanentLossResponse, OwedResponse, PoolResponse, PoolsResponse, QuoteResponse,
+    ShareResponse, SpotPriceResponse, TokenAmount, TwapResponse,
 };
 use hmm_math::quality::{efe_softmax, expected_free_energy};
 use hmm_math::swap::atoms;
@@ -17,7 +17,7 @@ use crate::execute::load_pool;
 use crate::execute::route::plan_bundle;
 use crate::execute::swap::{ask_side, plan_swap, side_of, Side};
 use crate::state::{
-    Pool, CONFIG, OBSERVATIONS, OWED, OBSERVATION_HEAD, OBSERVATION_SLOTS, POOLS, PROTOCOL_FEES,
+    Pool, CONFIG, OBSERVATIONS, OBSERVATION_HEAD, OBSERVATION_SLOTS, OWED, POOLS, PROTOCOL_FEES,
 };
 
 pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {

@@ -785,12 +785,8 @@ mod tests {
             ud("0.1")
         );
         // Weighted by depth, a thin class moves it by its share only; one class: the paper's form.
-        let thin = utilisation_weighted(
-            &u(&["10", "100"]),
-            &u(&["100", "100"]),
-            &u(&["1", "99"]),
-        )
-        .unwrap();
+        let thin = utilisation_weighted(&u(&["10", "100"]), &u(&["100", "100"]), &u(&["1", "99"]))
+            .unwrap();
         assert_eq!(thin, Udec::from_ratio(9, 1000, Rounding::Down).unwrap());
         assert_eq!(
             utilisation_weighted(&u(&["80"]), &u(&["100"]), &u(&["5"])).unwrap(),

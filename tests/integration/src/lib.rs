@@ -63,12 +63,14 @@ pub fn flaky_token_contract() -> Box<dyn Contract<Empty>> {
 }
 
 pub fn pool_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        hmm_pool::contract::execute,
-        hmm_pool::contract::instantiate,
-        hmm_pool::contract::query,
+    Box::new(
+        ContractWrapper::new(
+            hmm_pool::contract::execute,
+            hmm_pool::contract::instantiate,
+            hmm_pool::contract::query,
+        )
+        .with_reply(hmm_pool::contract::reply),
     )
-    .with_reply(hmm_pool::contract::reply))
 }
 
 /// Every account starts with this much of every token (atoms; 18-decimal $AI, 6-decimal CU).
@@ -193,12 +195,7 @@ impl Suite {
     pub fn freeze(&mut self, token: &Addr, freeze: bool) {
         let minter = self.minter.clone();
         self.app
-            .execute_contract(
-                minter,
-                token.clone(),
-                &serde_json_freeze(freeze),
-                &[],
-            )
+            .execute_contract(minter, token.clone(), &serde_json_freeze(freeze), &[])
             .expect("freeze");
     }
 

@@ -205,15 +205,27 @@ fn tokens_are_conserved_and_fees_split_and_burn() {
     // LP claims its fees in both tokens.
     let lp = s.lp.clone();
     let lp_ai = s.balance(&ai, &lp);
-    s.execute(&lp, &ExecuteMsg::ClaimFees { pool_id: id, defer: vec![] })
-        .unwrap();
+    s.execute(
+        &lp,
+        &ExecuteMsg::ClaimFees {
+            pool_id: id,
+            defer: vec![],
+        },
+    )
+    .unwrap();
     assert_eq!(
         s.balance(&ai, &lp) - lp_ai,
         share.pending_fee_credits.u128()
     );
     assert_eq!(
         err(s
-            .execute(&lp, &ExecuteMsg::ClaimFees { pool_id: id, defer: vec![] })
+            .execute(
+                &lp,
+                &ExecuteMsg::ClaimFees {
+                    pool_id: id,
+                    defer: vec![]
+                }
+            )
             .unwrap_err()),
         ContractError::NothingToClaim
     );
@@ -925,7 +937,11 @@ fn curvature_follows_utilisation_within_the_sound_bound() {
         tiny_sell(&mut s);
         let now = s.pool_info(id).lambda_now;
         let after = spot(&s);
-        let jump = if after > before { after - before } else { before - after } / before;
+        let jump = if after > before {
+            after - before
+        } else {
+            before - after
+        } / before;
         assert!(
             jump <= half_fee + Decimal256::permille(1),
             "price moved {jump} with λ {lambda} → {now}"
@@ -938,7 +954,10 @@ fn curvature_follows_utilisation_within_the_sound_bound() {
         price = after;
     }
     // Utilisation 0.2 (β = 4) and a decaying volatility: eq.30 asks ≈ 0.9, and the steps got there.
-    assert!(lambda > Decimal256::percent(85), "{lambda} at price {price}");
+    assert!(
+        lambda > Decimal256::percent(85),
+        "{lambda} at price {price}"
+    );
 }
 
 #[test]
@@ -1013,7 +1032,13 @@ fn batch_auction_clears_at_one_price_pro_rata() {
     // Too early.
     assert!(matches!(
         err(s
-            .execute(&lp, &ExecuteMsg::SettleBatch { pool_id: id, defer: vec![] })
+            .execute(
+                &lp,
+                &ExecuteMsg::SettleBatch {
+                    pool_id: id,
+                    defer: vec![]
+                }
+            )
             .unwrap_err()),
         ContractError::BatchWindow { .. }
     ));
@@ -1021,12 +1046,23 @@ fn batch_auction_clears_at_one_price_pro_rata() {
     // Late intents are refused until the batch is settled.
     assert!(matches!(
         err(s
-            .send(&trader, &ai, 1_000_000_000_000_000_000_000, &intent(buy.clone(), None))
+            .send(
+                &trader,
+                &ai,
+                1_000_000_000_000_000_000_000,
+                &intent(buy.clone(), None)
+            )
             .unwrap_err()),
         ContractError::BatchWindow { .. }
     ));
-    s.execute(&lp, &ExecuteMsg::SettleBatch { pool_id: id, defer: vec![] })
-        .unwrap();
+    s.execute(
+        &lp,
+        &ExecuteMsg::SettleBatch {
+            pool_id: id,
+            defer: vec![],
+        },
+    )
+    .unwrap();
     // The greedy intent was refunded in full; the others filled at one price.
     let trader_cu = s.balance(&cu, &trader) + 2_000_000_000 - cu_t; // CU bought by the trader's buy intent
     let attacker_cu = s.balance(&cu, &attacker) - cu_a;
@@ -1056,7 +1092,13 @@ fn batch_auction_clears_at_one_price_pro_rata() {
     assert!(batch.intents.is_empty() && batch.window_end.is_none());
     assert_eq!(
         err(s
-            .execute(&lp, &ExecuteMsg::SettleBatch { pool_id: id, defer: vec![] })
+            .execute(
+                &lp,
+                &ExecuteMsg::SettleBatch {
+                    pool_id: id,
+                    defer: vec![]
+                }
+            )
             .unwrap_err()),
         ContractError::NothingToClaim
     );

@@ -176,7 +176,13 @@ fn donations_change_nothing_and_cannot_be_extracted() {
         "{e:?}"
     );
     let e = err(s
-        .execute(&attacker, &ExecuteMsg::ClaimFees { pool_id: id, defer: vec![] })
+        .execute(
+            &attacker,
+            &ExecuteMsg::ClaimFees {
+                pool_id: id,
+                defer: vec![],
+            },
+        )
         .unwrap_err());
     assert_eq!(e, ContractError::NothingToClaim);
     assert_eq!(s.snapshot(id), before);

@@ -104,7 +104,11 @@ fn a_class_whose_clearing_fails_is_refunded_and_the_rest_settle() {
     let res = settle(&mut s, vec![]).unwrap();
     let refunded = attr(&res, "refunded_class");
     let cleared = attr(&res, "cleared");
-    assert_eq!(refunded.len() + cleared.len(), 2, "{refunded:?} {cleared:?}");
+    assert_eq!(
+        refunded.len() + cleared.len(),
+        2,
+        "{refunded:?} {cleared:?}"
+    );
     assert!(!refunded.is_empty(), "a drained class cannot clear");
     // Refunded in full, or filled: nothing stays in the contract for them.
     let got_ai = s.balance(&ai, &trader) - before.0;
@@ -130,7 +134,9 @@ fn dust_intents_are_refused_before_they_can_jam_a_batch() {
         ));
     }
     assert!(matches!(
-        err(s.send(&attacker, &cu1, 1, &intent(&s, None, None)).unwrap_err()),
+        err(s
+            .send(&attacker, &cu1, 1, &intent(&s, None, None))
+            .unwrap_err()),
         ContractError::IntentTooSmall { .. }
     ));
     // A real intent on the other class goes in; the batch settles (before: a 1-atom intent alone in its class
@@ -320,7 +326,8 @@ fn steering_cycle(beta: u128, alpha: u128, deep_buy: u128, thin_buy: u128) -> (i
             .zip(&cu)
             .map(|(p, q)| (Decimal256::from_ratio(*q, 1u128) * *p).to_uint_floor())
             .fold(cosmwasm_std::Uint256::zero(), |a, b| a + b);
-        s.balance(&ai, &attacker) as i128 + i128::try_from(Uint128::try_from(value).unwrap().u128()).unwrap()
+        s.balance(&ai, &attacker) as i128
+            + i128::try_from(Uint128::try_from(value).unwrap().u128()).unwrap()
     };
     let start = worth(&s);
     let mut lambdas = vec![s.pool_info(id).lambda_now.to_string()];
@@ -659,7 +666,9 @@ fn a_token_refusing_transfers_cannot_block_fee_collection() {
     let (mut s, flaky) = flaky_pool();
     let cfg: ConfigResponse = s.query(&QueryMsg::Config {}).unwrap();
     let pending = |v: &Vec<hmm::pool::TokenAmount>, t: &Addr| {
-        v.iter().find(|x| x.token == *t).map_or(0, |x| x.amount.u128())
+        v.iter()
+            .find(|x| x.token == *t)
+            .map_or(0, |x| x.amount.u128())
     };
     let (ai, cu0, treasury) = (s.ai.clone(), s.cu[0].clone(), s.treasury.clone());
     let flaky_pending = (
@@ -668,11 +677,8 @@ fn a_token_refusing_transfers_cannot_block_fee_collection() {
     );
     assert!(flaky_pending.0 > 0);
     let anyone = s.attacker.clone();
-    s.execute(
-        &anyone,
-        &ExecuteMsg::CollectProtocolFees { tokens: vec![] },
-    )
-    .unwrap();
+    s.execute(&anyone, &ExecuteMsg::CollectProtocolFees { tokens: vec![] })
+        .unwrap();
     // $AI and the good CU were paid; the frozen token's ledger is intact.
     assert_eq!(
         s.balance(&ai, &treasury),
@@ -839,7 +845,10 @@ fn update_pool_checks_the_mu_it_stores() {
 #[test]
 fn integrator_modes_are_refused_on_curves_they_cannot_trade() {
     let mut s = Suite::new(2);
-    for (kind, lambda) in [(CurveKind::Augmented, "0.5"), (CurveKind::MultiAsset, "0.3")] {
+    for (kind, lambda) in [
+        (CurveKind::Augmented, "0.5"),
+        (CurveKind::MultiAsset, "0.3"),
+    ] {
         for mode in [
             ExecutionMode::Verlet { steps: 8 },
             ExecutionMode::Ruth4 { steps: 4 },
@@ -951,13 +960,20 @@ fn review_cycle(beta: u128, deep_buy: u128, thin_buy: u128, steps: u32) -> i128 
         .unwrap();
     let a = s.attacker.clone();
     let (ai, cu0, cu1) = (s.ai.clone(), s.cu[0].clone(), s.cu[1].clone());
-    let prices: Vec<Decimal256> = s.pool_info(id).classes.iter().map(|c| c.spot_price).collect();
+    let prices: Vec<Decimal256> = s
+        .pool_info(id)
+        .classes
+        .iter()
+        .map(|c| c.spot_price)
+        .collect();
     let worth = |s: &Suite| -> i128 {
         let mut v = s.balance(&ai, &a) as i128;
         for (t, p) in [&cu0, &cu1].iter().zip(&prices) {
-            v += Uint128::try_from((Decimal256::from_ratio(s.balance(t, &a), 1u128) * *p).to_uint_floor())
-                .unwrap()
-                .u128() as i128;
+            v += Uint128::try_from(
+                (Decimal256::from_ratio(s.balance(t, &a), 1u128) * *p).to_uint_floor(),
+            )
+            .unwrap()
+            .u128() as i128;
         }
         v
     };
@@ -965,8 +981,18 @@ fn review_cycle(beta: u128, deep_buy: u128, thin_buy: u128, steps: u32) -> i128 
     let cu_start = (s.balance(&cu0, &a), s.balance(&cu1, &a));
     let buy = |s: &mut Suite, t: &Addr, amount: u128| {
         let (a, ai) = (s.attacker.clone(), s.ai.clone());
-        s.swap(&a, id, &ai, amount, Ask::Cu { token: t.to_string() }, None, None)
-            .unwrap();
+        s.swap(
+            &a,
+            id,
+            &ai,
+            amount,
+            Ask::Cu {
+                token: t.to_string(),
+            },
+            None,
+            None,
+        )
+        .unwrap();
     };
     let sell_back = |s: &mut Suite, t: &Addr, keep: u128| {
         let a = s.attacker.clone();
@@ -979,8 +1005,18 @@ fn review_cycle(beta: u128, deep_buy: u128, thin_buy: u128, steps: u32) -> i128 
         for _ in 0..steps {
             s.wait(60);
             let (a, ai, cu0) = (s.attacker.clone(), s.ai.clone(), s.cu[0].clone());
-            s.swap(&a, id, &ai, AI, Ask::Cu { token: cu0.to_string() }, None, None)
-                .unwrap();
+            s.swap(
+                &a,
+                id,
+                &ai,
+                AI,
+                Ask::Cu {
+                    token: cu0.to_string(),
+                },
+                None,
+                None,
+            )
+            .unwrap();
         }
     };
     s.wait(60);
@@ -999,7 +1035,11 @@ fn review_cycle(beta: u128, deep_buy: u128, thin_buy: u128, steps: u32) -> i128 
 fn the_reviews_steering_cycle_does_not_pay() {
     let mut worst = (i128::MIN, 0, 0, 0, 0);
     for beta in [4, 20, 100] {
-        for (deep, thin) in [(20_000 * AI, 5_000 * AI), (60_000 * AI, 9_000 * AI), (100_000 * AI, 2_000 * AI)] {
+        for (deep, thin) in [
+            (20_000 * AI, 5_000 * AI),
+            (60_000 * AI, 9_000 * AI),
+            (100_000 * AI, 2_000 * AI),
+        ] {
             for steps in [0, 3, 10] {
                 let gain = review_cycle(beta, deep, thin, steps);
                 if gain > worst.0 {
@@ -1008,5 +1048,10 @@ fn the_reviews_steering_cycle_does_not_pay() {
             }
         }
     }
-    assert!(worst.0 <= 0, "the cycle gained {} $AI atoms (β, deep, thin, steps) = {:?}", worst.0, (worst.1, worst.2, worst.3, worst.4));
+    assert!(
+        worst.0 <= 0,
+        "the cycle gained {} $AI atoms (β, deep, thin, steps) = {:?}",
+        worst.0,
+        (worst.1, worst.2, worst.3, worst.4)
+    );
 }

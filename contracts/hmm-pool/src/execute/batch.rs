@@ -10,8 +10,7 @@
 //! amounts sent (rounded down); the rounding dust stays in the pool's reserves, so `H` only rises.
 
 use cosmwasm_std::{
-    Addr, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Order, Response, Storage,
-    Uint128, Uint256,
+    Addr, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Order, Response, Storage, Uint128, Uint256,
 };
 use hmm::pool::{
     Ask, BatchIntentInfo, BatchResponse, BATCH_GRACE, DEFER_AFTER, MAX_INTENTS_PER_TRADER,
@@ -114,7 +113,11 @@ pub fn add_intent(
         Direction::SellResource
     };
     let k = class_of(&pool, class)?;
-    let reserve_in = if buy { k.credit_reserve } else { k.resource_reserve };
+    let reserve_in = if buy {
+        k.credit_reserve
+    } else {
+        k.resource_reserve
+    };
     let minimum = reserve_in
         .checked_mul(Uint128::new(MIN_INTENT_PPM))?
         .checked_div(Uint128::new(1_000_000))
@@ -181,8 +184,7 @@ pub fn add_intent(
                     evicted.amount,
                 )?;
                 release_slot(deps.storage, pool_id, &evicted.trader)?;
-                resp = resp
-                    .add_attribute("evicted", format!("{n}:{}:{value}", evicted.trader));
+                resp = resp.add_attribute("evicted", format!("{n}:{}:{value}", evicted.trader));
                 (n, count)
             }
         }
@@ -341,7 +343,10 @@ fn clear_class(pool: &Pool, class: usize, c: Uint128, r: Uint128) -> ContractRes
     // ⌈C·Y/(R − Y)⌉: the credits the pool must add for the sellers, rounded up (in the pool's favour).
     let needed = |y: Uint128| -> Option<Uint128> {
         let rest = Uint256::from(r.checked_sub(y).ok().filter(|v| !v.is_zero())?);
-        let num = c.full_mul(y).checked_add(rest.checked_sub(Uint256::one()).ok()?).ok()?;
+        let num = c
+            .full_mul(y)
+            .checked_add(rest.checked_sub(Uint256::one()).ok()?)
+            .ok()?;
         Uint128::try_from(num.checked_div(rest).ok()?).ok()
     };
     let proceeds_ok = |y: Uint128| -> bool {
@@ -354,7 +359,10 @@ fn clear_class(pool: &Pool, class: usize, c: Uint128, r: Uint128) -> ContractRes
                 _ => false,
             }
     };
-    let y = last_true(r.checked_sub(Uint128::one()).unwrap_or_default(), proceeds_ok);
+    let y = last_true(
+        r.checked_sub(Uint128::one()).unwrap_or_default(),
+        proceeds_ok,
+    );
     if !y.is_zero() {
         let o = swap(Direction::SellResource, SwapKind::ExactIn, y)?;
         return Ok(Clearing {
@@ -419,10 +427,8 @@ fn settle_class(
         let gross_c = checked_sum(live.iter().filter(|i| i.buy).map(|i| i.amount))?;
         let gross_r = checked_sum(live.iter().filter(|i| !i.buy).map(|i| i.amount))?;
         let k = class_of(pool, class)?;
-        let fee_c = hmm_math::fees::fee_amount(
-            gross_c,
-            fee_rate(pool, gross_c, k.credit_reserve)?.into(),
-        )?;
+        let fee_c =
+            hmm_math::fees::fee_amount(gross_c, fee_rate(pool, gross_c, k.credit_reserve)?.into())?;
         let fee_r = hmm_math::fees::fee_amount(
             gross_r,
             fee_rate(pool, gross_r, k.resource_reserve)?.into(),
@@ -440,7 +446,9 @@ fn settle_class(
                 if i.buy {
                     clearing.to_buyers.checked_multiply_ratio(i.amount, gross_c)
                 } else {
-                    clearing.to_sellers.checked_multiply_ratio(i.amount, gross_r)
+                    clearing
+                        .to_sellers
+                        .checked_multiply_ratio(i.amount, gross_r)
                 }
             })
             .collect::<Result<_, _>>()
@@ -526,7 +534,10 @@ pub fn settle_batch(
     }
     let defer_from = window_end.saturating_add(DEFER_AFTER);
     if !defer.is_empty() && now < defer_from {
-        return Err(ContractError::DeferTooEarly { from: defer_from, now });
+        return Err(ContractError::DeferTooEarly {
+            from: defer_from,
+            now,
+        });
     }
     let intents: Vec<(u32, Intent)> = INTENTS
         .prefix(pool_id)

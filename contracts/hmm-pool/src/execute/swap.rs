@@ -7,8 +7,8 @@ use cosmwasm_std::{
 };
 use cw20::Cw20ReceiveMsg;
 use hmm::pool::{Ask, ExecutionMode, ReceiveMsg};
-use hmm_math::swap::swap_exact;
 use hmm_math::swap::atoms;
+use hmm_math::swap::swap_exact;
 use hmm_math::{ClassCurve, Direction, MathError, Rounding, SwapKind, Udec};
 
 use super::{check_deadline, load_pool, route, transfer_msg};

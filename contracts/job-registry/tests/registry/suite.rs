@@ -27,12 +27,14 @@ pub fn token_contract() -> Box<dyn Contract<Empty>> {
 }
 
 pub fn pool_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(
-        hmm_pool::contract::execute,
-        hmm_pool::contract::instantiate,
-        hmm_pool::contract::query,
+    Box::new(
+        ContractWrapper::new(
+            hmm_pool::contract::execute,
+            hmm_pool::contract::instantiate,
+            hmm_pool::contract::query,
+        )
+        .with_reply(hmm_pool::contract::reply),
     )
-    .with_reply(hmm_pool::contract::reply))
 }
 
 pub fn registry_contract() -> Box<dyn Contract<Empty>> {
