@@ -189,7 +189,7 @@ pub fn restore_protocol_fee(deps: DepsMut, id: u64) -> ContractResult<Response> 
         .ok()
         .and_then(|n| collecting.get(n))
         .ok_or(ContractError::UnknownReply(id))?;
-    let (t, b) = if id % 2 == 0 {
+    let (t, b) = if id.is_multiple_of(2) {
         (*treasury, Uint128::zero())
     } else {
         (Uint128::zero(), *burn)

@@ -557,7 +557,7 @@ pub fn update_prices(
     }
     // Vol ← Vol·e^(−dt/τ) + 0.1·move (rounded up: the estimate only ever raises a fee or a curvature). The same
     // move split into many trades adds up to the same sum; trades within one block decay nothing.
-    let elapsed = now.checked_sub(pool.last_update).unwrap_or_default();
+    let elapsed = now.saturating_sub(pool.last_update);
     let keep = Udec::one().saturating_sub(hmm_math::fees::ewma_alpha_for_elapsed(
         elapsed,
         VOLATILITY_WINDOW,
