@@ -16,7 +16,7 @@ use super::swap::{
     apply_leg, fee_token, plan_buy_after, record_protocol_fee, side_of, update_prices, Moved,
     Prior, Side, SwapPlan, TradedClass,
 };
-use super::transfer_msg;
+use super::{load_pool, transfer_msg};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Config, Pool, CLASS_POOLS, CONFIG, POOLS};
 
@@ -103,7 +103,7 @@ pub fn plan_bundle(
         // The pools that can sell this line, as they are after the lines before it (loaded once per bundle).
         for &id in &ids {
             if let Entry::Vacant(slot) = pools.entry(id) {
-                slot.insert(POOLS.load(storage, id)?);
+                slot.insert(load_pool(storage, id)?);
             }
         }
         // Eligible pools first, then the deepest of them.
