@@ -238,19 +238,28 @@ pub fn twap(
     let (head, count) = OBSERVATION_HEAD
         .may_load(deps.storage, (pool_id, idx))?
         .unwrap_or((0, 0));
-    // Newest observation at or before now − window; else the oldest one kept.
+    // Newest observation at or before now − window; else the oldest one kept. The ring holds observations in time
+    // order (k = 0 the newest), so a binary search over k loads ~log₂ 64 = 6 records, not up to 64 (each load is a
+    // storage read the caller pays for: poai prices collateral with this query).
     let target = now.saturating_sub(window);
-    let mut start = None;
-    for k in 0..count {
+    if count == 0 {
+        return Err(ContractError::NoLiquidity);
+    }
+    let load = |k: u16| {
         let slot = (head + OBSERVATION_SLOTS - k) % OBSERVATION_SLOTS;
-        let obs = OBSERVATIONS.load(deps.storage, (pool_id, idx, slot))?;
-        let done = obs.time <= target;
-        start = Some(obs);
-        if done {
-            break;
+        OBSERVATIONS.load(deps.storage, (pool_id, idx, slot))
+    };
+    // Smallest k in [0, count − 1] whose observation is at or before the target; the oldest if none is.
+    let (mut lo, mut hi) = (0u16, count - 1);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if load(mid)?.time <= target {
+            hi = mid;
+        } else {
+            lo = mid + 1;
         }
     }
-    let start = start.ok_or(ContractError::NoLiquidity)?;
+    let start = load(lo)?;
     let covered = now.saturating_sub(start.time);
     let price = if covered == 0 {
         class.last_price
@@ -268,6 +277,8 @@ pub fn twap(
         cumulative_now,
         cumulative_start: start.cumulative,
         observations: u32::from(count),
+        spot: class_spot(&pool, i)?,
+        resource_reserve: class.resource_reserve,
     })
 }
 

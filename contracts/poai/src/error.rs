@@ -6,6 +6,13 @@ use thiserror::Error;
 /// Every way a message to poai can fail. A failed message changes nothing.
 #[derive(Error, Debug, PartialEq)]
 pub enum ContractError {
+    #[error("mint limit: at most {limit} atoms of {token} per epoch (the pool's CU reserve); {minted} minted")]
+    MintLimit {
+        token: String,
+        limit: Uint128,
+        minted: Uint128,
+    },
+
     #[error(transparent)]
     Std(#[from] StdError),
 

@@ -228,3 +228,8 @@ pub const HISTOGRAM: Item<Vec<u32>> = Item::new("histogram");
 pub const EXPERIENCES: Map<u64, Experience> = Map::new("experiences");
 pub const EXPERIENCE_COUNT: Item<u64> = Item::new("experience_count");
 pub const TOTALS: Item<Totals> = Item::new("totals");
+/// (worker, CU token) → (epoch, CU minted by `OfferCapacity` in it).
+pub const MINTED_IN_EPOCH: Map<(&Addr, &Addr), (u64, Uint128)> = Map::new("minted_in_epoch");
+/// A worker mints at most this many parts per million of the pool's CU reserve of a class per epoch (100 %: the
+/// most it could sell into the pool in that epoch without emptying the other side's price).
+pub const MINT_LIMIT_PPM: u128 = 1_000_000;

@@ -29,8 +29,14 @@ pub enum Cw20Query {
 #[derive(Serialize, Debug, Clone, PartialEq)]
 #[serde(rename_all = "snake_case")]
 pub enum PoolQuery {
-    Pool { pool_id: u64 },
-    SpotPrice { pool_id: u64, cu_token: String },
+    Pool {
+        pool_id: u64,
+    },
+    Twap {
+        pool_id: u64,
+        cu_token: String,
+        window: Option<u64>,
+    },
 }
 
 /// Interim verdict reported to the registry (`hmm::job::Verdict`).
@@ -147,13 +153,15 @@ mod tests {
             &hmm::pool::QueryMsg::Pool { pool_id: 2 },
         );
         same(
-            &PoolQuery::SpotPrice {
+            &PoolQuery::Twap {
                 pool_id: 2,
                 cu_token: "cu".to_string(),
+                window: Some(3_600),
             },
-            &hmm::pool::QueryMsg::SpotPrice {
+            &hmm::pool::QueryMsg::Twap {
                 pool_id: 2,
                 cu_token: "cu".to_string(),
+                window: Some(3_600),
             },
         );
         let a = Uint128::new(9);

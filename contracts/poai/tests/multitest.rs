@@ -519,8 +519,24 @@ fn capacity_is_quality_weighted_and_bond_capped() {
         ContractError::NotRegistered(_)
     ));
     assert_eq!(s.snapshot(), snap);
-    // Up to the cap: 6666 raw → 3333 CU → 6666 $AI → 9999 $AI required ≤ 10 000.
-    s.offer(&w, 6_666 * UNIT).unwrap();
+    // Up to the cap: 6666 raw → 3333 CU → 6666 $AI → 9999 $AI required ≤ 10 000, minted over four epochs: at
+    // most the pool's CU reserve (1000 CU) per epoch.
+    s.offer(&w, 2_000 * UNIT).unwrap();
+    let snap = s.snapshot();
+    assert_eq!(
+        err(s.offer(&w, 2 * UNIT).unwrap_err()),
+        ContractError::MintLimit {
+            token: s.cu.to_string(),
+            limit: Uint128::new(POOL_CU),
+            minted: Uint128::new(POOL_CU),
+        }
+    );
+    assert_eq!(s.snapshot(), snap);
+    let epoch = s.config().params.epoch_length;
+    for raw in [2_000, 2_000, 666] {
+        s.wait(epoch);
+        s.offer(&w, raw * UNIT).unwrap();
+    }
     assert_eq!(obligation(&s, &w).minted.u128(), 3_333 * UNIT);
     assert!(matches!(
         err(s.offer(&w, 2 * UNIT).unwrap_err()),

@@ -561,6 +561,10 @@ pub struct TwapResponse {
     pub cumulative_start: Decimal256,
     /// Observations stored for this class (ring buffer).
     pub observations: u32,
+    /// The spot price now, so a caller can take max(spot, TWAP) in one query (poai values collateral so).
+    pub spot: Decimal256,
+    /// The class's CU reserve now (its depth; poai bounds a worker's mint per epoch against it).
+    pub resource_reserve: Uint128,
 }
 
 #[cw_serde]

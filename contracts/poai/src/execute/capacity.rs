@@ -5,9 +5,10 @@ use hmm_math::quality::effective_reserve;
 use hmm_math::Udec;
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::{class_pool, ensure_covered, load_worker, requirement};
+use crate::execute::{class_market, class_pool, ensure_covered, load_worker, requirement};
+use crate::helpers::current_epoch;
 use crate::helpers::{burn_msg, mint_msg};
-use crate::state::{CONFIG, OBLIGATIONS, PARAMS, WORKERS};
+use crate::state::{CONFIG, MINTED_IN_EPOCH, MINT_LIMIT_PPM, OBLIGATIONS, PARAMS, WORKERS};
 
 pub fn offer_capacity(
     deps: DepsMut,
@@ -35,15 +36,40 @@ pub fn offer_capacity(
     if minted.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
-    // 2026 eq.36 with the new CU included.
+    let (price, depth) = class_market(deps.as_ref(), &config, &params, &token)?;
+    // 2026 eq.36 with the new CU included, at the collateral price.
     let (_, required) = requirement(
         deps.as_ref(),
         &config,
         &params,
         &info.sender,
-        Some((&token, minted)),
+        Some((&token, minted, price)),
     )?;
     ensure_covered(w.bond, required)?;
+    // At most MINT_LIMIT_PPM of the pool's CU reserve per epoch: minted CU can only be sold into that depth, so a
+    // worker that mints and dumps moves the price (and, after an epoch, the collateral price) a bounded step at a
+    // time, in the open.
+    let epoch = current_epoch(&config, &params, &env);
+    let minted_before = match MINTED_IN_EPOCH.may_load(deps.storage, (&info.sender, &token))? {
+        Some((e, amount)) if e == epoch => amount,
+        _ => Uint128::zero(),
+    };
+    let minted_in_epoch = minted_before.checked_add(minted)?;
+    let limit = depth
+        .checked_multiply_ratio(MINT_LIMIT_PPM, 1_000_000u128)
+        .map_err(|_| ContractError::ZeroAmount)?;
+    if minted_in_epoch > limit {
+        return Err(ContractError::MintLimit {
+            token: token.to_string(),
+            limit,
+            minted: minted_before,
+        });
+    }
+    MINTED_IN_EPOCH.save(
+        deps.storage,
+        (&info.sender, &token),
+        &(epoch, minted_in_epoch),
+    )?;
     let mut ob = OBLIGATIONS
         .may_load(deps.storage, (&info.sender, &token))?
         .unwrap_or_default();

@@ -15,7 +15,7 @@ pub mod worker;
 
 use cosmwasm_std::{Addr, Decimal256, Deps, Env, Order, StdResult, Storage, Uint128};
 use hmm::poai::{Capabilities, CuAmount, Params, TeeType};
-use hmm::pool::{LatencyClass, SlaRequirement, SpotPriceResponse};
+use hmm::pool::{LatencyClass, SlaRequirement, TwapResponse};
 use hmm_math::economics::{bond_requirement, slash_amount};
 use hmm_math::fees::{quality_fee_multiplier, quality_tier};
 use hmm_math::quality::{metric_ema, quality_ema, quality_score, QualityMetrics};
@@ -70,17 +70,40 @@ pub fn update_totals(
 // Prices and the bond requirement (2026 eq.36)
 // ---------------------------------------------------------------------------------------------------------------
 
-/// The pool's spot price of a class, $AI atoms per CU atom.
-pub fn spot_price(deps: Deps, config: &Config, token: &Addr) -> ContractResult<Udec> {
+/// The price a class's obligations are valued at (2026 eq.36), $AI atoms per CU atom: the higher of the pool's
+/// spot price and its TWAP over one epoch, in one query.
+///
+/// Why: the spot price is the worker's to move. Selling CU into the pool lowers it, which lowered the bond
+/// requirement in the same block, so a worker could mint at the cap, dump, and mint again, or sell and unbond
+/// (issue 18). Every use of this price (offer, assignment, unbond) is helped by a *lower* price, and the maximum
+/// cannot be lowered without holding the spot down for a whole epoch, in the open, against every arbitrageur
+/// (SECURITY.md, "collateral price"). Raising the spot only raises the worker's own requirement.
+pub fn collateral_price(
+    deps: Deps,
+    config: &Config,
+    params: &Params,
+    token: &Addr,
+) -> ContractResult<Udec> {
+    Ok(class_market(deps, config, params, token)?.0)
+}
+
+/// [`collateral_price`] and the class's CU reserve in the pool, from one query.
+pub fn class_market(
+    deps: Deps,
+    config: &Config,
+    params: &Params,
+    token: &Addr,
+) -> ContractResult<(Udec, Uint128)> {
     let pool_id = class_pool(deps.storage, token)?;
-    let res: StdResult<SpotPriceResponse> = deps.querier.query_wasm_smart(
+    let res: StdResult<TwapResponse> = deps.querier.query_wasm_smart(
         &config.pool,
-        &PoolQueryMsg::SpotPrice {
+        &PoolQueryMsg::Twap {
             pool_id,
             cu_token: token.to_string(),
+            window: Some(params.epoch_length),
         },
     );
-    res.map(|r| Udec::from(r.price))
+    res.map(|r| (Udec::from(r.price.max(r.spot)), r.resource_reserve))
         .map_err(|e| ContractError::PriceUnavailable {
             token: token.to_string(),
             reason: e.to_string(),
@@ -98,32 +121,38 @@ pub fn open_obligations(
         .collect::<StdResult<Vec<_>>>()?)
 }
 
-/// `(Σ open · price, γ · Σ open · price)` for a worker's obligations, with `extra` CU added to one class (an
-/// offer being checked). Both rounded up.
+/// `(Σ open · price, γ · Σ open · price)` for a worker's obligations at [`collateral_price`], with `extra` CU added
+/// to one class (an offer being checked, with that class's price already queried). Both rounded up.
 pub fn requirement(
     deps: Deps,
     config: &Config,
     params: &Params,
     worker: &Addr,
-    extra: Option<(&Addr, Uint128)>,
+    extra: Option<(&Addr, Uint128, Udec)>,
 ) -> ContractResult<(Uint128, Uint128)> {
     let mut holdings = vec![];
     let mut extra_done = false;
     for (token, ob) in open_obligations(deps.storage, worker)? {
         let mut open = ob.open();
-        if let Some((t, x)) = extra {
+        let mut known = None;
+        if let Some((t, x, price)) = extra {
             if *t == token {
                 open = open.checked_add(x)?;
                 extra_done = true;
+                known = Some(price);
             }
         }
         if !open.is_zero() {
-            holdings.push((open, spot_price(deps, config, &token)?));
+            let price = match known {
+                Some(price) => price,
+                None => collateral_price(deps, config, params, &token)?,
+            };
+            holdings.push((open, price));
         }
     }
-    if let Some((t, x)) = extra {
+    if let Some((_, x, price)) = extra {
         if !extra_done && !x.is_zero() {
-            holdings.push((x, spot_price(deps, config, t)?));
+            holdings.push((x, price));
         }
     }
     let value = bond_requirement(&holdings, Udec::one())?;
