@@ -2,7 +2,7 @@
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response};
+use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
 use hmm::pool::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::{ContractError, ContractResult};
@@ -167,13 +167,6 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             cost_sensitivity,
         } => to_json_binary(&query::efe_rank(deps, policies, beta, cost_sensitivity)?)?,
     })
-}
-
-/// Replies to the sub-messages of `CollectProtocolFees` that failed: the failed token's part goes back to the
-/// ledger (the reply id names it), the other tokens stay paid.
-#[cfg_attr(not(feature = "library"), entry_point)]
-pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> ContractResult<Response> {
-    admin::restore_protocol_fee(deps, msg.id)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

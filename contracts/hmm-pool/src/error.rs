@@ -100,9 +100,6 @@ pub enum ContractError {
     #[error("a defer list is honoured from block time {from}; now is {now}: settle without it")]
     DeferTooEarly { from: u64, now: u64 },
 
-    #[error("unknown reply id {0}")]
-    UnknownReply(u64),
-
     #[error("nothing to claim")]
     NothingToClaim,
 

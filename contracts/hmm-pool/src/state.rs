@@ -106,10 +106,6 @@ pub const OBSERVATION_HEAD: Map<(u64, u8), (u16, u16)> = Map::new("obs_head");
 /// Protocol fees held until `CollectProtocolFees`: token → (treasury share, burn share).
 pub const PROTOCOL_FEES: Map<&Addr, (Uint128, Uint128)> = Map::new("protocol_fees");
 
-/// The payments of the last `CollectProtocolFees` (token, treasury part, burn part), read by the reply to one
-/// that failed. Overwritten by each collection.
-pub const COLLECTING: Item<Vec<(Addr, Uint128, Uint128)>> = Item::new("collecting");
-
 /// Ring size of TWAP observations per class.
 pub const OBSERVATION_SLOTS: u16 = 64;
 /// At most one observation per class per this many seconds, so a 64-slot ring spans ≥ 64 min ≥ the 30-min

@@ -244,8 +244,8 @@ pub enum ExecuteMsg {
     },
     /// Pay what the owed ledger holds for the sender in `token` (deferred payouts).
     ClaimOwed { token: String },
-    /// Pay the accumulated treasury share and burn the accumulated burn share (anyone). Each token is paid in its
-    /// own sub-message: a token whose transfer or burn fails keeps its ledger entry, and the others are paid.
+    /// Pay the accumulated treasury share and burn the accumulated burn share (anyone), per token: a token that
+    /// refuses transfers fails only a collection that includes it, so name the others in `tokens`.
     CollectProtocolFees {
         /// Only these tokens; empty (default): every token with a balance.
         #[serde(default)]

@@ -63,14 +63,11 @@ pub fn flaky_token_contract() -> Box<dyn Contract<Empty>> {
 }
 
 pub fn pool_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            hmm_pool::contract::execute,
-            hmm_pool::contract::instantiate,
-            hmm_pool::contract::query,
-        )
-        .with_reply(hmm_pool::contract::reply),
-    )
+    Box::new(ContractWrapper::new(
+        hmm_pool::contract::execute,
+        hmm_pool::contract::instantiate,
+        hmm_pool::contract::query,
+    ))
 }
 
 /// Every account starts with this much of every token (atoms; 18-decimal $AI, 6-decimal CU).

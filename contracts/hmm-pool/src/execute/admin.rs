@@ -1,15 +1,14 @@
 //! Owner actions and the permissionless protocol-fee collection.
 
-use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Order, Response, SubMsg, Uint128};
+use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Order, Response, Uint128};
 use hmm::pool::PoolUpdate;
 
 use super::create::{check_sound_at_target, validate_curvature, validate_execution, validate_fees};
-use super::swap::{record_prices, record_protocol_fee};
+use super::swap::record_prices;
 use super::{burn_msg, deferred_tokens, load_pool, transfer_msg};
 use crate::curve::check_sound_with;
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Config, COLLECTING, CONFIG, POOLS, PROTOCOL_FEES};
-use hmm_math::MathError;
+use crate::state::{Config, CONFIG, POOLS, PROTOCOL_FEES};
 
 fn owner_only(config: &Config, info: &MessageInfo) -> ContractResult<()> {
     if info.sender != config.owner {
@@ -144,8 +143,10 @@ pub fn accept_owner(deps: DepsMut, info: MessageInfo) -> ContractResult<Response
 }
 
 /// Pays the treasury its share and burns the burn share (2025 §4.3: a fraction ζ of fees is burned), of `tokens`
-/// (empty: every token). Each payment is its own sub-message replying on error: a token that refuses its transfer
-/// or burn gets its part back in the ledger ([`restore_protocol_fee`]) and the other tokens are paid.
+/// (empty: every token). Collection is per token: a token that refuses its transfer or burn fails only a
+/// collection that names it (or names none), and anyone can collect the others by naming them. (A sub-message
+/// per token with a reply restoring the failed token's ledger would do it in one call, but the reply entry point
+/// and its JSON cost 11 KB of wasm that this contract does not have under the 600 KiB limit.)
 pub fn collect_protocol_fees(deps: DepsMut, tokens: Vec<String>) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
     let only = deferred_tokens(deps.api, &tokens)?;
@@ -157,45 +158,20 @@ pub fn collect_protocol_fees(deps: DepsMut, tokens: Vec<String>) -> ContractResu
         })
         .collect::<Result<_, _>>()?;
     let mut resp = Response::new().add_attribute("action", "collect_protocol_fees");
-    let mut collecting = vec![];
+    let mut any = false;
     for (token, (treasury, burn)) in pending {
-        if treasury.is_zero() && burn.is_zero() {
-            continue;
-        }
-        let n = u64::try_from(collecting.len()).map_err(|_| MathError::Overflow("reply id"))?;
         if !treasury.is_zero() {
-            let msg = transfer_msg(&token, &config.treasury, treasury)?;
-            resp = resp.add_submessage(SubMsg::reply_on_error(msg, 2 * n));
+            resp = resp.add_message(transfer_msg(&token, &config.treasury, treasury)?);
         }
         if !burn.is_zero() {
-            resp = resp.add_submessage(SubMsg::reply_on_error(burn_msg(&token, burn)?, 2 * n + 1));
+            resp = resp.add_message(burn_msg(&token, burn)?);
         }
+        any |= !treasury.is_zero() || !burn.is_zero();
         resp = resp.add_attribute("collected", format!("{token}:{treasury}:{burn}"));
         PROTOCOL_FEES.remove(deps.storage, &token);
-        collecting.push((token, treasury, burn));
     }
-    if collecting.is_empty() {
+    if !any {
         return Err(ContractError::NothingToClaim);
     }
-    COLLECTING.save(deps.storage, &collecting)?;
     Ok(resp)
-}
-
-/// The reply to a failed payment of [`collect_protocol_fees`]: reply id `2n` is the treasury part of the `n`-th
-/// token collected, `2n + 1` its burn part; that part returns to the ledger.
-pub fn restore_protocol_fee(deps: DepsMut, id: u64) -> ContractResult<Response> {
-    let collecting = COLLECTING.load(deps.storage)?;
-    let (token, treasury, burn) = usize::try_from(id / 2)
-        .ok()
-        .and_then(|n| collecting.get(n))
-        .ok_or(ContractError::UnknownReply(id))?;
-    let (t, b) = if id.is_multiple_of(2) {
-        (*treasury, Uint128::zero())
-    } else {
-        (Uint128::zero(), *burn)
-    };
-    record_protocol_fee(deps.storage, token, t, b)?;
-    Ok(Response::new()
-        .add_attribute("action", "collect_failed")
-        .add_attribute("token", token.as_str()))
 }

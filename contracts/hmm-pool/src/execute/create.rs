@@ -138,11 +138,10 @@ pub fn check_sound_at_target(
         for lambda in [c.lambda, c.lambda_max] {
             crate::curve::class_curve(kind, &class, lambda, c.mu)?
                 .check_sound(q, q)
-                .map_err(|e| {
-                    ContractError::InvalidParams(format!(
-                        "curvature: unsound at the target with lambda {lambda}, mu {}: {e}",
-                        c.mu
-                    ))
+                .map_err(|_| {
+                    invalid(
+                        "curvature: unsound at the target for lambda or lambda_max with this mu",
+                    )
                 })?;
         }
     }

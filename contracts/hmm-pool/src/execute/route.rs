@@ -74,8 +74,8 @@ pub fn plan_bundle(
         return Err(ContractError::ZeroAmount);
     }
     let mut pools: BTreeMap<u64, Pool> = BTreeMap::new();
-    // What the bundle's trades so far did to each (pool, class).
-    let mut priors: BTreeMap<(u64, usize), Prior> = BTreeMap::new();
+    // What the bundle's trades so far did to each (pool, class); few entries: a vector is smaller code than a map.
+    let mut priors: Vec<((u64, usize), Prior)> = vec![];
     let mut legs = Vec::with_capacity(items.len());
     let mut total_cost = Uint128::zero();
     for item in items {
@@ -120,8 +120,8 @@ pub fn plan_bundle(
             let Ok(Side::Class(class)) = side_of(pool, config, &token) else {
                 continue;
             };
-            let prior = match priors.get(&(id, class)) {
-                Some(prior) => *prior,
+            let prior = match find_prior(&priors, (id, class)) {
+                Some(prior) => prior,
                 None => match Prior::start(pool, class, Direction::BuyResource) {
                     Ok(prior) => prior,
                     Err(_) => continue,
@@ -129,11 +129,17 @@ pub fn plan_bundle(
             };
             candidates.push((id, class, pool, prior));
         }
-        if candidates.len() > MAX_CANDIDATES {
-            // Deepest first by the class's $AI reserve before the transaction; ties by pool id.
-            candidates.sort_by(|a, b| b.3.reserve_in.cmp(&a.3.reserve_in).then(a.0.cmp(&b.0)));
-            candidates.truncate(MAX_CANDIDATES);
-            candidates.sort_by_key(|c| c.0);
+        // The deepest MAX_CANDIDATES by the class's $AI reserve before the transaction: drop the shallowest
+        // (the last by id among equals) until they fit, keeping id order.
+        while candidates.len() > MAX_CANDIDATES {
+            let shallowest = candidates
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, c)| c.3.reserve_in)
+                .map(|(n, _)| n);
+            if let Some(n) = shallowest {
+                candidates.remove(n);
+            }
         }
         let single = cheapest(&candidates, item.amount);
         let split = if candidates.len() > 1 && item.amount.u128() >= SPLIT_STEPS {
@@ -171,11 +177,16 @@ pub fn plan_bundle(
             // pay fees and meet the impact cap on the transaction's total.
             let pool = pools.get_mut(&id).ok_or(ContractError::UnknownPool(id))?;
             for leg in &plan.legs {
-                let prior = match priors.get(&(id, leg.class)) {
-                    Some(prior) => *prior,
+                let key = (id, leg.class);
+                let prior = match find_prior(&priors, key) {
+                    Some(prior) => prior,
                     None => Prior::start(pool, leg.class, Direction::BuyResource)?,
                 };
-                priors.insert((id, leg.class), prior.after(leg)?);
+                let after = prior.after(leg)?;
+                match priors.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, p)) => *p = after,
+                    None => priors.push((key, after)),
+                }
             }
             let protocol_fees = plan
                 .legs
@@ -225,6 +236,11 @@ pub fn plan_bundle(
         pools,
         total_cost,
     })
+}
+
+/// The bundle's earlier trades of class `key.1` of pool `key.0`, if any.
+fn find_prior(priors: &[((u64, usize), Prior)], key: (u64, usize)) -> Option<Prior> {
+    priors.iter().find(|(k, _)| *k == key).map(|(_, p)| *p)
 }
 
 /// One trade of a bundle: the pool, the plan, and the (treasury, burn) parts of each leg's fee.

@@ -27,14 +27,11 @@ pub fn token_contract() -> Box<dyn Contract<Empty>> {
 }
 
 pub fn pool_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            hmm_pool::contract::execute,
-            hmm_pool::contract::instantiate,
-            hmm_pool::contract::query,
-        )
-        .with_reply(hmm_pool::contract::reply),
-    )
+    Box::new(ContractWrapper::new(
+        hmm_pool::contract::execute,
+        hmm_pool::contract::instantiate,
+        hmm_pool::contract::query,
+    ))
 }
 
 pub fn registry_contract() -> Box<dyn Contract<Empty>> {

@@ -331,14 +331,11 @@ pub fn token_contract() -> Box<dyn Contract<Empty>> {
 }
 
 pub fn pool_contract() -> Box<dyn Contract<Empty>> {
-    Box::new(
-        ContractWrapper::new(
-            hmm_pool::contract::execute,
-            hmm_pool::contract::instantiate,
-            hmm_pool::contract::query,
-        )
-        .with_reply(hmm_pool::contract::reply),
-    )
+    Box::new(ContractWrapper::new(
+        hmm_pool::contract::execute,
+        hmm_pool::contract::instantiate,
+        hmm_pool::contract::query,
+    ))
 }
 
 pub fn poai_contract() -> Box<dyn Contract<Empty>> {
