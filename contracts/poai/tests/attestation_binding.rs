@@ -129,7 +129,9 @@ fn fields_swapped_after_signing_are_refused() {
     let mut genuine = s.signed(1, None);
     genuine.proof = Some(sha(b"proof"));
     genuine.used = Some(vec![cu_line(&s, 40 * UNIT)]);
-    let sig = key.sign(&s.digest_of(&genuine));
+    // The enclave signs what poai publishes as the digest of its attestation.
+    let poai = s.poai.clone();
+    let sig = key.sign(&queried_digest(&s, &poai, &genuine));
 
     let mut swaps: Vec<(&str, Signed)> = vec![];
     let mut x = genuine.clone();
@@ -162,7 +164,7 @@ fn fields_swapped_after_signing_are_refused() {
     }
     // Added to a genuine attestation without any: a proof hash or a used list.
     let bare = s.signed(1, None);
-    let bare_sig = key.sign(&s.digest_of(&bare));
+    let bare_sig = key.sign(&queried_digest(&s, &poai, &bare));
     let mut x = bare.clone();
     x.proof = Some(sha(b"proof"));
     refused(
@@ -182,7 +184,8 @@ fn fields_swapped_after_signing_are_refused() {
     assert_eq!(a.io_merkle_root, hex(&genuine.io_root));
     assert_eq!(a.tee_report_hash, hex(&genuine.tee));
     assert_eq!(a.proof_hash, genuine.proof.map(|p| hex(&p)));
-    assert_eq!(job.used, genuine.used.unwrap());
+    assert_eq!(job.used, genuine.used.clone().unwrap());
+    assert_eq!(queried_digest(&s, &poai, &genuine), s.digest_of(&genuine));
 }
 
 #[test]
@@ -208,21 +211,21 @@ fn a_signature_for_another_worker_chain_or_poai_is_refused() {
         .update_block(|b| b.chain_id = "hmm-other-1".to_string());
     let other_chain = queried_digest(&s, &s.poai.clone(), &signed);
     s.app.update_block(|b| b.chain_id = chain.clone());
-    assert_eq!(
-        other_chain,
-        attest_digest("hmm-other-1", s.poai.as_str(), &signed)
-    );
     refused(
         &mut s,
         &w,
         &Suite::attest_with(&signed, key.sign(&other_chain)),
         "another chain",
     );
+    assert_eq!(
+        other_chain,
+        attest_digest("hmm-other-1", s.poai.as_str(), &signed)
+    );
 
     // Made for another worker (the same key registered by two workers).
     let mut for_other = signed.clone();
     for_other.worker = s.workers[1].to_string();
-    let sig = key.sign(&s.digest_of(&for_other));
+    let sig = key.sign(&queried_digest(&s, &s.poai.clone(), &for_other));
     refused(
         &mut s,
         &w,
@@ -230,7 +233,8 @@ fn a_signature_for_another_worker_chain_or_poai_is_refused() {
         "another worker",
     );
 
-    s.exec(&w, &s.attest_signed(&signed, &key)).unwrap();
+    let sig = key.sign(&queried_digest(&s, &s.poai.clone(), &signed));
+    s.exec(&w, &Suite::attest_with(&signed, sig)).unwrap();
 }
 
 fn refused_registration(s: &mut Suite, who: &Addr, msg: &ExecuteMsg, expected: ContractError) {
