@@ -5,13 +5,14 @@ Deploys a fresh instance of every contract (scripts/deploy.py, profile `fast`: 6
 sampled), then tells the story with the devnet's keys:
 
   1. the LP seeds one pool per resource class (allowances + AddLiquidity);
-  2. two workers register (capabilities, enclave keys), bond $AI and offer capacity (poai mints CU, bond-capped);
-     a verifier bonds;
+  2. two workers register (capabilities, enclave keys with a proof of possession), bond $AI and offer capacity
+     (poai mints CU, bond-capped); a verifier bonds;
   3. the client submits a small job that worker2 takes but never starts (it will time out);
   4. direct pool swaps (cw20 `Send` with a Swap hook): a worker sells CU, the client buys and sells CU;
   5. the client quotes (Route) and submits a 3-class job (escrow; the registry buys the CU through the pools);
   6. worker1 takes it (poai checks eligibility and reserves its obligation), starts, and attests with an
-     enclave-key signature (secp256k1) over sha256(job_id ‖ input ‖ output), verified on chain
+     enclave-key signature (secp256k1) over the v1 attestation digest (chain id, poai, job, worker, input, output,
+     io root, TEE report, proof hash, used: scripts/attestation.py), verified on chain
      (with --crash-restart the node is killed with SIGKILL and restarted here, and nothing may be lost);
   7. anyone claims the second job's timeout: the client is refunded, worker2 slashed (σ of its bond burned), denied;
   8. the LP adds and removes liquidity (gas comparison);
@@ -47,8 +48,10 @@ from typing import Any, Callable
 sys.dont_write_bytecode = True
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
+import attestation  # noqa: E402
 import chain  # noqa: E402
 import deploy as deploy_mod  # noqa: E402
+from attestation import merkle_proof, merkle_root  # noqa: E402,F401
 
 try:
     from cryptography.hazmat.primitives import hashes, serialization
@@ -85,30 +88,8 @@ def sha256(*parts: bytes) -> bytes:
     return h.digest()
 
 
-# -- the index-bound io Merkle tree of poai (contracts/poai/src/merkle.rs) ------------------------------------------
-def merkle_levels(leaves: list[bytes]) -> list[list[bytes]]:
-    level = [sha256(b"\x00", i.to_bytes(8, "big"), d) for i, d in enumerate(leaves)]
-    levels = [level]
-    while len(level) > 1:
-        level = [sha256(b"\x01", level[i], level[i + 1]) if i + 1 < len(level) else level[i]
-                 for i in range(0, len(level), 2)]
-        levels.append(level)
-    return levels
-
-
-def merkle_root(leaves: list[bytes]) -> bytes:
-    return sha256(b"\x02", len(leaves).to_bytes(8, "big"), merkle_levels(leaves)[-1][0])
-
-
-def merkle_proof(leaves: list[bytes], index: int) -> list[bytes]:
-    out = []
-    i = index
-    for level in merkle_levels(leaves)[:-1]:
-        sib = i + 1 if i % 2 == 0 else i - 1
-        if sib < len(level):
-            out.append(level[sib])
-        i //= 2
-    return out
+# The index-bound io Merkle tree of poai (merkle_root, merkle_proof) and the digests enclave keys sign live in
+# scripts/attestation.py, the reference implementation checked against docs/test-vectors/attestation.json.
 
 
 # -- enclave keys ---------------------------------------------------------------------------------------------------
@@ -139,6 +120,12 @@ class EnclaveKey:
         k: dict[str, Any] = {"secp256k1": None, "ed25519": None, "secp256r1": None}
         k[self.kind] = b64(self.pub)
         return k
+
+    def possession_json(self, chain_id: str, poai: str, worker: str) -> dict[str, Any]:
+        """`Register`'s proof of possession: this key's signature over its registration digest for `worker`."""
+        p: dict[str, Any] = {"secp256k1": None, "ed25519": None, "secp256r1": None}
+        p[self.kind] = b64(self.sign(attestation.registration_digest(chain_id, poai, worker, self.kind, self.pub)))
+        return p
 
 
 # -- the story ------------------------------------------------------------------------------------------------------
@@ -383,10 +370,16 @@ class Story:
         }
         bonds = {"worker1": 10_000 * self.one, "worker2": 5_000 * self.one}
         offers = {"worker1": {"H100": 200, "VRAM": 8_000, "CPU": 4_000}, "worker2": {"CPU": 2_000}}
+        chain_id = self.c.cfg.chain_id
+        register = {w: {"register": {"capabilities": caps[w], "enclave_keys": self.enclave[w].keys_json(),
+                                     "possession": self.enclave[w].possession_json(chain_id, self.poai,
+                                                                                   self.addr[w])}}
+                    for w in ("worker1", "worker2")}
+        self.expect_fail("worker2 registering worker1's key (proof of possession made for worker1)", "worker2",
+                         self.poai, register["worker1"], "proof of possession")
         for w in ("worker1", "worker2"):
-            self.exe(f"register ({self.enclave[w].kind} enclave key)", w, self.poai,
-                     {"register": {"capabilities": caps[w], "enclave_keys": self.enclave[w].keys_json()}},
-                     kind="poai register")
+            self.exe(f"register ({self.enclave[w].kind} enclave key, proof of possession)", w, self.poai,
+                     register[w], kind="poai register")
             b0 = self.bal(w, "AI")
             self.send(f"bond {self.fmt(bonds[w])} $AI", w, "AI", self.poai, bonds[w], {"bond": {}},
                       kind="poai bond (cw20 send)")
@@ -512,20 +505,27 @@ class Story:
         self.leaves = leaves
         out_c = sha256(output).hex()
         in_c = sha256(self.input_data).hex()
-        digest = sha256(job_id.to_bytes(8, "big"), bytes.fromhex(in_c), bytes.fromhex(out_c))
-        onchain = self.q(self.poai, {"attestation_digest": {"job_id": job_id, "input_commitment": in_c,
-                                                            "output_commitment": out_c}})["hash"]
-        self.eq(onchain, digest.hex(), "digest computed off chain = poai's AttestationDigest")
         used = {"H100": 8, "VRAM": 800, "CPU": 100}
         self.job1_used = {t: n * self.one for t, n in used.items()}
-        msg = {"attest": {"job_id": job_id, "output_commitment": out_c,
-                          "io_merkle_root": merkle_root(leaves).hex(),
-                          "tee_report_hash": sha256(b"nvidia-cc attestation report, job 1").hex(),
+        used_lines = [{"token": self.tokens[t], "amount": str(v)} for t, v in self.job1_used.items()]
+        signed = {"job_id": job_id, "worker": self.addr["worker1"], "input_commitment": in_c,
+                  "output_commitment": out_c, "io_merkle_root": merkle_root(leaves).hex(),
+                  "tee_report_hash": sha256(b"nvidia-cc attestation report, job 1").hex(), "proof_hash": None,
+                  "used": used_lines}
+        digest = attestation.attestation_digest(self.c.cfg.chain_id, self.poai, **signed)
+        onchain = self.q(self.poai, {"attestation_digest": signed})["hash"]
+        self.eq(onchain, digest.hex(), "digest computed off chain = poai's AttestationDigest")
+        msg = {"attest": {"job_id": job_id, "output_commitment": out_c, "io_merkle_root": signed["io_merkle_root"],
+                          "tee_report_hash": signed["tee_report_hash"],
                           "signature": b64(self.enclave["worker1"].sign(digest)), "proof_hash": None,
-                          "used": [{"token": self.tokens[t], "amount": str(v)} for t, v in self.job1_used.items()]}}
+                          "used": used_lines}}
         forged = json.loads(json.dumps(msg))
         forged["attest"]["signature"] = b64(EnclaveKey("secp256k1").sign(digest))
         self.expect_fail("an attestation signed by another key", "worker1", self.poai, forged, "signature")
+        swapped = json.loads(json.dumps(msg))
+        swapped["attest"]["io_merkle_root"] = sha256(b"the host's own io root").hex()
+        self.expect_fail("the enclave's signature with the host's own io root", "worker1", self.poai, swapped,
+                         "signature")
         self.exe(f"attest job {job_id} (secp256k1 signature)", "worker1", self.poai, msg,
                  kind="poai attest (signature check -> registry)")
         a = self.att(job_id)

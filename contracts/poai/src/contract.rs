@@ -88,7 +88,8 @@ pub fn execute(
         ExecuteMsg::Register {
             capabilities,
             enclave_keys,
-        } => worker::register(deps, env, info, capabilities, enclave_keys),
+            possession,
+        } => worker::register(deps, env, info, capabilities, enclave_keys, possession),
         ExecuteMsg::OfferCapacity {
             cu_token,
             raw_amount,
@@ -207,12 +208,25 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         )?)?,
         QueryMsg::AttestationDigest {
             job_id,
+            worker,
             input_commitment,
             output_commitment,
+            io_merkle_root,
+            tee_report_hash,
+            proof_hash,
+            used,
         } => to_json_binary(&query::attestation_digest(
-            job_id,
-            input_commitment,
-            output_commitment,
+            &env,
+            query::DigestQuery {
+                job_id,
+                worker,
+                input_commitment,
+                output_commitment,
+                io_merkle_root,
+                tee_report_hash,
+                proof_hash,
+                used,
+            },
         )?)?,
         QueryMsg::Totals {} => to_json_binary(&query::totals(deps)?)?,
     })

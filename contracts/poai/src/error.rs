@@ -113,6 +113,15 @@ pub enum ContractError {
     #[error("the signature does not verify against the worker's enclave keys")]
     InvalidSignature,
 
+    #[error("the {0} enclave key needs a proof of possession (its signature over the registration digest)")]
+    MissingPossessionProof(&'static str),
+
+    #[error("the proof of possession of the {0} enclave key does not verify for this chain, poai and worker")]
+    InvalidPossessionProof(&'static str),
+
+    #[error("a proof of possession was given for a {0} key that is not registered")]
+    UnexpectedPossessionProof(&'static str),
+
     #[error("job {0} was not sampled nor disputed: nothing to verify")]
     NotSampled(u64),
 

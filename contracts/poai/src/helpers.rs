@@ -1,4 +1,4 @@
-//! Encodings (hex), digests (attestation, verdict commitment, sampling seed), the epoch clock, and the cw20 and
+//! Encodings (hex), digests (verdict commitment, sampling seed; the signed ones are in `digest.rs`), the epoch clock, and the cw20 and
 //! job-registry messages poai sends.
 
 use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Decimal256, Env, Uint128, Uint256, WasmMsg};
@@ -65,11 +65,6 @@ pub fn parse_hash(field: &'static str, s: &str) -> ContractResult<[u8; 32]> {
 /// A 32-byte hash from hex, returned in canonical (lowercase) form.
 pub fn canonical_hash(field: &'static str, s: &str) -> ContractResult<String> {
     parse_hash(field, s).map(|h| to_hex(&h))
-}
-
-/// The digest an enclave signs: `sha256(job_id as 8 bytes BE ‖ input_commitment ‖ output_commitment)`.
-pub fn attestation_digest(job_id: u64, input: &[u8; 32], output: &[u8; 32]) -> [u8; 32] {
-    sha256(&[&job_id.to_be_bytes(), input, output])
 }
 
 /// A verdict commitment: `sha256(job_id BE ‖ verdict byte ‖ salt ‖ verifier address UTF-8)`.

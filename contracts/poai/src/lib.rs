@@ -10,9 +10,11 @@
 //!
 //! Layout (one file per action, a thin dispatcher): `contract.rs` dispatches; `execute/` holds the actions;
 //! `query.rs` the queries; `state.rs` the storage; `helpers.rs` encodings, digests, epochs and token messages;
+//! `digest.rs` the domain-separated digests enclave keys sign (attestation, proof of possession);
 //! `merkle.rs` the index-bound io Merkle tree; `views.rs` lenient views of other contracts' answers; `wire.rs` the messages poai sends them.
 
 pub mod contract;
+pub mod digest;
 pub mod error;
 pub mod execute;
 pub mod helpers;

@@ -13,6 +13,7 @@ use hmm::pool::SlaRequirement;
 use hmm_math::quality::expert_weights as eq5_weights;
 use hmm_math::Udec;
 
+use crate::digest::{self, AttestationFields};
 use crate::error::{ContractError, ContractResult};
 use crate::execute::epoch::claimable;
 use crate::execute::{
@@ -367,15 +368,41 @@ pub fn verdict_commitment(
     })
 }
 
-pub fn attestation_digest(
-    job_id: u64,
-    input_commitment: String,
-    output_commitment: String,
-) -> ContractResult<CommitmentResponse> {
-    let input = parse_hash("input_commitment", &input_commitment)?;
-    let output = parse_hash("output_commitment", &output_commitment)?;
+/// The fields of [`hmm::poai::QueryMsg::AttestationDigest`].
+pub struct DigestQuery {
+    pub job_id: u64,
+    pub worker: String,
+    pub input_commitment: String,
+    pub output_commitment: String,
+    pub io_merkle_root: String,
+    pub tee_report_hash: String,
+    pub proof_hash: Option<String>,
+    pub used: Option<Vec<CuAmount>>,
+}
+
+pub fn attestation_digest(env: &Env, q: DigestQuery) -> ContractResult<CommitmentResponse> {
+    let input = parse_hash("input_commitment", &q.input_commitment)?;
+    let output = parse_hash("output_commitment", &q.output_commitment)?;
+    let io_merkle_root = parse_hash("io_merkle_root", &q.io_merkle_root)?;
+    let tee_report_hash = parse_hash("tee_report_hash", &q.tee_report_hash)?;
+    let proof_hash = q
+        .proof_hash
+        .map(|p| parse_hash("proof_hash", &p))
+        .transpose()?;
+    let fields = AttestationFields {
+        job_id: q.job_id,
+        worker: &q.worker,
+        input: &input,
+        output: &output,
+        io_merkle_root: &io_merkle_root,
+        tee_report_hash: &tee_report_hash,
+        proof_hash: proof_hash.as_ref(),
+        used: q.used.as_deref(),
+    };
+    let digest =
+        digest::attestation_digest(&env.block.chain_id, env.contract.address.as_str(), &fields);
     Ok(CommitmentResponse {
-        hash: to_hex(&helpers::attestation_digest(job_id, &input, &output)),
+        hash: to_hex(&digest),
     })
 }
 

@@ -238,13 +238,12 @@ fn ed25519_enclave_and_partial_use_rebates_the_rest() {
     s.onboard(&w, &key, BOND, RAW);
     s.create_job(7, JOB_CU, JOB_VALUE, 1_000).unwrap();
     s.take(7, &w).unwrap();
-    let mut msg = s.attest_msg(7, &key, None);
-    if let ExecuteMsg::Attest { used, .. } = &mut msg {
-        *used = Some(vec![CuAmount {
-            token: s.cu.to_string(),
-            amount: Uint128::new(40 * UNIT),
-        }]);
-    }
+    let mut signed = s.signed(7, None);
+    signed.used = Some(vec![CuAmount {
+        token: s.cu.to_string(),
+        amount: Uint128::new(40 * UNIT),
+    }]);
+    let msg = s.attest_signed(&signed, &key);
     s.exec(&w, &msg).unwrap();
     assert_eq!(s.job(7).attestation.unwrap().key_type, "ed25519");
     s.wait(2 * EPOCH);
@@ -294,10 +293,10 @@ fn bad_signatures_replays_and_strangers_are_refused_without_change() {
         ContractError::InvalidSignature
     );
     // A proof for another job: the signature covers job 2's digest.
-    let mut msg = s.attest_msg(1, &key, None);
-    if let ExecuteMsg::Attest { signature, .. } = &mut msg {
-        *signature = key.sign(&digest(2, &input_of(2), &output_of(1)));
-    }
+    let mut for_job2 = s.signed(1, None);
+    for_job2.job_id = 2;
+    for_job2.input = input_of(2);
+    let msg = Suite::attest_with(&s.signed(1, None), key.sign(&s.digest_of(&for_job2)));
     assert_eq!(
         err(s.exec(&w, &msg).unwrap_err()),
         ContractError::InvalidSignature
@@ -554,6 +553,7 @@ fn registration_is_validated_and_updates_wait_for_jobs() {
     let bad = ExecuteMsg::Register {
         capabilities: c,
         enclave_keys: Key::secp(1).keys(),
+        possession: Default::default(),
     };
     assert!(matches!(
         err(s.exec(&w, &bad).unwrap_err()),
@@ -569,6 +569,7 @@ fn registration_is_validated_and_updates_wait_for_jobs() {
             ed25519: None,
             secp256r1: None,
         },
+        possession: Default::default(),
     };
     assert!(matches!(
         err(s.exec(&w, &no_keys).unwrap_err()),
@@ -584,6 +585,7 @@ fn registration_is_validated_and_updates_wait_for_jobs() {
             ed25519: None,
             secp256r1: None,
         },
+        possession: Default::default(),
     };
     assert!(matches!(
         err(s.exec(&w, &short_key).unwrap_err()),

@@ -106,19 +106,18 @@ fn attest(
     job_id: u64,
     key: &Key,
 ) -> anyhow::Result<cw_multi_test::AppResponse> {
-    let output = output_of(job_id);
-    s.exec(
-        w,
-        &ExecuteMsg::Attest {
-            job_id,
-            output_commitment: hex(&output),
-            io_merkle_root: hex(&sha(b"io")),
-            tee_report_hash: hex(&sha(b"tee")),
-            signature: key.sign(&digest(job_id, &input_of(0), &output)),
-            proof_hash: None,
-            used: None,
-        },
-    )
+    let signed = Signed {
+        job_id,
+        worker: w.to_string(),
+        input: input_of(0),
+        output: output_of(job_id),
+        io_root: sha(b"io"),
+        tee: sha(b"tee"),
+        proof: None,
+        used: None,
+    };
+    let msg = s.attest_signed(&signed, key);
+    s.exec(w, &msg)
 }
 
 #[test]

@@ -10,10 +10,20 @@
 //!   Merkle leaves and siblings, evidence hashes) are hex strings of 64 digits (either case; stored lowercase),
 //!   like the registry's `input_commitment`.
 //! - Public keys, signatures and salts are `Binary` (base64 in JSON).
-//! - The attestation digest an enclave signs is `sha256(job_id ‖ input_commitment ‖ output_commitment)`: the job id
-//!   as 8 bytes big-endian, then the 32 bytes of each commitment (72 bytes hashed). secp256k1 signatures are the
-//!   64-byte compact `r ‖ s` (low-s) over that digest, and so are secp256r1 (P-256) signatures; ed25519 signatures
-//!   are 64 bytes over the 32 digest bytes as the message.
+//! - Digests are domain-separated and bound to one deployment: `sha256` over a sequence of items, each written as
+//!   its length (4 bytes big-endian) followed by its bytes, the first item being a fixed ASCII tag. Addresses and
+//!   the chain id are their UTF-8 strings; hashes and commitments their 32 raw bytes (not hex); integers big-endian.
+//!   Reference implementation and test vectors: `scripts/attestation.py`, `docs/test-vectors/attestation.json`.
+//! - The attestation digest an enclave signs is that hash over the items `"hmm-poai/attest/v1"`, chain id, poai
+//!   contract address, job id (8 bytes), worker address, input commitment, output commitment, io Merkle root, TEE
+//!   report hash, proof hash (32 bytes, or 0 bytes when there is none), and `used` as sent: one byte `0x00` when
+//!   absent, otherwise `0x01`, the entry count (4 bytes), then per entry, in the order sent, the token address
+//!   (length-prefixed) and the amount (16 bytes). secp256k1 signatures are the 64-byte compact `r ‖ s` (low-s) over
+//!   that digest, and so are secp256r1 (P-256) signatures; ed25519 signatures are 64 bytes over the 32 digest bytes
+//!   as the message.
+//! - The registration digest (proof of possession of an enclave key, [`ExecuteMsg::Register`]) is that hash over
+//!   `"hmm-poai/register/v1"`, chain id, poai contract address, worker address, key type (`"secp256k1"`,
+//!   `"secp256r1"` or `"ed25519"`) and the public key bytes as registered; signed like an attestation digest.
 //! - A verdict commitment is `sha256(job_id ‖ verdict ‖ salt ‖ verifier)`: job id 8 bytes big-endian, verdict one
 //!   byte (1 valid, 0 invalid), the salt bytes, then the verifier's address as UTF-8. Binding the address stops a
 //!   verifier from copying another's commitment.
@@ -98,6 +108,22 @@ pub struct EnclaveKeys {
     pub ed25519: Option<Binary>,
     /// secp256r1 (NIST P-256, as in many TEE attestation keys) public key, 33 bytes compressed or 65 uncompressed.
     /// Optional in JSON.
+    #[serde(default)]
+    pub secp256r1: Option<Binary>,
+}
+
+/// Proofs of possession of enclave keys: for each key in [`EnclaveKeys`], the key's signature over its
+/// registration digest (module doc: chain id, poai address, the registering worker's address, key type, key), so a
+/// key can only be registered by a worker its holder signed for, on this chain and this poai instance.
+#[cw_serde]
+#[derive(Default)]
+pub struct EnclaveKeySignatures {
+    /// Signature of the secp256k1 key: 64-byte compact `r ‖ s`, low-s. Required iff that key is given.
+    pub secp256k1: Option<Binary>,
+    /// Signature of the ed25519 key: 64 bytes over the 32 digest bytes as the message. Required iff that key is
+    /// given.
+    pub ed25519: Option<Binary>,
+    /// Signature of the secp256r1 key: 64-byte compact `r ‖ s`. Required iff that key is given. Optional in JSON.
     #[serde(default)]
     pub secp256r1: Option<Binary>,
 }
@@ -268,6 +294,11 @@ pub enum ExecuteMsg {
         capabilities: Capabilities,
         /// The enclave public keys attestations are signed with.
         enclave_keys: EnclaveKeys,
+        /// Proof of possession of each key in `enclave_keys`: its signature over its registration digest (module
+        /// doc). A key without one, a signature that does not verify, or a signature for a key not given is refused
+        /// and nothing changes. Omitted in JSON: no proofs (so any key is refused).
+        #[serde(default)]
+        possession: EnclaveKeySignatures,
     },
     /// Mint `⌊q · raw_amount⌋` CU of a class to the sender (2025 eq.10, 2026 eq.23: capacity weighted by its
     /// quality q), adding to its open obligation. Refused if the bond would not cover γ · Σ obligation · spot price
@@ -324,9 +355,11 @@ pub enum ExecuteMsg {
         /// Why.
         reason: FailureReason,
     },
-    /// The assigned worker attests a job before its `finish_by`: the enclave signature over
-    /// `sha256(job_id ‖ input_commitment ‖ output_commitment)` is verified against the worker's registered keys,
-    /// the attestation is stored, and job-registry's `RecordAttestation` is called.
+    /// The assigned worker attests a job before its `finish_by`: the enclave signature over the attestation digest
+    /// (module doc: chain id, poai address, job id, worker, input commitment read from the registry's job, output
+    /// commitment, io Merkle root, TEE report hash, proof hash and `used`) is verified against the worker's
+    /// registered keys, the attestation is stored, and job-registry's `RecordAttestation` is called. Every field
+    /// below except `signature` is signed.
     Attest {
         /// The job.
         job_id: u64,
@@ -340,8 +373,9 @@ pub enum ExecuteMsg {
         signature: Binary,
         /// Hex hash of an optional succinct proof.
         proof_hash: Option<String>,
-        /// CU actually consumed per token (each ≤ what was reserved); `None`: everything reserved. Not signed by the
-        /// enclave (the digest is fixed by `docs/interfaces.md`); the unused rest is rebated to the client.
+        /// CU actually consumed per token (each ≤ what was reserved, each token once; token addresses in canonical
+        /// form); `None`: everything reserved. Signed as sent (absent, or the entries in this order); the unused
+        /// rest is rebated to the client.
         used: Option<Vec<CuAmount>>,
     },
     /// A verifier commits to a verdict on an attestation that is sampled or disputed, during the commit period.
@@ -519,15 +553,26 @@ pub enum QueryMsg {
         /// The salt.
         salt: Binary,
     },
-    /// The digest an enclave signs for a job (a helper; computing it off chain is equivalent).
+    /// The digest an enclave signs for a job on this chain and this poai (a helper; computing it off chain with the
+    /// module doc's layout is equivalent). Nothing is checked against the job: the fields are hashed as given.
     #[returns(CommitmentResponse)]
     AttestationDigest {
         /// The job.
         job_id: u64,
+        /// The worker's address (as stored: the job's worker).
+        worker: String,
         /// Hex input commitment (from the job).
         input_commitment: String,
         /// Hex output commitment.
         output_commitment: String,
+        /// Hex io Merkle root.
+        io_merkle_root: String,
+        /// Hex TEE report hash.
+        tee_report_hash: String,
+        /// Hex proof hash, if any.
+        proof_hash: Option<String>,
+        /// CU used, as `Attest` will send it.
+        used: Option<Vec<CuAmount>>,
     },
     /// Totals of what poai holds and has minted and burned (for conservation checks).
     #[returns(TotalsResponse)]

@@ -1,13 +1,14 @@
-//! Attestations: the enclave signature checked on chain, the commitments stored, the registry told.
+//! Attestations: the enclave signature over the domain-separated digest (`digest.rs`: this chain, this poai, the
+//! job, the worker and every attested field) checked on chain, the commitments stored, the registry told.
 
 use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
 use hmm::poai::{AssignmentState, CuAmount, EnclaveKeys};
 
+use crate::digest::{attestation_digest, AttestationFields};
 use crate::error::{ContractError, ContractResult};
 use crate::execute::{load_job, load_worker};
 use crate::helpers::{
-    accumulate, add_secs, attestation_digest, canonical_hash, current_epoch, epoch_end, parse_hash,
-    registry_msg,
+    accumulate, add_secs, current_epoch, epoch_end, parse_hash, registry_msg, to_hex,
 };
 use crate::state::{Config, StoredAttestation, CONFIG, EPOCHS, JOBS, PARAMS, WORKERS};
 use crate::views::JobView;
@@ -100,17 +101,18 @@ pub fn attest(
         });
     }
     let output = parse_hash("output_commitment", &output_commitment)?;
-    let io_merkle_root = canonical_hash("io_merkle_root", &io_merkle_root)?;
-    let tee_report_hash = canonical_hash("tee_report_hash", &tee_report_hash)?;
-    let proof_hash = proof_hash
-        .map(|p| canonical_hash("proof_hash", &p))
+    let io_root = parse_hash("io_merkle_root", &io_merkle_root)?;
+    let tee_hash = parse_hash("tee_report_hash", &tee_report_hash)?;
+    let proof = proof_hash
+        .as_deref()
+        .map(|p| parse_hash("proof_hash", p))
         .transpose()?;
     // CU consumed: each a reserved token, at most what was reserved; unlisted tokens count as zero.
-    let used = match used {
+    let used_lines = match &used {
         None => job.cu.clone(),
         Some(lines) => {
             let mut out = Vec::with_capacity(job.cu.len());
-            for line in &lines {
+            for line in lines {
                 let token = deps.api.addr_validate(&line.token)?;
                 let reserved = job
                     .cu
@@ -132,6 +134,7 @@ pub fn attest(
             out
         }
     };
+    // `addr_validate` accepts only the canonical spelling, so the token strings signed are the ones stored.
     // The registry's job: same worker, and its input commitment.
     let registry_job = query_job(deps.as_ref(), &config, job_id)?;
     if registry_job.worker.as_ref() != Some(&job.worker) {
@@ -141,7 +144,20 @@ pub fn attest(
         });
     }
     let input = parse_hash("input_commitment", &registry_job.input_commitment)?;
-    let digest = attestation_digest(job_id, &input, &output);
+    let digest = attestation_digest(
+        &env.block.chain_id,
+        env.contract.address.as_str(),
+        &AttestationFields {
+            job_id,
+            worker: job.worker.as_str(),
+            input: &input,
+            output: &output,
+            io_merkle_root: &io_root,
+            tee_report_hash: &tee_hash,
+            proof_hash: proof.as_ref(),
+            used: used.as_deref(),
+        },
+    );
     let worker = load_worker(deps.storage, &job.worker)?;
     let key_type =
         verify_enclave_signature(deps.as_ref(), &worker.enclave_keys, &digest, &signature)
@@ -156,12 +172,12 @@ pub fn attest(
     EPOCHS.save(deps.storage, epoch, &e)?;
 
     job.state = AssignmentState::Attested;
-    job.used = used;
+    job.used = used_lines;
     job.attestation = Some(StoredAttestation {
-        output_commitment: crate::helpers::to_hex(&output),
-        io_merkle_root,
-        tee_report_hash,
-        proof_hash,
+        output_commitment: to_hex(&output),
+        io_merkle_root: to_hex(&io_root),
+        tee_report_hash: to_hex(&tee_hash),
+        proof_hash: proof.map(|p| to_hex(&p)),
         key_type: key_type.to_string(),
         attested_at: now,
         epoch,

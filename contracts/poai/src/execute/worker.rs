@@ -1,8 +1,9 @@
 //! Workers: registration, bonds, heartbeats, unbonding with slashable claims, and claims paid out.
 
-use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
-use hmm::poai::{Capabilities, Claim, EnclaveKeys, Hip8Metrics};
+use cosmwasm_std::{Addr, Binary, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
+use hmm::poai::{Capabilities, Claim, EnclaveKeySignatures, EnclaveKeys, Hip8Metrics};
 
+use crate::digest::registration_digest;
 use crate::error::{ContractError, ContractResult};
 use crate::execute::{
     ensure_covered, histogram_insert, load_worker, requirement, track_low_quality, update_totals,
@@ -81,15 +82,66 @@ pub fn validate_keys(k: &EnclaveKeys) -> ContractResult<()> {
     Ok(())
 }
 
+/// Proof of possession: every key given must have signed its registration digest (this chain, this poai, this
+/// worker, its type and bytes), and no proof may name a key that is not given. Checked before anything is written.
+pub fn check_possession(
+    deps: Deps,
+    env: &Env,
+    worker: &Addr,
+    keys: &EnclaveKeys,
+    proofs: &EnclaveKeySignatures,
+) -> ContractResult<()> {
+    let entries: [(&'static str, &Option<Binary>, &Option<Binary>); 3] = [
+        ("secp256k1", &keys.secp256k1, &proofs.secp256k1),
+        ("secp256r1", &keys.secp256r1, &proofs.secp256r1),
+        ("ed25519", &keys.ed25519, &proofs.ed25519),
+    ];
+    for (key_type, key, proof) in entries {
+        let (key, sig) = match (key, proof) {
+            (None, None) => continue,
+            (None, Some(_)) => return Err(ContractError::UnexpectedPossessionProof(key_type)),
+            (Some(_), None) => return Err(ContractError::MissingPossessionProof(key_type)),
+            (Some(key), Some(sig)) if sig.len() == 64 => (key, sig),
+            (Some(_), Some(_)) => return Err(ContractError::InvalidPossessionProof(key_type)),
+        };
+        let digest = registration_digest(
+            &env.block.chain_id,
+            env.contract.address.as_str(),
+            worker.as_str(),
+            key_type,
+            key,
+        );
+        let api = deps.api;
+        let ok = match key_type {
+            "secp256k1" => api.secp256k1_verify(&digest, sig, key),
+            "secp256r1" => api.secp256r1_verify(&digest, sig, key),
+            _ => api.ed25519_verify(&digest, sig, key),
+        }
+        .unwrap_or(false);
+        if !ok {
+            return Err(ContractError::InvalidPossessionProof(key_type));
+        }
+    }
+    Ok(())
+}
+
 pub fn register(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
     capabilities: Capabilities,
     enclave_keys: EnclaveKeys,
+    possession: EnclaveKeySignatures,
 ) -> ContractResult<Response> {
     validate_capabilities(&capabilities)?;
     validate_keys(&enclave_keys)?;
+    check_possession(
+        deps.as_ref(),
+        &env,
+        &info.sender,
+        &enclave_keys,
+        &possession,
+    )?;
     let now = env.block.time.seconds();
     let action = if let Some(mut w) = WORKERS.may_load(deps.storage, &info.sender)? {
         if w.active_jobs > 0 {

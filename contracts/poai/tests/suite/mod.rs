@@ -20,9 +20,9 @@ use hmm::job::{
     SettlementOutcome, Verdict as JobVerdict,
 };
 use hmm::poai::{
-    AttestationResponse, Capabilities, ConfigResponse, CuAmount, EnclaveKeys, ExecuteMsg,
-    FailureReason, InstantiateMsg, Params, QueryMsg, ReceiveMsg, TeeType, TotalsResponse, Verdict,
-    WorkerResponse,
+    AttestationResponse, Capabilities, ConfigResponse, CuAmount, EnclaveKeySignatures, EnclaveKeys,
+    ExecuteMsg, FailureReason, InstantiateMsg, Params, QueryMsg, ReceiveMsg, TeeType,
+    TotalsResponse, Verdict, WorkerResponse,
 };
 use hmm::pool::{
     ClassDeposit, ClassParams, CreatePoolMsg, CurvatureConfig, CurveKind, LatencyClass,
@@ -410,6 +410,33 @@ impl Key {
         }
     }
 
+    /// "secp256k1", "secp256r1" or "ed25519".
+    pub fn key_type(&self) -> &'static str {
+        match self {
+            Key::Secp(_) => "secp256k1",
+            Key::P256(_) => "secp256r1",
+            Key::Ed(_) => "ed25519",
+        }
+    }
+
+    /// The proof of possession of this key for `worker` registering at `poai` on `chain_id`.
+    pub fn possession(&self, chain_id: &str, poai: &Addr, worker: &Addr) -> EnclaveKeySignatures {
+        let sig = Some(self.sign(&registration_digest(
+            chain_id,
+            poai.as_str(),
+            worker.as_str(),
+            self.key_type(),
+            &self.public(),
+        )));
+        let mut p = EnclaveKeySignatures::default();
+        match self {
+            Key::Secp(_) => p.secp256k1 = sig,
+            Key::P256(_) => p.secp256r1 = sig,
+            Key::Ed(_) => p.ed25519 = sig,
+        }
+        p
+    }
+
     /// Signs a 32-byte digest (secp256k1: the prehash, low-s; ed25519: the digest as the message).
     pub fn sign(&self, digest: &[u8; 32]) -> Binary {
         match self {
@@ -439,13 +466,85 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `sha256(job_id BE ‖ input ‖ output)`, computed independently of the contract.
-pub fn digest(job_id: u64, input: &[u8; 32], output: &[u8; 32]) -> [u8; 32] {
+/// The pre-v1 attestation digest `sha256(job_id BE ‖ input ‖ output)` (no longer accepted).
+pub fn old_digest(job_id: u64, input: &[u8; 32], output: &[u8; 32]) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(job_id.to_be_bytes());
     h.update(input);
     h.update(output);
     h.finalize().into()
+}
+
+/// Length-prefixed items (u32 BE length ‖ bytes), hashed: the layout of poai's signed digests, written here
+/// independently of the contract (`contracts/poai/src/digest.rs`, `scripts/attestation.py`).
+fn items(items: &[&[u8]]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for i in items {
+        h.update((i.len() as u32).to_be_bytes());
+        h.update(i);
+    }
+    h.finalize().into()
+}
+
+/// What an attestation signs besides the deployment.
+#[derive(Clone)]
+pub struct Signed {
+    pub job_id: u64,
+    pub worker: String,
+    pub input: [u8; 32],
+    pub output: [u8; 32],
+    pub io_root: [u8; 32],
+    pub tee: [u8; 32],
+    pub proof: Option<[u8; 32]>,
+    pub used: Option<Vec<CuAmount>>,
+}
+
+/// The v1 attestation digest.
+pub fn attest_digest(chain_id: &str, poai: &str, s: &Signed) -> [u8; 32] {
+    let used = match &s.used {
+        None => vec![0u8],
+        Some(lines) => {
+            let mut out = vec![1u8];
+            out.extend_from_slice(&(lines.len() as u32).to_be_bytes());
+            for l in lines {
+                out.extend_from_slice(&(l.token.len() as u32).to_be_bytes());
+                out.extend_from_slice(l.token.as_bytes());
+                out.extend_from_slice(&l.amount.u128().to_be_bytes());
+            }
+            out
+        }
+    };
+    items(&[
+        b"hmm-poai/attest/v1",
+        chain_id.as_bytes(),
+        poai.as_bytes(),
+        &s.job_id.to_be_bytes(),
+        s.worker.as_bytes(),
+        &s.input,
+        &s.output,
+        &s.io_root,
+        &s.tee,
+        s.proof.as_ref().map(|p| p.as_slice()).unwrap_or(&[]),
+        &used,
+    ])
+}
+
+/// The v1 registration (proof of possession) digest.
+pub fn registration_digest(
+    chain_id: &str,
+    poai: &str,
+    worker: &str,
+    key_type: &str,
+    key: &[u8],
+) -> [u8; 32] {
+    items(&[
+        b"hmm-poai/register/v1",
+        chain_id.as_bytes(),
+        poai.as_bytes(),
+        worker.as_bytes(),
+        key_type.as_bytes(),
+        key,
+    ])
 }
 
 pub fn input_of(job_id: u64) -> [u8; 32] {
@@ -796,14 +895,22 @@ impl Suite {
         )
     }
 
+    pub fn chain_id(&self) -> String {
+        self.app.block_info().chain_id
+    }
+
+    /// The `Register` message for `key` with its proof of possession for `worker` here.
+    pub fn register_msg(&self, worker: &Addr, key: &Key) -> ExecuteMsg {
+        ExecuteMsg::Register {
+            capabilities: caps(),
+            enclave_keys: key.keys(),
+            possession: key.possession(&self.chain_id(), &self.poai, worker),
+        }
+    }
+
     pub fn register(&mut self, worker: &Addr, key: &Key) -> Result<AppResponse> {
-        self.exec(
-            worker,
-            &ExecuteMsg::Register {
-                capabilities: caps(),
-                enclave_keys: key.keys(),
-            },
-        )
+        let msg = self.register_msg(worker, key);
+        self.exec(worker, &msg)
     }
 
     pub fn bond(&mut self, worker: &Addr, amount: u128) -> Result<AppResponse> {
@@ -908,17 +1015,56 @@ impl Suite {
         )
     }
 
-    pub fn attest_msg(&self, job_id: u64, key: &Key, io_root: Option<String>) -> ExecuteMsg {
-        let output = output_of(job_id);
-        ExecuteMsg::Attest {
+    /// What the job's worker signs by default for `job_id` (the worker as poai stored it; `workers[0]` for a job
+    /// poai does not know).
+    pub fn signed(&self, job_id: u64, io_root: Option<[u8; 32]>) -> Signed {
+        let worker = self
+            .q::<AttestationResponse>(&QueryMsg::Attestation { job_id })
+            .map(|j| j.worker.to_string())
+            .unwrap_or_else(|_| self.workers[0].to_string());
+        Signed {
             job_id,
-            output_commitment: hex(&output),
-            io_merkle_root: io_root.unwrap_or_else(|| hex(&sha(b"io root"))),
-            tee_report_hash: hex(&sha(b"tee report")),
-            signature: key.sign(&digest(job_id, &input_of(job_id), &output)),
-            proof_hash: None,
+            worker,
+            input: input_of(job_id),
+            output: output_of(job_id),
+            io_root: io_root.unwrap_or_else(|| sha(b"io root")),
+            tee: sha(b"tee report"),
+            proof: None,
             used: None,
         }
+    }
+
+    /// The v1 digest of `s` on this chain and this poai.
+    pub fn digest_of(&self, s: &Signed) -> [u8; 32] {
+        attest_digest(&self.chain_id(), self.poai.as_str(), s)
+    }
+
+    /// An `Attest` carrying the fields of `s` and `signature`.
+    pub fn attest_with(s: &Signed, signature: Binary) -> ExecuteMsg {
+        ExecuteMsg::Attest {
+            job_id: s.job_id,
+            output_commitment: hex(&s.output),
+            io_merkle_root: hex(&s.io_root),
+            tee_report_hash: hex(&s.tee),
+            signature,
+            proof_hash: s.proof.map(|p| hex(&p)),
+            used: s.used.clone(),
+        }
+    }
+
+    /// `Attest` of `s`, signed by `key` over its v1 digest here.
+    pub fn attest_signed(&self, s: &Signed, key: &Key) -> ExecuteMsg {
+        Self::attest_with(s, key.sign(&self.digest_of(s)))
+    }
+
+    pub fn attest_msg(&self, job_id: u64, key: &Key, io_root: Option<String>) -> ExecuteMsg {
+        let root = io_root.map(|r| {
+            let b: Vec<u8> = (0..32)
+                .map(|i| u8::from_str_radix(&r[2 * i..2 * i + 2], 16).expect("hex"))
+                .collect();
+            <[u8; 32]>::try_from(b).expect("32 bytes")
+        });
+        self.attest_signed(&self.signed(job_id, root), key)
     }
 
     pub fn attest(&mut self, worker: &Addr, job_id: u64, key: &Key) -> Result<AppResponse> {

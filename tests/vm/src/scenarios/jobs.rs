@@ -1,7 +1,7 @@
 //! The job and PoAI flows in the VM, on top of [`super::exchange`]: `job-registry` and `poai` as artifacts, wired as in
 //! `docs/interfaces.md` — poai the minter of $AI and of the A100 CU token, the class priced by the bilinear pool.
 //!
-//! A worker registers (a secp256k1 enclave key), bonds $AI and offers capacity (CU minted to it). A client submits a
+//! A worker registers (a secp256k1 enclave key with its proof of possession), bonds $AI and offers capacity (CU minted to it). A client submits a
 //! job (cw20 `Send` of $AI to the registry, which queries the pool's `Route` and buys the CU with `BuyBundle` in the
 //! same transaction), the worker takes it (registry → poai `JobAssigned`), attests with a real signature (poai queries
 //! the registry's `Job`, verifies the signature, calls `RecordAttestation`), and after the reveal period anyone
@@ -16,8 +16,9 @@ use hmm::job::{
     ReceiveMsg as JobReceive, TotalEscrowResponse,
 };
 use hmm::poai::{
-    AssignmentState, AttestationResponse, Capabilities, EnclaveKeys, ExecuteMsg, InstantiateMsg,
-    ObligationsResponse, Params, QueryMsg, ReceiveMsg, TeeType, WorkerResponse,
+    AssignmentState, AttestationResponse, Capabilities, EnclaveKeySignatures, EnclaveKeys,
+    ExecuteMsg, InstantiateMsg, ObligationsResponse, Params, QueryMsg, ReceiveMsg, TeeType,
+    WorkerResponse,
 };
 use hmm::pool::{BundleItem, LatencyClass};
 use k256::ecdsa::signature::hazmat::PrehashSigner;
@@ -119,13 +120,54 @@ pub fn enclave_key() -> k256::ecdsa::SigningKey {
     k256::ecdsa::SigningKey::from_bytes(&[7u8; 32].into()).expect("a valid secp256k1 scalar")
 }
 
-/// `sha256(job_id BE ‖ input ‖ output)` (docs/interfaces.md), computed independently of the contract.
-pub fn attestation_digest(job_id: u64, input: &[u8; 32], output: &[u8; 32]) -> [u8; 32] {
+/// sha256 over length-prefixed items (u32 BE length ‖ bytes): the layout of poai's signed digests
+/// (`hmm::poai` module doc, `scripts/attestation.py`), written independently of the contract.
+fn items(items: &[&[u8]]) -> [u8; 32] {
     let mut h = Sha256::new();
-    h.update(job_id.to_be_bytes());
-    h.update(input);
-    h.update(output);
+    for i in items {
+        h.update((i.len() as u32).to_be_bytes());
+        h.update(i);
+    }
     h.finalize().into()
+}
+
+/// The v1 attestation digest (docs/interfaces.md) of an attestation without proof hash and without `used`.
+#[allow(clippy::too_many_arguments)]
+pub fn attestation_digest(
+    chain_id: &str,
+    poai: &str,
+    job_id: u64,
+    worker: &str,
+    input: &[u8; 32],
+    output: &[u8; 32],
+    io_root: &[u8; 32],
+    tee_report: &[u8; 32],
+) -> [u8; 32] {
+    items(&[
+        b"hmm-poai/attest/v1",
+        chain_id.as_bytes(),
+        poai.as_bytes(),
+        &job_id.to_be_bytes(),
+        worker.as_bytes(),
+        input,
+        output,
+        io_root,
+        tee_report,
+        &[],
+        &[0],
+    ])
+}
+
+/// The v1 registration digest a secp256k1 enclave key signs to prove possession.
+pub fn registration_digest(chain_id: &str, poai: &str, worker: &str, key: &[u8]) -> [u8; 32] {
+    items(&[
+        b"hmm-poai/register/v1",
+        chain_id.as_bytes(),
+        poai.as_bytes(),
+        worker.as_bytes(),
+        b"secp256k1",
+        key,
+    ])
 }
 
 /// 64-byte compact low-s secp256k1 signature of a digest.
@@ -258,6 +300,14 @@ pub fn onboard(x: &Exchange, j: &Jobs) -> Result<(), String> {
                 capabilities: capabilities(),
                 enclave_keys: EnclaveKeys {
                     secp256k1: Some(public.clone()),
+                    ed25519: None,
+                    secp256r1: None,
+                },
+                possession: EnclaveKeySignatures {
+                    secp256k1: Some(sign(
+                        &key,
+                        &registration_digest(&chain.block().chain_id, &j.poai, &x.worker, &public),
+                    )?),
                     ed25519: None,
                     secp256r1: None,
                 },
@@ -435,12 +485,23 @@ pub fn jobs(x: &Exchange) -> Result<Jobs, String> {
     check_eq!(pj.value, job.value, "poai: job value");
 
     let output = sha(b"output of job 1");
-    let digest = attestation_digest(job_id, &input, &output);
-    // A signature over another digest is refused, and changes nothing.
-    let forged = sign(
-        &enclave_key(),
-        &attestation_digest(job_id, &input, &sha(b"other")),
-    )?;
+    let chain_id = chain.block().chain_id;
+    let digest_with = |io_root: &[u8; 32]| {
+        attestation_digest(
+            &chain_id,
+            &j.poai,
+            job_id,
+            &x.worker,
+            &input,
+            &output,
+            io_root,
+            &sha(b"tee report"),
+        )
+    };
+    let digest = digest_with(&sha(b"io"));
+    // A signature over another digest (the enclave signed another io root than the one sent) is refused, and
+    // changes nothing.
+    let forged = sign(&enclave_key(), &digest_with(&sha(b"the host's io root")))?;
     let attest = |signature: Binary| ExecuteMsg::Attest {
         job_id,
         output_commitment: hex(&output),
