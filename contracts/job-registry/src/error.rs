@@ -6,6 +6,9 @@ use thiserror::Error;
 /// Every way a message to the registry can fail. A failed message changes nothing.
 #[derive(Error, Debug, PartialEq)]
 pub enum ContractError {
+    #[error("a job's client cannot take it as its worker")]
+    ClientIsWorker,
+
     #[error(transparent)]
     Std(#[from] StdError),
 

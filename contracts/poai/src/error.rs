@@ -6,6 +6,15 @@ use thiserror::Error;
 /// Every way a message to poai can fail. A failed message changes nothing.
 #[derive(Error, Debug, PartialEq)]
 pub enum ContractError {
+    #[error("a job's client cannot be its worker")]
+    ClientIsWorker,
+
+    #[error("{0} cannot be changed once set")]
+    Immutable(&'static str),
+
+    #[error("counter {0} would fall below zero: the contract's books disagree with themselves")]
+    CounterUnderflow(&'static str),
+
     #[error("mint limit: at most {limit} atoms of {token} per epoch (the pool's CU reserve); {minted} minted")]
     MintLimit {
         token: String,

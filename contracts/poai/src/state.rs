@@ -141,7 +141,7 @@ pub struct VerifierState {
 pub struct VerdictRecord {
     pub commitment: String,
     pub revealed: Option<Verdict>,
-    /// The verifier's bond when it revealed (its voting weight).
+    /// The verifier's bond at commit; at reveal, its voting weight: min(bond at commit, bond at reveal).
     pub weight: Uint128,
     pub audit: Option<AuditRecord>,
 }
@@ -228,6 +228,9 @@ pub const HISTOGRAM: Item<Vec<u32>> = Item::new("histogram");
 pub const EXPERIENCES: Map<u64, Experience> = Map::new("experiences");
 pub const EXPERIENCE_COUNT: Item<u64> = Item::new("experience_count");
 pub const TOTALS: Item<Totals> = Item::new("totals");
+/// worker → block time of the last `ReportWorker { MissedHeartbeat }` that slashed it (kept apart from
+/// `Worker::last_heartbeat`, which only the worker's own transactions refresh).
+pub const HEARTBEAT_REPORTS: Map<&Addr, u64> = Map::new("heartbeat_reports");
 /// (worker, CU token) → (epoch, CU minted by `OfferCapacity` in it).
 pub const MINTED_IN_EPOCH: Map<(&Addr, &Addr), (u64, Uint128)> = Map::new("minted_in_epoch");
 /// A worker mints at most this many parts per million of the pool's CU reserve of a class per epoch (100 %: the

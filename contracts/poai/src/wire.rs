@@ -76,6 +76,13 @@ pub enum RegistryMsg {
 #[serde(rename_all = "snake_case")]
 pub enum RegistryQuery {
     Job { job_id: u64 },
+    Config {},
+}
+
+/// The part of the registry's `ConfigResponse` poai reads (`hmm::job::ConfigResponse`; unknown fields are ignored).
+#[derive(serde::Deserialize, Debug, Clone, PartialEq)]
+pub struct RegistryConfig {
+    pub limits: hmm::job::Limits,
 }
 
 #[cfg(test)]
@@ -144,6 +151,7 @@ mod tests {
             &RegistryQuery::Job { job_id: 7 },
             &JobQuery::Job { job_id: 7 },
         );
+        same(&RegistryQuery::Config {}, &JobQuery::Config {});
     }
 
     #[test]

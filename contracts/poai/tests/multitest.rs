@@ -788,7 +788,7 @@ fn timeout_slashes_burns_and_denies() {
     let wr = s.worker(&w);
     assert_eq!(wr.bond.u128(), 9_000 * UNIT);
     assert_eq!(wr.quality, Decimal256::percent(45)); // eq.24 with a = 0
-    assert_eq!(wr.denied_until, s.now() + 500);
+    assert_eq!(wr.denied_until, s.now() + 600);
     assert_eq!((wr.jobs_failed, wr.active_jobs, wr.slash_count), (1, 0, 1));
     assert_eq!(obligation(&s, &w).reserved.u128(), 0);
     assert_eq!(s.job(1).state, AssignmentState::Failed);
@@ -802,7 +802,7 @@ fn timeout_slashes_burns_and_denies() {
         err(s.offer(&w, RAW).unwrap_err()),
         ContractError::Denied { until }
     );
-    s.wait(500);
+    s.wait(600);
     s.exec(&w, &ExecuteMsg::Heartbeat {}).unwrap();
     s.take(2, &w).unwrap();
     s.assert_ai_conserved();
@@ -953,7 +953,7 @@ fn slashing_reaches_pending_unbonding_claims() {
         .unwrap();
     assert_eq!(claims.claims[0].amount.u128(), 4_500 * UNIT);
     assert_eq!(s.worker(&w).unbonding.u128(), 4_500 * UNIT);
-    s.wait(1_000);
+    s.wait(2_000);
     let before = s.balance(&s.ai.clone(), &w);
     s.exec(&w, &ExecuteMsg::ClaimUnbonded {}).unwrap();
     assert_eq!(s.balance(&s.ai.clone(), &w), before + 4_500 * UNIT);
@@ -1605,7 +1605,7 @@ mod conservation {
                 s.assert_cu_conserved();
             }
             // Drain: every job ends (settled, refuted or timed out), every epoch closes, every reward is claimed.
-            s.wait(1_000);
+            s.wait(2_000);
             let anyone = s.anyone.clone();
             // More than 20 epochs may be pending: Finalize then asks for DistributeEmissions first.
             while s.exec(&anyone, &ExecuteMsg::DistributeEmissions {}).is_ok() {}
@@ -1630,4 +1630,194 @@ mod conservation {
             s.assert_cu_conserved();
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Issue 18: verdict weight, heartbeat reports, timelines, owner bounds
+// ---------------------------------------------------------------------------------------------------------------
+
+/// A verifier who sees the honest reveals cannot top up its bond and outvote them: its weight is its bond at
+/// commit (before: the bond at reveal).
+#[test]
+fn topping_up_after_commit_buys_no_verdict_weight() {
+    let (mut s, _w, _key) = attested_job(true);
+    bond_verifiers(&mut s, 2);
+    let att = s.job(1).attestation.unwrap();
+    s.wait(EPOCH);
+    commit(&mut s, 0, 1, Verdict::Valid).unwrap();
+    commit(&mut s, 1, 1, Verdict::Invalid).unwrap();
+    s.wait(att.commit_end - s.now());
+    reveal(&mut s, 0, 1, Verdict::Valid).unwrap();
+    // Verifier 1 tops up tenfold before revealing.
+    let (v1, ai) = (s.verifiers[1].clone(), s.ai.clone());
+    s.send(
+        &v1,
+        &ai,
+        10 * VERIFIER_MIN,
+        &ReceiveMsg::RegisterVerifier {},
+    )
+    .unwrap();
+    reveal(&mut s, 1, 1, Verdict::Invalid).unwrap();
+    let att = s.job(1).attestation.unwrap();
+    assert_eq!(att.valid_weight, att.invalid_weight);
+    assert_eq!(att.invalid_weight.u128(), VERIFIER_MIN);
+    // A tie leaves the attestation standing.
+    s.wait(att.reveal_end - s.now());
+    s.finalize(1).unwrap();
+    assert_eq!(s.job(1).state, AssignmentState::Succeeded);
+}
+
+/// Reporting a missed heartbeat slashes once per silence, but it is not a heartbeat: the silent worker stays
+/// ineligible (before: the report reset `last_heartbeat` and made it eligible again).
+#[test]
+fn a_heartbeat_report_does_not_make_a_silent_worker_eligible() {
+    let mut s = Suite::new();
+    let w = s.workers[0].clone();
+    let key = Key::secp(1);
+    s.onboard(&w, &key, BOND, RAW);
+    s.wait(601);
+    let anyone = s.anyone.clone();
+    let report = ExecuteMsg::ReportWorker {
+        worker: w.to_string(),
+        condition: ReportCondition::MissedHeartbeat,
+    };
+    s.exec(&anyone, &report).unwrap();
+    assert!(matches!(
+        err(s.exec(&anyone, &report).unwrap_err()),
+        ContractError::ConditionNotMet(_)
+    ));
+    // Denied, and once the denial window is over still stale.
+    s.wait(s.config().params.denial_window);
+    s.create_job(1, JOB_CU, JOB_VALUE, 3_000).unwrap();
+    assert!(matches!(
+        err(s.take(1, &w).unwrap_err()),
+        ContractError::HeartbeatStale { .. }
+    ));
+}
+
+#[test]
+fn timelines_must_fit_across_contracts() {
+    let mut s = Suite::new();
+    let owner = s.owner.clone();
+    let update = |p: hmm::poai::Params| {
+        ExecuteMsg::UpdateConfig(ConfigUpdate {
+            params: Some(p),
+            ..ConfigUpdate::default()
+        })
+    };
+    let base = s.config().params;
+    let snap = s.snapshot();
+    // The denial window shorter than the heartbeat timeout.
+    let mut p = base.clone();
+    p.denial_window = p.heartbeat_timeout - 1;
+    assert!(matches!(
+        err(s.exec(&owner, &update(p)).unwrap_err()),
+        ContractError::InvalidParam {
+            name: "denial_window",
+            ..
+        }
+    ));
+    // Unbonding before a refuted attestation could be slashed.
+    let mut p = base.clone();
+    p.unbonding_period = p.epoch_length + p.commit_period + p.reveal_period;
+    assert!(matches!(
+        err(s.exec(&owner, &update(p)).unwrap_err()),
+        ContractError::InvalidParam {
+            name: "unbonding_period",
+            ..
+        }
+    ));
+    // Verification longer than the registry's settlement grace (1 day in the mock).
+    let mut p = base.clone();
+    p.commit_period = 86_400;
+    p.unbonding_period = 10 * 86_400;
+    assert!(matches!(
+        err(s.exec(&owner, &update(p)).unwrap_err()),
+        ContractError::InvalidParam {
+            name: "verification timeline",
+            ..
+        }
+    ));
+    // Unbonding shorter than the registry's longest job plus verification.
+    let mut p = base.clone();
+    p.unbonding_period = p.epoch_length + p.commit_period + p.reveal_period + 1;
+    assert!(matches!(
+        err(s.exec(&owner, &update(p)).unwrap_err()),
+        ContractError::InvalidParam {
+            name: "unbonding_period",
+            ..
+        }
+    ));
+    assert_eq!(s.snapshot(), snap);
+}
+
+#[test]
+fn the_owner_cannot_repoint_contracts_or_inflate_at_once() {
+    let mut s = Suite::new();
+    let owner = s.owner.clone();
+    let stranger = s.anyone.to_string();
+    let snap = s.snapshot();
+    for (update, what) in [
+        (
+            ConfigUpdate {
+                pool: Some(stranger.clone()),
+                ..ConfigUpdate::default()
+            },
+            "pool",
+        ),
+        (
+            ConfigUpdate {
+                job_registry: Some(stranger.clone()),
+                ..ConfigUpdate::default()
+            },
+            "job_registry",
+        ),
+    ] {
+        assert_eq!(
+            err(s
+                .exec(&owner, &ExecuteMsg::UpdateConfig(update))
+                .unwrap_err()),
+            ContractError::Immutable(what)
+        );
+    }
+    let mut p = s.config().params;
+    p.emission_per_epoch *= Uint128::new(3);
+    assert!(matches!(
+        err(s
+            .exec(
+                &owner,
+                &ExecuteMsg::UpdateConfig(ConfigUpdate {
+                    params: Some(p.clone()),
+                    ..ConfigUpdate::default()
+                })
+            )
+            .unwrap_err()),
+        ContractError::InvalidParam {
+            name: "emission_per_epoch",
+            ..
+        }
+    ));
+    assert_eq!(s.snapshot(), snap);
+    // Doubling is allowed.
+    p.emission_per_epoch = s.config().params.emission_per_epoch * Uint128::new(2);
+    s.exec(
+        &owner,
+        &ExecuteMsg::UpdateConfig(ConfigUpdate {
+            params: Some(p),
+            ..ConfigUpdate::default()
+        }),
+    )
+    .unwrap();
+}
+
+/// One party cannot be both client and worker of a job (the self-dealing loop of issue 18 started here).
+#[test]
+fn a_client_cannot_work_its_own_job() {
+    let mut s = Suite::new();
+    s.create_job(1, JOB_CU, JOB_VALUE, 500).unwrap();
+    let client = s.client.clone();
+    assert_eq!(
+        err(s.take(1, &client).unwrap_err()),
+        ContractError::ClientIsWorker
+    );
 }

@@ -20,7 +20,7 @@ const RAW: u128 = 2_000 * UNIT;
 
 /// The suite with poai wired to a real job-registry instead of the mock.
 fn with_registry() -> (Suite, Addr) {
-    let mut s = Suite::new();
+    let mut s = Suite::without_registry();
     let code = s.app.store_code(Box::new(ContractWrapper::new(
         job_registry::contract::execute,
         job_registry::contract::instantiate,
@@ -37,7 +37,9 @@ fn with_registry() -> (Suite, Addr) {
                 ai_token: s.ai.to_string(),
                 pool: s.pool.to_string(),
                 poai: Some(s.poai.to_string()),
-                limits: None,
+                // Jobs and bonds on the test suite's scale (poai refuses a registry whose longest job plus
+                // verification outlives its unbonding period).
+                limits: Some(MOCK_LIMITS),
             },
             &[],
             "job-registry",

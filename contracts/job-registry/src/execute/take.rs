@@ -20,6 +20,9 @@ pub fn take_job(
     let old = load_job(deps.storage, job_id)?;
     require_state(&old, &[JobState::Open], "take")?;
     check_not_past(&env, old.start_by)?;
+    if info.sender == old.client {
+        return Err(ContractError::ClientIsWorker);
+    }
     let poai = config.poai.clone().ok_or(ContractError::PoaiNotSet)?;
     let mut job = old.clone();
     job.worker = Some(info.sender.clone());

@@ -601,3 +601,13 @@ fn native_funds_are_refused() {
     assert!(matches!(reg_err(e), ContractError::Payment(_)));
     assert_eq!(s.snapshot(), before);
 }
+
+/// The client cannot take its own job (issue 18: trading with yourself to farm the PoAI bonus and emissions).
+#[test]
+fn a_client_cannot_take_its_own_job() {
+    let (mut s, id) = with_job();
+    let client = s.clients[0].clone();
+    refused(&mut s, ContractError::ClientIsWorker, |s| {
+        s.take(&client, id)
+    });
+}

@@ -12,7 +12,9 @@ use crate::error::{ContractError, ContractResult};
 use crate::execute::epoch::emission_params;
 use crate::state::{Config, CLASSES, CONFIG, PARAMS};
 use crate::views::PoolView;
-use crate::wire::{Cw20Query as Cw20QueryMsg, PoolQuery as PoolQueryMsg};
+use crate::wire::{
+    Cw20Query as Cw20QueryMsg, PoolQuery as PoolQueryMsg, RegistryConfig, RegistryQuery,
+};
 
 const DAY: u64 = 86_400;
 
@@ -133,8 +135,73 @@ pub fn validate_params(p: &Params) -> ContractResult<()> {
             reason: "must be positive".to_string(),
         });
     }
+    // A slashed worker stays out at least one heartbeat period, or a silent worker's denial could lapse before
+    // it can be reported again.
+    if p.denial_window < p.heartbeat_timeout {
+        return Err(ContractError::InvalidParam {
+            name: "denial_window",
+            reason: "must be at least heartbeat_timeout".to_string(),
+        });
+    }
+    // A bond must still be there when an attestation made just before `Unbond` is refuted and slashed.
+    if p.unbonding_period <= verification_span(p)? {
+        return Err(ContractError::InvalidParam {
+            name: "unbonding_period",
+            reason: "must exceed epoch_length + commit_period + reveal_period".to_string(),
+        });
+    }
     Ok(())
 }
+
+/// The longest time from an attestation to its `Finalize`: the rest of its epoch, then the commit and reveal
+/// windows (README, "verification timeline").
+pub fn verification_span(p: &Params) -> ContractResult<u64> {
+    p.epoch_length
+        .checked_add(p.commit_period)
+        .and_then(|x| x.checked_add(p.reveal_period))
+        .ok_or(ContractError::InvalidParam {
+            name: "verification timeline",
+            reason: "overflows".to_string(),
+        })
+}
+
+/// The registry's timeline must leave room for poai's: an attested job can be settled until `finish_by +
+/// settlement_grace`, so verification (at most [`verification_span`] after the attestation, which comes before
+/// `finish_by`) must end before the grace does, or every attested job would time out unpaid and no fraud would be
+/// slashed; and a bond must outlive the longest job and its verification.
+pub fn check_timelines(deps: Deps, config: &Config, p: &Params) -> ContractResult<()> {
+    let Some(registry) = &config.job_registry else {
+        return Ok(());
+    };
+    let limits = deps
+        .querier
+        .query_wasm_smart::<RegistryConfig>(registry, &RegistryQuery::Config {})
+        .map_err(|e| ContractError::InvalidParam {
+            name: "job_registry",
+            reason: format!("its config cannot be read: {e}"),
+        })?
+        .limits;
+    let span = verification_span(p)?;
+    if limits.settlement_grace <= span {
+        return Err(ContractError::InvalidParam {
+            name: "verification timeline",
+            reason: "the registry's settlement_grace must exceed epoch_length + commit_period + reveal_period"
+                .to_string(),
+        });
+    }
+    if p.unbonding_period <= span.saturating_add(limits.max_job_duration) {
+        return Err(ContractError::InvalidParam {
+            name: "unbonding_period",
+            reason: "must exceed the registry's max_job_duration plus the verification timeline"
+                .to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Most `emission_per_epoch` may grow in one `UpdateConfig`: ×2 (governance will replace the owner; until then
+/// no single message can inflate without bound).
+const MAX_EMISSION_STEP: u128 = 2;
 
 fn only_owner(config: &Config, info: &MessageInfo) -> ContractResult<()> {
     if info.sender != config.owner {
@@ -198,11 +265,19 @@ pub fn update_config(
     if let Some(o) = update.owner {
         config.owner = deps.api.addr_validate(&o)?;
     }
+    // The pool prices every bond and the registry moves every escrow: neither can be re-pointed by the owner
+    // (the registry may be set once, when it was not given at instantiation).
     if let Some(p) = update.pool {
-        config.pool = deps.api.addr_validate(&p)?;
+        if deps.api.addr_validate(&p)? != config.pool {
+            return Err(ContractError::Immutable("pool"));
+        }
     }
     if let Some(r) = update.job_registry {
-        config.job_registry = Some(deps.api.addr_validate(&r)?);
+        let r = deps.api.addr_validate(&r)?;
+        match &config.job_registry {
+            Some(current) if *current != r => return Err(ContractError::Immutable("job_registry")),
+            _ => config.job_registry = Some(r),
+        }
     }
     if let Some(t) = update.treasury {
         config.treasury = deps.api.addr_validate(&t)?;
@@ -210,14 +285,28 @@ pub fn update_config(
     if let Some(o) = update.experience_oracle {
         config.experience_oracle = deps.api.addr_validate(&o)?;
     }
-    if let Some(p) = update.params {
-        validate_params(&p)?;
-        let old = PARAMS.load(deps.storage)?;
-        if p.epoch_length != old.epoch_length {
-            return Err(ContractError::EpochLengthImmutable);
+    let old = PARAMS.load(deps.storage)?;
+    let params = match update.params {
+        Some(p) => {
+            validate_params(&p)?;
+            if p.epoch_length != old.epoch_length {
+                return Err(ContractError::EpochLengthImmutable);
+            }
+            let ceiling = old
+                .emission_per_epoch
+                .checked_mul(Uint128::new(MAX_EMISSION_STEP))?;
+            if p.emission_per_epoch > ceiling {
+                return Err(ContractError::InvalidParam {
+                    name: "emission_per_epoch",
+                    reason: format!("may at most double in one update (to {ceiling})"),
+                });
+            }
+            PARAMS.save(deps.storage, &p)?;
+            p
         }
-        PARAMS.save(deps.storage, &p)?;
-    }
+        None => old,
+    };
+    check_timelines(deps.as_ref(), &config, &params)?;
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
         .add_attribute("action", "update_config")

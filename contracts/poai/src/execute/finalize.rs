@@ -9,8 +9,8 @@ use hmm_math::{Rounding, Udec};
 use crate::error::{ContractError, ContractResult};
 use crate::execute::epoch::ensure_closed;
 use crate::execute::{
-    add_points, apply_quality, fraction, hip8_multiplier, load_job, load_worker, observe_metrics,
-    release_reservation, slash_verifier, slash_worker, update_totals,
+    add_points, apply_quality, decrement, fraction, hip8_multiplier, load_job, load_worker,
+    observe_metrics, release_reservation, slash_verifier, slash_worker, update_totals,
 };
 use crate::helpers::{burn_msg, current_epoch, is_sampled, push_mint, registry_msg};
 use crate::state::{CONFIG, EPOCHS, JOBS, PARAMS, VERDICTS, VERIFIERS, WORKERS};
@@ -60,7 +60,7 @@ pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response
         };
         match rec.revealed {
             None => {
-                v.open_commits = v.open_commits.saturating_sub(1);
+                v.open_commits = decrement(v.open_commits, "open_commits")?;
                 burned =
                     burned.checked_add(slash_verifier(deps.storage, &addr, &mut v, &params)?)?;
             }
@@ -76,7 +76,7 @@ pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response
     // A dispute that the verifiers did not uphold costs the disputer σ of its bond.
     if let Some(d) = &att.disputed_by {
         if let Some(mut v) = VERIFIERS.may_load(deps.storage, d)? {
-            v.open_disputes = v.open_disputes.saturating_sub(1);
+            v.open_disputes = decrement(v.open_disputes, "open_disputes")?;
             if !refuted {
                 burned = burned.checked_add(slash_verifier(deps.storage, d, &mut v, &params)?)?;
             }
@@ -95,7 +95,7 @@ pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response
     let verifier_part = parts.get(1).copied().unwrap_or_default();
 
     let mut w = load_worker(deps.storage, &job.worker)?;
-    w.active_jobs = w.active_jobs.saturating_sub(1);
+    w.active_jobs = decrement(w.active_jobs, "active_jobs")?;
     let latency = fraction(
         job.finish_by.saturating_sub(att.attested_at),
         job.finish_by.saturating_sub(job.assigned_at),

@@ -7,8 +7,8 @@ use hmm_math::Udec;
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::{
-    apply_quality, check_eligibility, load_job, load_worker, observe_metrics, release_reservation,
-    slash_worker,
+    apply_quality, check_eligibility, decrement, load_job, load_worker, observe_metrics,
+    release_reservation, slash_worker,
 };
 use crate::helpers::{burn_msg, current_epoch};
 use crate::state::{Config, Job, CONFIG, JOBS, OBLIGATIONS, PARAMS, VERDICTS, VERIFIERS, WORKERS};
@@ -49,6 +49,10 @@ pub fn job_assigned(
     }
     let worker = deps.api.addr_validate(&worker)?;
     let client = deps.api.addr_validate(&client)?;
+    // Trading with yourself earns no PoAI bonus or emission weight (one party cannot be both sides).
+    if worker == client {
+        return Err(ContractError::ClientIsWorker);
+    }
     let (mut w, lines) =
         check_eligibility(deps.as_ref(), &env, &config, &params, &worker, &cu, &sla)?;
     for (token, amount) in &lines {
@@ -105,7 +109,7 @@ pub fn job_failed(
     let now = env.block.time.seconds();
     let mut w = load_worker(deps.storage, &worker)?;
     release_reservation(deps.storage, &job, &[])?;
-    w.active_jobs = w.active_jobs.saturating_sub(1);
+    w.active_jobs = decrement(w.active_jobs, "active_jobs")?;
     let mut resp = Response::new()
         .add_attribute("action", "job_failed")
         .add_attribute("job_id", job_id.to_string())
@@ -140,14 +144,14 @@ pub fn job_failed(
         for (verifier, rec) in records {
             if rec.revealed.is_none() {
                 if let Some(mut v) = VERIFIERS.may_load(deps.storage, &verifier)? {
-                    v.open_commits = v.open_commits.saturating_sub(1);
+                    v.open_commits = decrement(v.open_commits, "open_commits")?;
                     VERIFIERS.save(deps.storage, &verifier, &v)?;
                 }
             }
         }
         if let Some(d) = job.attestation.as_ref().and_then(|a| a.disputed_by.clone()) {
             if let Some(mut v) = VERIFIERS.may_load(deps.storage, &d)? {
-                v.open_disputes = v.open_disputes.saturating_sub(1);
+                v.open_disputes = decrement(v.open_disputes, "open_disputes")?;
                 VERIFIERS.save(deps.storage, &d, &v)?;
             }
         }

@@ -375,7 +375,7 @@ pub fn observe_metrics(
             .may_load(storage)?
             .unwrap_or_else(|| vec![0; BUCKETS]);
         if let Some(c) = h.get_mut(usize::from(worker.score_bucket)) {
-            *c = c.saturating_sub(1);
+            *c = decrement(*c, "histogram bucket")?;
         }
         if let Some(c) = h.get_mut(usize::from(bucket)) {
             *c = c.saturating_add(1);
@@ -549,4 +549,11 @@ pub fn release_reservation(
         OBLIGATIONS.save(storage, (&job.worker, token), &ob)?;
     }
     Ok(())
+}
+
+/// `count − 1`, failing closed (a typed error) instead of saturating: a counter below zero means the books are wrong.
+pub fn decrement(count: u32, name: &'static str) -> ContractResult<u32> {
+    count
+        .checked_sub(1)
+        .ok_or(ContractError::CounterUnderflow(name))
 }

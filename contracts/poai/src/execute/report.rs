@@ -7,7 +7,7 @@ use hmm::poai::ReportCondition;
 use crate::error::{ContractError, ContractResult};
 use crate::execute::{load_worker, open_obligations, slash_worker};
 use crate::helpers::{burn_msg, current_epoch};
-use crate::state::{CONFIG, PARAMS, WORKERS};
+use crate::state::{CONFIG, HEARTBEAT_REPORTS, PARAMS, WORKERS};
 
 pub fn report_worker(
     deps: DepsMut,
@@ -23,7 +23,12 @@ pub fn report_worker(
     let epoch = current_epoch(&config, &params, &env);
     match condition {
         ReportCondition::MissedHeartbeat => {
-            let silent = now.saturating_sub(w.last_heartbeat);
+            // Silent since its last heartbeat or the last report of it, whichever is later: a report is not a
+            // heartbeat (eligibility still reads `last_heartbeat`), but one silence is slashed once.
+            let reported = HEARTBEAT_REPORTS
+                .may_load(deps.storage, &addr)?
+                .unwrap_or_default();
+            let silent = now.saturating_sub(w.last_heartbeat.max(reported));
             if silent <= params.heartbeat_timeout {
                 return Err(ContractError::ConditionNotMet(format!(
                     "last heartbeat {silent} s ago, the timeout is {} s",
@@ -39,7 +44,7 @@ pub fn report_worker(
                 ));
             }
             // One slash per timeout: the next report needs another full silent period.
-            w.last_heartbeat = now;
+            HEARTBEAT_REPORTS.save(deps.storage, &addr, &now)?;
         }
         ReportCondition::LowQuality => {
             let since = w.low_quality_since.ok_or_else(|| {

@@ -6,7 +6,7 @@ use hmm::poai::{AssignmentState, AuditRecord, Verdict};
 use crate::error::{ContractError, ContractResult};
 use crate::execute::epoch::ensure_closed;
 use crate::execute::worker::push_claim;
-use crate::execute::{load_job, load_verifier, update_totals};
+use crate::execute::{decrement, load_job, load_verifier, update_totals};
 use crate::helpers::{
     add_secs, canonical_hash, epoch_end, is_sampled, registry_msg, to_hex, verdict_commitment,
 };
@@ -164,7 +164,9 @@ pub fn commit_verdict(
         &VerdictRecord {
             commitment,
             revealed: None,
-            weight: Uint128::zero(),
+            // The bond at commit: the reveal counts at most this (a top-up after seeing the others' reveals
+            // cannot outvote them).
+            weight: v.bond,
             audit: None,
         },
     )?;
@@ -218,18 +220,21 @@ pub fn reveal_verdict(
         return Err(ContractError::CommitmentMismatch);
     }
     let mut v = load_verifier(deps.storage, &info.sender)?;
+    // Voting weight: min(bond at commit, bond at reveal). Topping up between the two buys no weight; unbonding or
+    // a slash in between lowers it.
+    let weight = rec.weight.min(v.bond);
     rec.revealed = Some(verdict);
-    rec.weight = v.bond;
+    rec.weight = weight;
     rec.audit = audit;
     VERDICTS.save(deps.storage, (job_id, &info.sender), &rec)?;
     if let Some(a) = job.attestation.as_mut() {
         match verdict {
-            Verdict::Valid => a.valid_weight = a.valid_weight.checked_add(v.bond)?,
-            Verdict::Invalid => a.invalid_weight = a.invalid_weight.checked_add(v.bond)?,
+            Verdict::Valid => a.valid_weight = a.valid_weight.checked_add(weight)?,
+            Verdict::Invalid => a.invalid_weight = a.invalid_weight.checked_add(weight)?,
         }
     }
     JOBS.save(deps.storage, job_id, &job)?;
-    v.open_commits = v.open_commits.saturating_sub(1);
+    v.open_commits = decrement(v.open_commits, "open_commits")?;
     v.verdicts = v.verdicts.saturating_add(1);
     VERIFIERS.save(deps.storage, &info.sender, &v)?;
     Ok(Response::new()

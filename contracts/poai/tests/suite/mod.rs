@@ -307,9 +307,26 @@ fn refund_all(job: &JobResponse) -> Result<Response> {
     Ok(resp)
 }
 
+#[derive(serde::Serialize)]
+struct MockConfig {
+    limits: hmm::job::Limits,
+}
+
+/// The mock registry's limits: a day of settlement grace, jobs up to 1500 s (the test unbonding period is 2000 s,
+/// verification 200 s).
+pub const MOCK_LIMITS: hmm::job::Limits = hmm::job::Limits {
+    max_resources: 8,
+    max_job_duration: 1_500,
+    settlement_grace: 86_400,
+};
+
 fn mock_query(deps: Deps, _: Env, msg: JobQueryMsg) -> Result<Binary> {
     match msg {
         JobQueryMsg::Job { job_id } => Ok(to_json_binary(&MOCK_JOBS.load(deps.storage, job_id)?)?),
+        // What poai reads of the registry's config: its limits (checked against poai's timeline).
+        JobQueryMsg::Config {} => Ok(to_json_binary(&MockConfig {
+            limits: MOCK_LIMITS,
+        })?),
         _ => bail!("mock registry: unsupported query"),
     }
 }
@@ -597,8 +614,8 @@ pub fn test_params() -> Params {
         low_quality_epochs: 7,
         heartbeat_timeout: 600,
         slash_fraction: Decimal256::percent(10),
-        denial_window: 500,
-        unbonding_period: 1_000,
+        denial_window: 600,
+        unbonding_period: 2_000,
         epoch_length: EPOCH,
         sample_rate: Decimal256::zero(),
         commit_period: COMMIT,
@@ -646,6 +663,16 @@ impl Suite {
     }
 
     pub fn with_params(params: Params) -> Suite {
+        Self::build(params, true)
+    }
+
+    /// poai without a registry (the mock is deployed but not wired): for tests that wire a real one, which poai
+    /// accepts once.
+    pub fn without_registry() -> Suite {
+        Self::build(test_params(), false)
+    }
+
+    fn build(params: Params, wire_mock: bool) -> Suite {
         let mut app = App::default();
         let api = app.api();
         let owner = api.addr_make("owner");
@@ -792,7 +819,7 @@ impl Suite {
                     owner: None,
                     ai_token: ai.to_string(),
                     pool: pool.to_string(),
-                    job_registry: Some(registry.to_string()),
+                    job_registry: wire_mock.then(|| registry.to_string()),
                     treasury: treasury.to_string(),
                     experience_oracle: None,
                     params: Some(params),
