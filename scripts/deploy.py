@@ -70,12 +70,14 @@ DEVNET_CU_BOOTSTRAP = {"lp": 100_000}
 
 def fast_params(decimals: int = DECIMALS) -> dict[str, Any]:
     """poai parameters for a demo or test chain: 60 s epochs (the smallest poai accepts), every attestation
-    sampled, 6 s commit and reveal windows, 5 min denial window; the rest are the contract's defaults."""
+    sampled, 6 s commit and reveal windows, 5 min heartbeat timeout and denial window (poai requires the denial window
+    to be at least the heartbeat timeout), 2 min unbonding (it must exceed epoch + commit + reveal); the rest are the
+    contract's defaults."""
     one = 10 ** decimals
     return {
         "collateral_ratio": "1.5", "quality_alpha": "0.1", "initial_quality": "0.5",
-        "low_quality_threshold": "0.5", "low_quality_epochs": 7, "heartbeat_timeout": 600,
-        "slash_fraction": "0.1", "denial_window": 300, "unbonding_period": 60, "epoch_length": 60,
+        "low_quality_threshold": "0.5", "low_quality_epochs": 7, "heartbeat_timeout": 300,
+        "slash_fraction": "0.1", "denial_window": 300, "unbonding_period": 120, "epoch_length": 60,
         "sample_rate": "1", "commit_period": 6, "reveal_period": 6, "max_verifiers_per_job": 7,
         "verifier_min_bond": str(1_000 * one), "poai_bonus_rate": "0.05", "verifier_bonus_share": "0.2",
         "emission_per_epoch": str(1_000 * one), "emission_validators": "0.35", "emission_workers": "0.5",

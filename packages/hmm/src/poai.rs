@@ -180,9 +180,11 @@ pub struct Params {
     pub heartbeat_timeout: u64,
     /// σ: fraction of the bond burned per slash (project choice 0.1); in (0, 1].
     pub slash_fraction: Decimal256,
-    /// Seconds a slashed worker cannot take jobs or offer capacity (project choice: 1 day); at most 30 days.
+    /// Seconds a slashed worker cannot take jobs or offer capacity (project choice: 1 day); at least
+    /// `heartbeat_timeout`, at most 30 days.
     pub denial_window: u64,
-    /// Seconds between `Unbond` and `ClaimUnbonded` (project choice: 7 days); at most 90 days.
+    /// Seconds between `Unbond` and `ClaimUnbonded` (project choice: 31 days, past the registry's longest job and its
+    /// verification); more than `epoch_length + commit_period + reveal_period`, at most 90 days.
     pub unbonding_period: u64,
     /// Length of an epoch in seconds (project choice: 1 hour); 60 s to 30 days.
     pub epoch_length: u64,

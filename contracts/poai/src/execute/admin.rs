@@ -43,7 +43,7 @@ pub fn default_params(decimals: u8) -> ContractResult<Params> {
         heartbeat_timeout: 600,
         slash_fraction: Decimal256::percent(10),
         denial_window: DAY,
-        unbonding_period: 7 * DAY,
+        unbonding_period: 31 * DAY,
         epoch_length: 3_600,
         sample_rate: Decimal256::percent(10),
         commit_period: 3_600,
