@@ -6,6 +6,14 @@ use thiserror::Error;
 /// Every way a message to poai can fail. A failed message changes nothing.
 #[derive(Error, Debug, PartialEq)]
 pub enum ContractError {
+    #[error(
+        "the sender is not on job {0}'s verification committee (drawn by bond from the epoch seed)"
+    )]
+    NotOnCommittee(u64),
+
+    #[error("a dispute needs a bond of at least the job's value: {bond} bonded, {needed} needed")]
+    DisputeBondTooSmall { bond: Uint128, needed: Uint128 },
+
     #[error("a job's client cannot be its worker")]
     ClientIsWorker,
 

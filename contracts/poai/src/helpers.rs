@@ -117,6 +117,40 @@ pub fn is_sampled(seed_hex: &str, job_id: u64, rate: Decimal256) -> bool {
     x < threshold
 }
 
+/// Whether `verifier`, with `bond` of all verifiers' `total` bonds, sits on job `job_id`'s committee (bond-weighted
+/// sortition from the epoch seed): iff the first 8 bytes of `sha256("poai/committee" ‖ seed ‖ job_id ‖ verifier)`,
+/// read as x ∈ [0, 2⁶⁴), satisfy `x · total < seats · bond · 2⁶⁴`, i.e. with probability `min(1, seats·bond/total)`.
+/// Nobody chooses the seats: the seed is fixed when the epoch closes, after the attestation. Splitting a bond across
+/// Sybil verifiers does not raise the expected number of seats held, and a verifier that tops up its bond to raise
+/// its chance puts that bond at risk of the slash for voting against the outcome.
+pub fn on_committee(
+    seed_hex: &str,
+    job_id: u64,
+    verifier: &Addr,
+    bond: Uint128,
+    total: Uint128,
+    seats: u32,
+) -> bool {
+    let h = sha256(&[
+        b"poai/committee",
+        seed_hex.as_bytes(),
+        &job_id.to_be_bytes(),
+        verifier.as_bytes(),
+    ]);
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&h[..8]);
+    let x = Uint256::from(u64::from_be_bytes(first));
+    let two64 = Uint256::from(u128::from(u64::MAX) + 1);
+    let lhs = x.checked_mul(Uint256::from(total));
+    let rhs = Uint256::from(bond)
+        .checked_mul(Uint256::from(u128::from(seats)))
+        .and_then(|v| v.checked_mul(two64));
+    match (lhs, rhs) {
+        (Ok(l), Ok(r)) => l < r,
+        _ => false,
+    }
+}
+
 /// The running hash of an epoch's attestations after one more.
 pub fn accumulate(accumulator: &str, job_id: u64, output: &[u8; 32], signature: &[u8]) -> String {
     to_hex(&sha256(&[

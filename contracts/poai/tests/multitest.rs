@@ -14,6 +14,7 @@ use hmm::poai::{
     PendingRewardsResponse, QueryMsg, ReceiveMsg, ReportCondition, Verdict, VerifierResponse,
 };
 use poai::ContractError;
+use sha2::{Digest, Sha256};
 use suite::*;
 
 const BOND: u128 = 10_000 * UNIT;
@@ -967,7 +968,8 @@ fn slashing_reaches_pending_unbonding_claims() {
 #[test]
 fn refuted_attestation_fails_the_job_and_pays_the_verifiers() {
     let (mut s, w, _key) = attested_job(true);
-    bond_verifiers(&mut s, 4);
+    // Three equal bonds and three seats: each sits on the committee with probability 1.
+    bond_verifiers(&mut s, 3);
     let att = s.job(1).attestation.unwrap();
     // Commits open at the end of the attestation's epoch.
     assert!(matches!(
@@ -982,6 +984,9 @@ fn refuted_attestation_fails_the_job_and_pays_the_verifiers() {
         err(commit(&mut s, 0, 1, Verdict::Valid).unwrap_err()),
         ContractError::AlreadyCommitted(1)
     );
+    // A fourth verifier bonded tenfold is drawn (probability min(1, 3·10/13) = 1) but the seats are taken.
+    let v3 = s.verifiers[3].clone();
+    s.register_verifier(&v3, 10 * VERIFIER_MIN).unwrap();
     assert_eq!(
         err(commit(&mut s, 3, 1, Verdict::Valid).unwrap_err()),
         ContractError::CommitteeFull(1)
@@ -1178,10 +1183,10 @@ fn failed_dispute_costs_the_disputer_and_unsampled_jobs_need_no_verdict() {
             verifier: v0.to_string(),
         })
         .unwrap();
-    // The disputer lost σ; it revealed (no non-reveal slash) but was wrong.
+    // The disputer lost σ twice: its dispute was not upheld, and its revealed verdict went against the outcome.
     assert_eq!(
         (r0.slash_count, r0.bond.u128(), r0.correct),
-        (1, 900 * UNIT, 0)
+        (2, 810 * UNIT, 0)
     );
     assert_eq!(s.worker(&w).jobs_succeeded, 2);
     s.assert_ai_conserved();
@@ -1820,4 +1825,120 @@ fn a_client_cannot_work_its_own_job() {
         err(s.take(1, &client).unwrap_err()),
         ContractError::ClientIsWorker
     );
+}
+
+/// The committee rule of `helpers::on_committee`, written again here: seat iff the first 8 bytes of
+/// sha256("poai/committee" ‖ seed ‖ job id ‖ verifier), as x < 2⁶⁴, satisfy x·total < seats·bond·2⁶⁴.
+fn drawn(seed: &str, job_id: u64, verifier: &cosmwasm_std::Addr, bond: u128, total: u128) -> bool {
+    let mut h = Sha256::new();
+    h.update(b"poai/committee");
+    h.update(seed.as_bytes());
+    h.update(job_id.to_be_bytes());
+    h.update(verifier.as_bytes());
+    let d = h.finalize();
+    let x = u64::from_be_bytes(d[..8].try_into().unwrap());
+    let seats = u128::from(s_max_verifiers());
+    // x·total < seats·bond·2⁶⁴ ⇔ x < seats·bond·2⁶⁴/total (exact in 256 bits; here both sides fit u128 scaled).
+    cosmwasm_std::Uint256::from(x) * cosmwasm_std::Uint256::from(total)
+        < cosmwasm_std::Uint256::from(seats * bond) * cosmwasm_std::Uint256::from(1u128 << 64)
+}
+
+fn s_max_verifiers() -> u32 {
+    test_params().max_verifiers_per_job
+}
+
+/// A client's three Sybil verifiers (minimum bonds) try to take every seat of a sampled job in the first block of
+/// the commit window. The committee is drawn by bond from the epoch seed: each sits only if drawn, first-come
+/// takes nothing (before: the three took every seat, revealed Invalid, and the honest worker was slashed).
+#[test]
+fn sybil_verifiers_cannot_take_the_seats_they_want() {
+    let (mut s, _w, _key) = attested_job(true);
+    let ai = s.ai.clone();
+    // Three honest verifiers with three times the bond, and three Sybils at the minimum.
+    for i in 0..3 {
+        let v = s.verifiers[i].clone();
+        s.register_verifier(&v, 3 * VERIFIER_MIN).unwrap();
+    }
+    let sybils: Vec<cosmwasm_std::Addr> = (0..3)
+        .map(|n| s.app.api().addr_make(&format!("sybil-verifier{n}")))
+        .collect();
+    let client = s.client.clone();
+    for sybil in &sybils {
+        s.app
+            .execute_contract(
+                client.clone(),
+                ai.clone(),
+                &Cw20ExecuteMsg::Transfer {
+                    recipient: sybil.to_string(),
+                    amount: Uint128::new(VERIFIER_MIN),
+                },
+                &[],
+            )
+            .unwrap();
+        s.send(sybil, &ai, VERIFIER_MIN, &ReceiveMsg::RegisterVerifier {})
+            .unwrap();
+    }
+    s.wait(EPOCH);
+    // The epoch closes (its seed is fixed); the Sybils commit first.
+    let anyone = s.anyone.clone();
+    s.exec(&anyone, &ExecuteMsg::DistributeEmissions {})
+        .unwrap();
+    let total = 12 * VERIFIER_MIN;
+    let mut sybil_seats = 0;
+    for (n, sybil) in sybils.iter().enumerate() {
+        let c = s.commitment(1, Verdict::Invalid, &salt(10 + n as u8), sybil);
+        let res = s.exec(
+            sybil,
+            &ExecuteMsg::CommitVerdict {
+                job_id: 1,
+                commitment: c,
+            },
+        );
+        let epoch = s.job(1).attestation.unwrap().epoch;
+        let e: EpochResponse = s.q(&QueryMsg::Epoch { epoch: Some(epoch) }).unwrap();
+        let seed = e.seed.expect("closed by the first commit");
+        let expected = drawn(&seed, 1, sybil, VERIFIER_MIN, total);
+        match res {
+            Ok(_) => {
+                assert!(expected, "an undrawn Sybil sat");
+                sybil_seats += 1;
+            }
+            Err(e) => {
+                assert!(!expected, "a drawn Sybil was refused: {e}");
+                assert_eq!(err(e), ContractError::NotOnCommittee(1));
+            }
+        }
+    }
+    // Each Sybil sits with probability 3·1/12 = 1/4; the three cannot take every seat by arriving first.
+    assert!(sybil_seats < 3, "every Sybil was drawn");
+}
+
+/// A dispute puts at least the job's value at stake.
+#[test]
+fn a_dispute_needs_a_bond_of_the_jobs_value() {
+    let mut s = Suite::new();
+    let w = s.workers[0].clone();
+    let key = Key::secp(1);
+    s.onboard(&w, &key, BOND, RAW);
+    let value = 2 * VERIFIER_MIN;
+    s.create_job(1, JOB_CU, value, 1_000).unwrap();
+    s.take(1, &w).unwrap();
+    s.attest(&w, 1, &key).unwrap();
+    bond_verifiers(&mut s, 1);
+    let v0 = s.verifiers[0].clone();
+    let dispute = ExecuteMsg::Dispute {
+        job_id: 1,
+        evidence_hash: hex(&sha(b"evidence")),
+    };
+    assert_eq!(
+        err(s.exec(&v0, &dispute).unwrap_err()),
+        ContractError::DisputeBondTooSmall {
+            bond: Uint128::new(VERIFIER_MIN),
+            needed: Uint128::new(value),
+        }
+    );
+    let ai = s.ai.clone();
+    s.send(&v0, &ai, VERIFIER_MIN, &ReceiveMsg::RegisterVerifier {})
+        .unwrap();
+    s.exec(&v0, &dispute).unwrap();
 }

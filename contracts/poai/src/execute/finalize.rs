@@ -68,6 +68,14 @@ pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response
                 if (verdict == Verdict::Invalid) == refuted {
                     v.correct = v.correct.saturating_add(1);
                     correct.push(addr.clone());
+                } else {
+                    // Voting against the outcome costs σ of the bond: a captured minority pays for its votes.
+                    burned = burned.checked_add(slash_verifier(
+                        deps.storage,
+                        &addr,
+                        &mut v,
+                        &params,
+                    )?)?;
                 }
             }
         }

@@ -8,11 +8,12 @@ use crate::execute::epoch::ensure_closed;
 use crate::execute::worker::push_claim;
 use crate::execute::{decrement, load_job, load_verifier, update_totals};
 use crate::helpers::{
-    add_secs, canonical_hash, epoch_end, is_sampled, registry_msg, to_hex, verdict_commitment,
+    add_secs, canonical_hash, epoch_end, is_sampled, on_committee, registry_msg, to_hex,
+    verdict_commitment,
 };
 use crate::state::{
-    Job, StoredAttestation, VerdictRecord, VerifierState, CONFIG, EPOCHS, JOBS, PARAMS, VERDICTS,
-    VERIFIERS,
+    Job, StoredAttestation, VerdictRecord, VerifierState, CONFIG, EPOCHS, JOBS, PARAMS, TOTALS,
+    VERDICTS, VERIFIERS,
 };
 use crate::wire::{RegistryMsg as JobExecuteMsg, RegistryVerdict as JobVerdict};
 
@@ -152,6 +153,23 @@ pub fn commit_verdict(
     if !sampled && att.disputed_by.is_none() {
         return Err(ContractError::NotSampled(job_id));
     }
+    // The committee is drawn by bond from the epoch seed, not taken first-come (issue 18: a client's Sybil
+    // verifiers took every seat in the first block).
+    let seed = e.seed.as_deref().unwrap_or_default();
+    let total = TOTALS
+        .may_load(deps.storage)?
+        .unwrap_or_default()
+        .verifier_bonds;
+    if !on_committee(
+        seed,
+        job_id,
+        &info.sender,
+        v.bond,
+        total,
+        params.max_verifiers_per_job,
+    ) {
+        return Err(ContractError::NotOnCommittee(job_id));
+    }
     if VERDICTS.has(deps.storage, (job_id, &info.sender)) {
         return Err(ContractError::AlreadyCommitted(job_id));
     }
@@ -267,6 +285,13 @@ pub fn dispute(
     let att = attested(job_id, &job)?;
     let now = env.block.time.seconds();
     window("dispute", att.attested_at, att.commit_end, now)?;
+    // A dispute puts at least the job's value at stake: disputing a large job to grief it costs a large bond.
+    if v.bond < job.value {
+        return Err(ContractError::DisputeBondTooSmall {
+            bond: v.bond,
+            needed: job.value,
+        });
+    }
     if att.disputed_by.is_some() {
         return Err(ContractError::AlreadyDisputed(job_id));
     }

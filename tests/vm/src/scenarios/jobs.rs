@@ -73,7 +73,7 @@ pub fn params() -> Params {
         low_quality_epochs: 7,
         heartbeat_timeout: 600,
         slash_fraction: Decimal256::percent(10),
-        denial_window: 500,
+        denial_window: 600,
         unbonding_period: 1_000,
         epoch_length: EPOCH,
         sample_rate: Decimal256::zero(),
