@@ -48,7 +48,7 @@ pub const EPOCH: u64 = 100;
 pub const COMMIT: u64 = 50;
 pub const REVEAL: u64 = 50;
 pub const BOND: u128 = 10_000 * UNIT;
-pub const RAW: u128 = 2_000 * UNIT;
+pub const RAW: u128 = 1_000 * UNIT; // 500 CU minted: within the pool's CU reserve (the per-epoch mint limit)
 /// CU a job buys.
 pub const JOB_CU: u128 = 20 * UNIT;
 /// $AI the client sends with a job, and its budget for the CU.
