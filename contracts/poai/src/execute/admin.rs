@@ -272,11 +272,17 @@ pub fn update_config(
             return Err(ContractError::Immutable("pool"));
         }
     }
+    // The timelines are checked when either side of them changes here.
+    let mut check = update.params.is_some();
     if let Some(r) = update.job_registry {
         let r = deps.api.addr_validate(&r)?;
         match &config.job_registry {
             Some(current) if *current != r => return Err(ContractError::Immutable("job_registry")),
-            _ => config.job_registry = Some(r),
+            Some(_) => {}
+            None => {
+                config.job_registry = Some(r);
+                check = true;
+            }
         }
     }
     if let Some(t) = update.treasury {
@@ -306,7 +312,9 @@ pub fn update_config(
         }
         None => old,
     };
-    check_timelines(deps.as_ref(), &config, &params)?;
+    if check {
+        check_timelines(deps.as_ref(), &config, &params)?;
+    }
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
         .add_attribute("action", "update_config")
