@@ -49,6 +49,14 @@ fn intent_value(pool: &Pool, intent: &Intent) -> ContractResult<Uint128> {
         .to_amount(Rounding::Down)?)
 }
 
+/// The intents waiting in the batch of `pool_id`, by slot.
+fn waiting_intents(storage: &dyn Storage, pool_id: u64) -> ContractResult<Vec<(u32, Intent)>> {
+    Ok(INTENTS
+        .prefix(pool_id)
+        .range(storage, None, None, Order::Ascending)
+        .collect::<Result<_, _>>()?)
+}
+
 /// One fewer intent held by `trader` in the batch of `pool_id`.
 fn release_slot(storage: &mut dyn Storage, pool_id: u64, trader: &Addr) -> ContractResult<()> {
     match TRADER_INTENTS.may_load(storage, (pool_id, trader))? {
@@ -158,10 +166,7 @@ pub fn add_intent(
     let (slot, next_count) = if count < MAX_INTENTS {
         (count, count + 1)
     } else {
-        let waiting: Vec<(u32, Intent)> = INTENTS
-            .prefix(pool_id)
-            .range(deps.storage, None, None, Order::Ascending)
-            .collect::<Result<_, _>>()?;
+        let waiting = waiting_intents(deps.storage, pool_id)?;
         let free = (0..MAX_INTENTS).find(|n| waiting.iter().all(|(i, _)| i != n));
         match free {
             Some(n) => (n, count),
@@ -263,10 +268,7 @@ pub fn refund_batch(
             now,
         });
     }
-    let intents: Vec<(u32, Intent)> = INTENTS
-        .prefix(pool_id)
-        .range(deps.storage, None, None, Order::Ascending)
-        .collect::<Result<_, _>>()?;
+    let intents = waiting_intents(deps.storage, pool_id)?;
     let mut msgs: Vec<CosmosMsg> = vec![];
     for (_, i) in &intents {
         let token = offer_token(&pool, &config, i)?;
@@ -539,10 +541,7 @@ pub fn settle_batch(
             now,
         });
     }
-    let intents: Vec<(u32, Intent)> = INTENTS
-        .prefix(pool_id)
-        .range(deps.storage, None, None, Order::Ascending)
-        .collect::<Result<_, _>>()?;
+    let intents = waiting_intents(deps.storage, pool_id)?;
     let mut resp = Response::new()
         .add_attribute("action", "settle_batch")
         .add_attribute("pool_id", pool_id.to_string());
