@@ -1942,3 +1942,25 @@ fn a_dispute_needs_a_bond_of_the_jobs_value() {
         .unwrap();
     s.exec(&v0, &dispute).unwrap();
 }
+
+/// An attestation the verifiers refuted cannot escape its slash by a timeout at the registry before anyone calls
+/// `Finalize` (before: a timeout after the attestation never slashed).
+#[test]
+fn a_refuted_attestation_is_slashed_at_its_timeout() {
+    let (mut s, w, _key) = attested_job(true);
+    bond_verifiers(&mut s, 3);
+    let att = s.job(1).attestation.unwrap();
+    s.wait(EPOCH);
+    for i in 0..3 {
+        commit(&mut s, i, 1, Verdict::Invalid).unwrap();
+    }
+    s.wait(att.commit_end - s.now());
+    for i in 0..3 {
+        reveal(&mut s, i, 1, Verdict::Invalid).unwrap();
+    }
+    s.wait(att.reveal_end - s.now());
+    let bond = s.worker(&w).bond.u128();
+    s.fail(1, FailureReason::Timeout).unwrap();
+    assert_eq!(s.worker(&w).bond.u128(), bond - bond / 10);
+    assert!(s.worker(&w).denied_until > s.now());
+}

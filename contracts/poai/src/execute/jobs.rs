@@ -115,8 +115,15 @@ pub fn job_failed(
         .add_attribute("job_id", job_id.to_string())
         .add_attribute("worker", worker.as_str());
     // A timeout before the attestation is the worker's failure: failed attestation (a = 0), slash, denial.
-    // After the attestation the delay is poai's (verification), and a cancellation is nobody's fault.
-    if reason == FailureReason::Timeout && !attested {
+    // After the attestation the delay is poai's (verification), and a cancellation is nobody's fault, unless the
+    // verifiers' reveals already refute the attestation: a refuted worker does not escape its slash because nobody
+    // called `Finalize` before the registry's timeout (the registry's grace outlasts the reveals: `check_timelines`).
+    let refuted = attested
+        && job
+            .attestation
+            .as_ref()
+            .is_some_and(|a| a.invalid_weight > a.valid_weight);
+    if reason == FailureReason::Timeout && (!attested || refuted) {
         let epoch = current_epoch(&config, &params, &env);
         apply_quality(&mut w, false, &params, epoch)?;
         observe_metrics(
