@@ -313,7 +313,9 @@ class Chain:
 
     def build_address(self, checksum_hex: str, creator: str, salt_hex: str) -> str:
         """The address `instantiate2` gives a contract of this code checksum, creator and salt (computed offline)."""
-        p = self.run("query", "wasm", "build-address", checksum_hex.lower(), creator, salt_hex, "--hex")
+        # The devnet's --home too: without it the client reads the default config and asks another node (issue 24).
+        p = self.run("query", "wasm", "build-address", checksum_hex.lower(), creator, salt_hex, "--hex",
+                     *self._home_flags())
         m = re.search(r"(\w+1[02-9ac-hj-np-z]{20,})", p.stdout)
         if not m:
             raise ChainError(f"unexpected build-address output: {p.stdout!r}")
