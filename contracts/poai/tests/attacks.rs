@@ -37,22 +37,28 @@ fn dump(s: &mut Suite, worker: &Addr, amount: u128) {
         .expect("dump");
 }
 
-/// Mint at the bond cap, dump the CU into the pool (its spot price collapses), mint again at the lower price:
-/// before, 21,388 CU from a 3,000 $AI bond and the pool's $AI reserve 2,000 → 91. Now the collateral is valued at
-/// max(spot, TWAP over an epoch), which the dump cannot move within the block.
-#[test]
-fn dumping_minted_cu_does_not_unlock_more_minting() {
+/// A worker bonds 3,000 $AI, mints at the cap (1,000 CU at price 2 with γ = 1.5: raw 2,000 at q = 0.5) and sells
+/// every CU into the pool: its spot price falls to about a quarter.
+fn minted_at_the_cap_and_dumped() -> (Suite, Addr) {
     let mut s = Suite::new();
     let w = s.workers[0].clone();
     let key = Key::secp(1);
     s.register(&w, &key).unwrap();
     s.bond(&w, BOND).unwrap();
     s.wait(120);
-    // 3,000 $AI covers 1,000 CU at price 2 with γ = 1.5: raw 2,000 at q = 0.5.
     s.offer(&w, 2_000 * UNIT).unwrap();
     let minted = s.balance(&s.cu.clone(), &w);
     assert_eq!(minted, 1_000 * UNIT);
     dump(&mut s, &w, minted);
+    (s, w)
+}
+
+/// Mint at the bond cap, dump the CU into the pool (its spot price collapses), mint again at the lower price:
+/// before, 21,388 CU from a 3,000 $AI bond and the pool's $AI reserve 2,000 → 91. Now the collateral is valued at
+/// max(spot, TWAP over an epoch), which the dump cannot move within the block.
+#[test]
+fn dumping_minted_cu_does_not_unlock_more_minting() {
+    let (mut s, w) = minted_at_the_cap_and_dumped();
     // The spot price fell to a quarter; the requirement did not.
     let snap = s.snapshot();
     assert!(matches!(
@@ -73,15 +79,7 @@ fn dumping_minted_cu_does_not_unlock_more_minting() {
 /// 3,000 $AI bond came out. Now unbonding is priced like minting.
 #[test]
 fn selling_cu_does_not_unlock_the_bond() {
-    let mut s = Suite::new();
-    let w = s.workers[0].clone();
-    let key = Key::secp(1);
-    s.register(&w, &key).unwrap();
-    s.bond(&w, BOND).unwrap();
-    s.wait(120);
-    s.offer(&w, 2_000 * UNIT).unwrap();
-    let minted = s.balance(&s.cu.clone(), &w);
-    dump(&mut s, &w, minted);
+    let (mut s, w) = minted_at_the_cap_and_dumped();
     let snap = s.snapshot();
     let unbond = ExecuteMsg::Unbond {
         amount: Uint128::new(100 * UNIT),
