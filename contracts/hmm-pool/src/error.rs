@@ -97,6 +97,12 @@ pub enum ContractError {
         reason: &'static str,
     },
 
+    /// 2026 eq.30's λ(t) changes κ with no token moving (a step lowers κ by `(Δb/2)(q − q̄)²` per class), and
+    /// keeping both κ and the spot price continuous across a step leaves the curve unchanged: on chain the
+    /// curvature is static (SECURITY.md, "dynamic curvature").
+    #[error("dynamic curvature (alpha or beta > 0) is refused: a curvature step would change the invariant with no trade")]
+    DynamicCurvatureRefused,
+
     #[error("a defer list is honoured from block time {from}; now is {now}: settle without it")]
     DeferTooEarly { from: u64, now: u64 },
 

@@ -134,9 +134,10 @@ pub struct CurvatureConfig {
     pub lambda: Decimal256,
     /// Inertia μ (only `Augmented`); 2026 §14.1 recommends 0.01–0.1.
     pub mu: Decimal256,
-    /// Volatility sensitivity α of eq.30; 0 disables.
+    /// Volatility sensitivity α of eq.30. Must be 0 on chain (`DynamicCurvatureRefused`: a λ step would change κ
+    /// with no trade); kept for the simulator's study of eq.30.
     pub alpha: Decimal256,
-    /// Utilisation sensitivity β of eq.30; 0 disables.
+    /// Utilisation sensitivity β of eq.30. Must be 0 on chain, as α.
     pub beta: Decimal256,
     /// Upper bound on λ(t); must keep the curve inside the sound region (checked at every update).
     pub lambda_max: Decimal256,

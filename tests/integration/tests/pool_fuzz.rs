@@ -352,31 +352,31 @@ impl Fuzz {
             )
             .expect("junk token");
 
-        let curvature = |lambda: u64, alpha: u64, beta: u64, max: u64| CurvatureConfig {
+        let curvature = |lambda: u64, max: u64| CurvatureConfig {
             lambda: Decimal256::percent(lambda),
             mu: Decimal256::percent(5),
-            alpha: Decimal256::percent(alpha),
-            beta: Decimal256::percent(beta),
+            alpha: Decimal256::zero(),
+            beta: Decimal256::zero(),
             lambda_max: Decimal256::percent(max),
         };
         let mut msgs = vec![];
         // 1: constant product.
         msgs.push(s.create_msg(CurveKind::Bilinear, &[0], "0"));
-        // 2: target reserve λ 0.5, dynamic (α 1, β 4), integrated with Störmer–Verlet.
+        // 2: target reserve λ 0.5, integrated with Störmer–Verlet.
         let mut m = s.create_msg(CurveKind::TargetReserve, &[1], "0.5");
-        m.curvature = Some(curvature(50, 100, 400, 150));
+        m.curvature = Some(curvature(50, 150));
         m.execution = Some(ExecutionMode::Verlet { steps: 8 });
         msgs.push(m);
-        // 3: augmented over the three classes, dynamic (α 0.5), 30 % impact limit.
+        // 3: augmented over the three classes, 30 % impact limit.
         let mut m = s.create_msg(CurveKind::Augmented, &[0, 1, 2], "0.5");
-        m.curvature = Some(curvature(50, 50, 0, 150));
+        m.curvature = Some(curvature(50, 150));
         m.max_price_impact = Some(Decimal256::percent(30));
         msgs.push(m);
         // 4: multi-asset over two classes of unequal weight, λ < every weight. (Exact: the flow modes are refused
         // on multi-asset and augmented pools, `UnsupportedExecution`; the owner's random updates try them.)
         let mut m = s.create_msg(CurveKind::MultiAsset, &[1, 2], "0.3");
         m.classes[1].weight = Decimal256::percent(80);
-        m.curvature = Some(curvature(30, 0, 0, 60));
+        m.curvature = Some(curvature(30, 60));
         msgs.push(m);
         // 5: batch auction, target reserve over two classes (one flaky: a class whose clearing fails is refunded,
         // the other settles).
@@ -1260,8 +1260,9 @@ impl Fuzz {
         CurvatureConfig {
             lambda: Decimal256::percent(lambda),
             mu: self.rng.fraction(if garbage { 2_000 } else { 200 }),
-            alpha: Decimal256::percent(self.rng.below(if garbage { 20_000 } else { 300 })),
-            beta: Decimal256::percent(self.rng.below(if garbage { 20_000 } else { 500 })),
+            // α, β > 0 are refused on chain (`DynamicCurvatureRefused`): garbage only.
+            alpha: Decimal256::percent(if garbage { self.rng.below(20_000) } else { 0 }),
+            beta: Decimal256::percent(if garbage { self.rng.below(20_000) } else { 0 }),
             lambda_max: Decimal256::percent(lambda_max),
         }
     }
@@ -1791,10 +1792,13 @@ impl Fuzz {
             let Some(before) = self.last.pools.iter().find(|p| p.pool_id == now.pool_id) else {
                 continue;
             };
-            if before.lambda_now != now.lambda_now
-                || before.curvature != now.curvature
-                || before.total_shares != now.total_shares
-            {
+            if before.lambda_now != now.lambda_now && before.curvature == now.curvature {
+                return Err(format!(
+                    "pool {}: λ moved {} -> {} with no curvature update",
+                    now.pool_id, before.lambda_now, now.lambda_now
+                ));
+            }
+            if before.curvature != now.curvature || before.total_shares != now.total_shares {
                 stats.invariant_skipped += 1;
                 continue;
             }

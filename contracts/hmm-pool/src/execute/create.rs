@@ -77,10 +77,10 @@ pub fn validate_curvature(
     if c.mu > Decimal256::one() {
         return Err(invalid("curvature: mu must be <= 1"));
     }
-    if c.alpha > Decimal256::from_ratio(100u128, 1u128)
-        || c.beta > Decimal256::from_ratio(100u128, 1u128)
-    {
-        return Err(invalid("curvature: alpha and beta must be <= 100"));
+    // Eq.30's α and β stay in the message (the simulator studies them) but a pool on chain keeps λ fixed between
+    // owner updates: see `ContractError::DynamicCurvatureRefused`.
+    if !c.alpha.is_zero() || !c.beta.is_zero() {
+        return Err(ContractError::DynamicCurvatureRefused);
     }
     Ok(())
 }

@@ -578,7 +578,8 @@ pub fn update_prices(
 }
 
 /// Whether the dynamic curvature may move now: the pool has liquidity and α or β, and no λ step was taken within
-/// the last [`OBSERVATION_INTERVAL`] (a λ step is taken only when an observation is due).
+/// the last [`OBSERVATION_INTERVAL`] (a λ step is taken only when an observation is due). On chain α = β = 0
+/// (`DynamicCurvatureRefused`), so this is false there; the simulator runs eq.30 through it.
 fn lambda_due(pool: &Pool, now: u64) -> bool {
     let c = &pool.curvature;
     (!c.alpha.is_zero() || !c.beta.is_zero())
