@@ -290,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
                        ("--gas-adjustment", "gas_adjustment"), ("--from", "key"),
                        ("--keyring-backend", "keyring_backend"), ("--home", "home")):
         ap.add_argument(flag, dest=dest)
+    ap.add_argument("--gas-margin", dest="gas_margin", type=int,
+                    help="gas added to ceil(simulated x adjustment) (default 40000: the fee payment; env CHAIN_GAS_MARGIN)")
     ap.add_argument("--out", default=os.environ.get("DEPLOY_OUT", str(DEFAULT_OUT)),
                     help="manifest path (default .devnet/deployment.json; env DEPLOY_OUT)")
     ap.add_argument("--profile", choices=("default", "fast"), default=os.environ.get("DEPLOY_PROFILE", "default"),

@@ -14,8 +14,9 @@ echo "== cargo test"
 # vm-tests runs the compiled wasm: it has its own step below, after the artifacts are built.
 cargo test --workspace --locked --exclude vm-tests
 
-echo "== published test vectors (docs/test-vectors/attestation.json) against the reference scripts/attestation.py"
-python3 -m unittest scripts/test_vectors.py
+echo "== python unit tests: published test vectors (docs/test-vectors/) against scripts/attestation.py;"
+echo "   scripts/chain.py: every injectived command carries the configured --home/--node, the gas rule"
+python3 -m unittest scripts/test_vectors.py scripts/test_chain.py
 
 # ---- wasm artifacts, VM tests, schema check (issue 4: scripts/build-wasm.sh, tests/vm) ----------------------------
 echo "== schema check (regenerate every contract's schema/; committed files must be up to date)"

@@ -2,7 +2,8 @@
 # End-to-end test on a real local chain (CI): a fresh devnet (scripts/devnet reset), then the main job
 # (scripts/demo: deploy + the whole story, every outcome asserted, supplies conserved) with a kill -9 and restart of
 # the node in the middle of a job (nothing may be lost), then a graceful stop/start and a check that the final state
-# is still there (tests/chain/after_restart.py). The node is stopped at the end whatever happens (trap).
+# is still there (tests/chain/after_restart.py), then the gas rule with chain.py's default settings
+# (tests/chain/gas_rule.py). The node is stopped at the end whatever happens (trap).
 # Needs nothing installed beforehand: scripts/devnet installs the node into .venv/, scripts/demo the python
 # dependency; the wasm artifacts are built if missing (scripts/build-wasm.sh).
 #
@@ -39,3 +40,6 @@ echo "== stop and start the devnet: the final state must survive"
 scripts/devnet stop </dev/null
 scripts/devnet start </dev/null
 .venv/bin/python tests/chain/after_restart.py </dev/null
+
+echo "== the gas rule: a bank send, a new account's first tx and a cw20 transfer with chain.py's defaults"
+.venv/bin/python tests/chain/gas_rule.py </dev/null
