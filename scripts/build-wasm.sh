@@ -10,15 +10,20 @@
 # Everything the script needs is installed on first use (idempotent): .toolchain/rustc-web, wasm-opt (Debian binaryen),
 # .toolchain/bin/cosmwasm-check. Works non-interactively (CI=true, no stdin).
 #
-# Usage: bash scripts/build-wasm.sh [--check-reproducible] [--floor] [--help]
+# Usage: bash scripts/build-wasm.sh [--check-reproducible] [--floor] [--no-check] [--help]
 #   --check-reproducible  after the normal build, rebuild everything from an empty target dir (target/wasm-repro) and
 #                         fail unless every optimised artifact is byte-identical to the first build.
 #   --floor               instead of the contracts, build the size probe tests/size-floor (the smallest realistic
 #                         contract) the same way, without and with its `querier` feature, into target/wasm/floor/,
 #                         and print its sizes: the floor under the 300 KiB target (docs/wasm-size.md).
+#   --no-check            neither install nor run cosmwasm-check (scripts/demo: the chain runs the same static checks
+#                         when it stores a code, so a first run need not build the checker from source first;
+#                         scripts/test.sh never passes this flag, so every artifact is checked there).
 # Environment:
 #   HMM_WASM_TOOLCHAIN=<rustup toolchain>  use this rustup toolchain (it must have the rust-src component)
 #   HMM_WASM_DEBIAN=1                      always use the Debian rustc-web toolchain, even if a rustup one has rust-src
+#   HMM_PHASE_LOG=<file>                   append one line per phase (name, start, end, note; tab-separated) for the
+#                                          phase table that scripts/demo prints
 set -eEuo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -38,10 +43,12 @@ TARGET_BYTES=$((300 * 1024)) # our target: warn above this
 
 CHECK_REPRO=0
 FLOOR=0
+CHECK=1
 for arg in "$@"; do
     case "$arg" in
         --check-reproducible) CHECK_REPRO=1 ;;
         --floor) FLOOR=1 ;;
+        --no-check) CHECK=0 ;;
         -h | --help)
             sed -n '2,/^set -eEuo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
             exit 0
@@ -60,6 +67,9 @@ die() {
     printf 'ERROR build-wasm: %s\n' "$*" >&2
     exit 1
 }
+now() { date +%s.%N; }
+# phase NAME START [NOTE]: one line of scripts/demo's phase table (HMM_PHASE_LOG), ending now.
+phase() { [ -z "${HMM_PHASE_LOG:-}" ] || printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$(now)" "${3:-}" >>"$HMM_PHASE_LOG"; }
 count_wasm() { find "$1" -maxdepth 1 -name '*.wasm' -type f | wc -l; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not installed"; }
 
@@ -107,6 +117,8 @@ apt_download() {
 
 # ---------------------------------------------------------------------------------------------------------------------
 # 1. The compiler: a rustup toolchain with rust-src, else Debian's rustc-web unpacked into .toolchain/rustc-web.
+t_phase=$(now)
+compiler_note="present"
 HOST_SYSROOT="$(env -u RUSTC rustc --print sysroot)"
 LLD="$HOST_SYSROOT/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
 [ -x "$LLD" ] || die "rust-lld not found at $LLD (it ships with every rustup toolchain)"
@@ -195,7 +207,7 @@ LD_LIBRARY_PATH="$RUSTC_WEB_DIR/usr/lib/x86_64-linux-gnu\${LD_LIBRARY_PATH:+:\$L
 EOF
         chmod +x "$RUSTC_WEB_WRAPPER"
         # Missing, broken, or older than RUSTC_WEB_MIN_MINOR (left by an earlier run): (re)install.
-        rustc_web_ok || install_rustc_web
+        rustc_web_ok || { install_rustc_web && compiler_note="installed now (apt-get update + download)"; }
         [ "$(rustc_web_minor)" -ge "$RUSTC_WEB_MIN_MINOR" ] ||
             die "Debian offers rustc-web 1.$(rustc_web_minor) only; these artifacts need 1.$RUSTC_WEB_MIN_MINOR or later (bookworm-security)"
         rustc_web_ok || die "the Debian rustc in $RUSTC_WEB_DIR does not run; delete $RUSTC_WEB_DIR and retry"
@@ -204,10 +216,14 @@ EOF
     CARGO=(env -u RUSTUP_TOOLCHAIN cargo)
     export RUSTC="$RUSTC_WEB_WRAPPER"
 fi
+phase "wasm compiler (${RUSTUP_TC:+rustup $RUSTUP_TC}${RUSTUP_TC:-Debian rustc-web, .toolchain/})" "$t_phase" "$compiler_note"
 
 # ---------------------------------------------------------------------------------------------------------------------
 # 2. wasm-opt (Debian binaryen).
+t_phase=$(now)
+wasm_opt_note="present (machine-wide)"
 if ! command -v wasm-opt >/dev/null 2>&1; then
+    wasm_opt_note="installed now (apt-get install binaryen)"
     log "installing binaryen (wasm-opt) with apt-get"
     install_binaryen() {
         if [ "$(id -u)" = 0 ]; then
@@ -219,22 +235,41 @@ if ! command -v wasm-opt >/dev/null 2>&1; then
     install_binaryen >/dev/null 2>&1 || { apt_update_once && install_binaryen; } || die "could not install binaryen"
 fi
 WASM_OPT="$(command -v wasm-opt)"
+phase "wasm-opt (Debian binaryen)" "$t_phase" "$wasm_opt_note"
 log "wasm-opt: $("$WASM_OPT" --version)"
 
 # ---------------------------------------------------------------------------------------------------------------------
-# 3. cosmwasm-check (the VM's own static checks), pinned.
+# 3. cosmwasm-check (the VM's own static checks), pinned; not with --no-check.
+t_phase=$(now)
 COSMWASM_CHECK="$TOOLCHAIN_DIR/bin/cosmwasm-check"
-if ! { [ -x "$COSMWASM_CHECK" ] && "$COSMWASM_CHECK" --version 2>/dev/null | grep -q " $COSMWASM_CHECK_VERSION"; }; then
-    if command -v cosmwasm-check >/dev/null 2>&1 &&
-        cosmwasm-check --version 2>/dev/null | grep -q " $COSMWASM_CHECK_VERSION"; then
-        COSMWASM_CHECK="$(command -v cosmwasm-check)"
-    else
-        log "installing cosmwasm-check $COSMWASM_CHECK_VERSION into .toolchain (builds from source, ~5 min on 2 cores, once)"
-        env -u RUSTC cargo install --quiet --locked --root "$TOOLCHAIN_DIR" cosmwasm-check --version "$COSMWASM_CHECK_VERSION" </dev/null ||
-            die "cargo install cosmwasm-check failed"
+if [ "$CHECK" = 0 ]; then
+    log "cosmwasm-check: skipped (--no-check; the chain checks each code when it stores it)"
+    phase "cosmwasm-check install" "$t_phase" "skipped (--no-check)"
+else
+    check_note="present"
+    if ! { [ -x "$COSMWASM_CHECK" ] && "$COSMWASM_CHECK" --version 2>/dev/null | grep -q " $COSMWASM_CHECK_VERSION"; }; then
+        if command -v cosmwasm-check >/dev/null 2>&1 &&
+            cosmwasm-check --version 2>/dev/null | grep -q " $COSMWASM_CHECK_VERSION"; then
+            COSMWASM_CHECK="$(command -v cosmwasm-check)"
+        else
+            log "installing cosmwasm-check $COSMWASM_CHECK_VERSION into .toolchain (builds from source, ~5 min on 2 cores, once)"
+            env -u RUSTC cargo install --quiet --locked --root "$TOOLCHAIN_DIR" cosmwasm-check --version "$COSMWASM_CHECK_VERSION" </dev/null ||
+                die "cargo install cosmwasm-check failed"
+            check_note="built from source now (cargo install)"
+        fi
     fi
+    log "cosmwasm-check: $("$COSMWASM_CHECK" --version)"
+    phase "cosmwasm-check install" "$t_phase" "$check_note"
 fi
-log "cosmwasm-check: $("$COSMWASM_CHECK" --version)"
+
+# run_check DIR_OR_FILES...: cosmwasm-check with the target chain's capabilities (a no-op with --no-check).
+run_check() {
+    [ "$CHECK" = 1 ] || return 0
+    local t
+    t=$(now)
+    "$COSMWASM_CHECK" --available-capabilities "$CAPABILITIES" "$@" </dev/null || return 1
+    phase "cosmwasm-check run ($# wasm)" "$t"
+}
 
 # ---------------------------------------------------------------------------------------------------------------------
 # 4. Discover the contract crates.
@@ -290,11 +325,13 @@ optimise() {
 # build_all TARGET_DIR OUT_DIR: build each crate on its own (so a contract used as a library by another one never gets
 # its "library" feature unified into its own build), then optimise into OUT_DIR.
 build_all() {
-    local target_dir="$1" out_dir="$2" crate file raw
+    local target_dir="$1" out_dir="$2" crate file raw t
     mkdir -p "$out_dir"
     for crate in "${CRATES[@]}"; do
         log "cargo build $crate (target dir ${target_dir#"$ROOT"/})"
+        t=$(now)
         cargo_wasm -p "$crate" --target-dir "$target_dir"
+        phase "cargo build $crate" "$t" "$([ "$crate" = "${CRATES[0]}" ] && echo "incl. std (-Zbuild-std) and shared deps")"
         file="${crate//-/_}.wasm"
         raw="$target_dir/$WASM_TARGET/release/$file"
         [ -f "$raw" ] || die "cargo did not produce $raw"
@@ -315,8 +352,7 @@ if [ "$FLOOR" = 1 ]; then
         cargo_wasm -p size-floor "${features[@]}" --target-dir "$TARGET_DIR"
         optimise "$TARGET_DIR/$WASM_TARGET/release/size_floor.wasm" "$FLOOR_DIR/size_floor_$variant.wasm"
     done
-    "$COSMWASM_CHECK" --available-capabilities "$CAPABILITIES" "$FLOOR_DIR"/*.wasm </dev/null ||
-        die "cosmwasm-check refused a size probe"
+    run_check "$FLOOR_DIR"/*.wasm || die "cosmwasm-check refused a size probe"
     printf '\n| size probe (tests/size-floor) | bytes | KiB | left under the 300 KiB target |\n| --- | ---: | ---: | ---: |\n'
     for f in "$FLOOR_DIR"/*.wasm; do
         size=$(stat -c %s "$f")
@@ -339,9 +375,8 @@ rm -rf "$STAGE"
 
 # ---------------------------------------------------------------------------------------------------------------------
 # 5. Checks: cosmwasm-check and size limits.
-log "cosmwasm-check --available-capabilities $CAPABILITIES"
-"$COSMWASM_CHECK" --available-capabilities "$CAPABILITIES" "$ARTIFACTS_DIR"/*.wasm </dev/null ||
-    die "cosmwasm-check refused at least one artifact"
+[ "$CHECK" = 0 ] || log "cosmwasm-check --available-capabilities $CAPABILITIES"
+run_check "$ARTIFACTS_DIR"/*.wasm || die "cosmwasm-check refused at least one artifact"
 
 too_big=0
 printf '\n| artifact | bytes | KiB | sha256 |\n| --- | ---: | ---: | --- |\n'

@@ -890,6 +890,24 @@ def print_summary(story: Story) -> None:
           f" withdraw {ASTROPORT['withdraw']:,})")
 
 
+def phase(name: str, start: float, end: float, note: str = "") -> None:
+    """A row of the phase table that scripts/demo prints at the end (HMM_PHASE_LOG; epoch seconds)."""
+    log = os.environ.get("HMM_PHASE_LOG")
+    if log:
+        with open(log, "a") as f:
+            f.write(f"{name}\t{start:.3f}\t{end:.3f}\t{note}\n")
+
+
+def phase_first_tx(c: chain.Chain, height: int) -> None:
+    """The time of the block holding the run's first transaction (fresh clone to there: docs/first-run.md)."""
+    try:
+        h = c.rest_get(f"/cosmos/base/tendermint/v1beta1/blocks/{height}")["block"]["header"]
+    except (chain.ChainError, KeyError):
+        return
+    t = chain.parse_time(h["time"])
+    phase(f"first transaction in a block (height {height})", t, t)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--deployment", default=str(REPO / ".devnet" / "deployment.json"),
@@ -910,13 +928,20 @@ def main(argv: list[str] | None = None) -> int:
             m = json.loads(Path(a.deployment).read_text())
         else:
             print("== deploy (fresh instances; codes reused when already stored)", flush=True)
+            ts = time.time()
             m = deploy_mod.deploy(c, profile="fast", say=lambda s: print(f"   {s}", flush=True))
             p = Path(a.deployment)
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_text(json.dumps(m, indent=1) + "\n")
             print(f"   manifest {p} ({m['seconds']} s)")
+            stores = sum(1 for t in m["txs"] if t["step"].startswith("store"))
+            phase("deploy (scripts/deploy.py --profile fast)", ts, time.time(), f"{len(m['txs'])} txs, {stores} stores")
+            if m["txs"]:
+                phase_first_tx(c, int(m["txs"][0]["height"]))
         story = Story(c, m, verbose=not a.quiet, crash_restart=a.crash_restart)
+        ts = time.time()
         story.run()
+        phase("the demo's story (scripts/demo.py)", ts, time.time(), f"{len(story.txs)} txs, {len(story.checks)} checks")
     except (StoryFailed, chain.ChainError, AssertionError, KeyError, ValueError) as e:
         msg = f"{type(e).__name__}: {e}"
         print(f"\nDEMO FAILED: {msg}", file=sys.stderr)
