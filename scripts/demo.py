@@ -470,6 +470,9 @@ class Story:
         self.eq(j["state"], "open", f"job {job_id} state")
         self.eq(int(j["value"]), cost, "job value = quoted route cost")
         self.eq(int(j["escrow"]), sent - cost, "escrow = sent - cost")
+        rate = Decimal(self.q(self.registry, {"config": {}})["limits"]["job_fee_rate"])
+        self.eq(int(j["fee"]), math.ceil(cost * rate), f"job fee = ceil({rate} x cost), held with the escrow")
+        self.job1_fee = int(j["fee"])
         self.eq(d[("client", "AI")], -sent, "client paid what it sent")
         self.eq(d[("registry", "AI")], sent - cost, "registry holds the escrow")
         self.eq(d[("pool", "AI")], cost, "pool received the cost")
@@ -582,9 +585,10 @@ class Story:
         cost = int(self.q(self.pool, {"route": {"items": items, "sla": SLA}})["total_cost"])
         sent = cost + 5 * self.one
         now = self.c.block_time()
-        spec = {"resources": items, "sla": SLA, "max_spend": str(cost + cost // 50), "start_by": int(now) + 12,
-                "finish_by": int(now) + 60, "input_commitment": sha256(b"job-2 input").hex()}
-        tx = self.send("submit_job (50 CPU, start_by in ~12 s)", "client", "AI", self.registry, sent,
+        # A take needs a minute before start_by (the registry's MIN_START_WINDOW: no start_by bait).
+        spec = {"resources": items, "sla": SLA, "max_spend": str(cost + cost // 50), "start_by": int(now) + 75,
+                "finish_by": int(now) + 135, "input_commitment": sha256(b"job-2 input").hex()}
+        tx = self.send("submit_job (50 CPU, start_by in ~75 s)", "client", "AI", self.registry, sent,
                        {"submit_job": {"spec": spec}}, kind="job submit (cw20 send -> route -> buy bundle)")
         job_id = int(chain.event_attr(tx, "wasm", "job_id"))
         self.job_ids.append(job_id)
@@ -611,7 +615,7 @@ class Story:
         self.eq(j["state"], "expired", f"job {job_id} state")
         self.eq(j["close_reason"], {"timeout": {"state": "assigned"}}, "close reason")
         self.eq(d[("client", "CPU")], n, "client got the locked CPU back")
-        self.eq(d[("client", "AI")], sent - cost, "client got the escrow back")
+        self.eq(d[("client", "AI")], sent - cost, "client got the escrow back, job fee included")
         self.eq(self.q(self.registry, {"escrow": {"job_id": job_id}})["ai"], "0", "nothing held for the job")
         w1 = self.worker("worker2")
         slash = math.ceil(int(w0["bond"]) * Decimal(self.params["slash_fraction"]))
@@ -726,7 +730,12 @@ class Story:
                    f" HIP-8 multiplier {chain.event_attr(tx, 'wasm', 'hip8_multiplier')})")
         self.eq(d[("worker1", "AI")], bonus, "worker1 received the bonus")
         self.check(d[("verifier", "AI")] > 0, f"verifier bonus share {self.fmt(d[('verifier', 'AI')])} $AI")
-        self.eq(d[("client", "AI")], self.job1_sent - self.job1_cost, "client got the escrow back")
+        self.eq(d[("client", "AI")], self.job1_sent - self.job1_cost - self.job1_fee,
+                "client got the escrow back, less the job fee")
+        credit = self.job1_fee * 9 // 10
+        self.check(bonus + d[("verifier", "AI")] <= credit,
+                   f"bonuses {self.fmt(bonus + d[('verifier', 'AI')])} $AI within the job's reward credit "
+                   f"{self.fmt(credit)} $AI (9/10 of the fee)")
         for t, n in self.job1_want.items():
             used = self.job1_used[t]
             self.eq(supply_b[t] - self.supply(t), used, f"{t}: the used {self.fmt(used)} burned")
@@ -740,7 +749,9 @@ class Story:
         self.check(Decimal(w1["quality"]) > Decimal(w0["quality"]),
                    f"worker1 quality {w0['quality']} -> {w1['quality']}")
         self.eq(w1["jobs_succeeded"], 1, "worker1 jobs succeeded")
-        self.eq(self.supply("AI") - supply_b["AI"], self.txs[-1]["minted"].get("AI", 0), "$AI supply grew by bonuses")
+        self.eq(self.supply("AI") - supply_b["AI"],
+                self.txs[-1]["minted"].get("AI", 0) - self.job1_fee, "$AI supply: + bonuses - the burned job fee")
+        self.eq(self.txs[-1]["burned"].get("AI", 0), self.job1_fee, "burn event = the job fee")
 
     # 8 ----------------------------------------------------------------------------------------------------------
     def collect_fees(self) -> None:

@@ -1,4 +1,4 @@
-use cosmwasm_std::{OverflowError, StdError, Uint128};
+use cosmwasm_std::{CheckedMultiplyFractionError, OverflowError, StdError, Uint128};
 use cw_utils::PaymentError;
 use hmm::job::JobState;
 use thiserror::Error;
@@ -17,6 +17,9 @@ pub enum ContractError {
 
     #[error(transparent)]
     Payment(#[from] PaymentError),
+
+    #[error(transparent)]
+    Fraction(#[from] CheckedMultiplyFractionError),
 
     #[error("unauthorized: only {0} may do this")]
     Unauthorized(&'static str),
@@ -42,7 +45,7 @@ pub enum ContractError {
     #[error("the CU cost {cost} $AI, more than the max spend of {max_spend}")]
     BudgetExceeded { cost: Uint128, max_spend: Uint128 },
 
-    #[error("the CU cost {cost} $AI, more than the {sent} sent")]
+    #[error("the CU cost and the job fee come to {cost} $AI, more than the {sent} sent")]
     InsufficientFunds { cost: Uint128, sent: Uint128 },
 
     #[error("job {job_id} is {state:?}: cannot {action}")]
@@ -54,6 +57,11 @@ pub enum ContractError {
 
     #[error("deadline {deadline} passed (block time {now})")]
     DeadlinePassed { deadline: u64, now: u64 },
+
+    #[error(
+        "start_by {start_by} leaves less than {min} s after block time {now} to start the job"
+    )]
+    StartWindowTooShort { start_by: u64, now: u64, min: u64 },
 
     #[error("the deadline {deadline} of job {job_id} has not passed yet (block time {now})")]
     DeadlineNotReached {

@@ -22,6 +22,7 @@ pub enum PoaiExecuteMsg {
         cu: Vec<CuAmount>,
         sla: SlaRequirement,
         value: Uint128,
+        fee: Uint128,
         finish_by: u64,
     },
     /// `hmm::poai::ExecuteMsg::JobFailed`.

@@ -43,6 +43,7 @@ pub fn job_response(job: Job) -> JobResponse {
         max_spend: job.max_spend,
         value: job.value,
         escrow: job.escrow,
+        fee: job.fee,
         start_by: job.start_by,
         finish_by: job.finish_by,
         settle_by: job.settle_by,

@@ -34,7 +34,10 @@ pub struct Job {
     pub input_commitment: String,
     pub max_spend: Uint128,
     pub value: Uint128,
+    /// $AI held for the job: what was sent minus `value`, `fee` included.
     pub escrow: Uint128,
+    /// The job fee (part of `escrow`): burned on success, returned otherwise.
+    pub fee: Uint128,
     pub start_by: u64,
     pub finish_by: u64,
     pub settle_by: u64,

@@ -105,9 +105,22 @@ pub fn execute(
             cu,
             sla,
             value,
+            fee,
             finish_by,
         } => jobs::job_assigned(
-            deps, env, info, job_id, worker, client, cu, sla, value, finish_by,
+            deps,
+            env,
+            info,
+            jobs::Assignment {
+                job_id,
+                worker,
+                client,
+                cu,
+                sla,
+                value,
+                fee,
+                finish_by,
+            },
         ),
         ExecuteMsg::JobFailed {
             job_id,

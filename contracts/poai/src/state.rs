@@ -116,6 +116,8 @@ pub struct Job {
     /// CU consumed (set at the attestation).
     pub used: Vec<(Addr, Uint128)>,
     pub value: Uint128,
+    /// The job fee the registry burns on success: the base of the job's reward credit.
+    pub fee: Uint128,
     pub assigned_at: u64,
     pub finish_by: u64,
     pub state: AssignmentState,
@@ -175,6 +177,10 @@ pub struct Points {
     pub work: Uint128,
     pub verifier: Uint128,
     pub curator: Uint128,
+    /// What the work and verifier points may still claim from the epoch's emissions: the reward credit of the
+    /// jobs that earned them less the bonuses already paid (`hmm_math::economics::REWARD_PER_BURNED`).
+    /// Curator points are not capped: the experience oracle scores them (a trusted role).
+    pub credit: Uint128,
 }
 
 /// An experience submission.

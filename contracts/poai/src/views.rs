@@ -56,6 +56,7 @@ mod tests {
             max_spend: Uint128::new(5),
             value: Uint128::new(4),
             escrow: Uint128::new(1),
+            fee: Uint128::new(1),
             start_by: 1,
             finish_by: 2,
             settle_by: 3,

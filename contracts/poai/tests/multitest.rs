@@ -197,8 +197,13 @@ fn honest_worker_flow_settles_pays_and_emits() {
         ContractError::NoEpochToClose
     );
     let before = s.balance(&s.ai.clone(), &w);
+    let supply = s.supply(&s.ai.clone());
     s.exec(&w, &ExecuteMsg::ClaimRewards {}).unwrap();
-    assert_eq!(s.balance(&s.ai.clone(), &w), before + EMISSION / 2);
+    // The worker's share of γR (all of it: the only worker) is capped by the job's reward credit: 9/10 of the
+    // 20 $AI job fee, the worker's 80 % (14.4 $AI), less the 8 $AI bonus already paid. The rest is burned.
+    let credit = JOB_VALUE / 10 * 9 / 10 * 8 / 10 - 8 * UNIT;
+    assert_eq!(s.balance(&s.ai.clone(), &w), before + credit);
+    assert_eq!(s.supply(&s.ai.clone()), supply - (EMISSION / 2 - credit));
     assert_eq!(
         err(s.exec(&w, &ExecuteMsg::ClaimRewards {}).unwrap_err()),
         ContractError::NothingToClaim
@@ -720,6 +725,7 @@ fn ineligible_workers_cannot_take_jobs() {
         }],
         sla: sla(),
         value: Uint128::new(JOB_VALUE),
+        fee: Uint128::new(JOB_VALUE / 10),
         finish_by: s.now() + 100,
     };
     assert_eq!(
@@ -1323,8 +1329,17 @@ fn emissions_sum_exactly_to_r_and_pools_empty_out() {
         .unwrap();
     let e: EpochResponse = s.q(&QueryMsg::Epoch { epoch: Some(epoch) }).unwrap();
     assert!(e.closed);
-    assert_eq!(e.work.u128(), JOB_VALUE + 333 * UNIT + 7);
-    assert_eq!(e.verifier_points.u128(), 5); // job 1: three right; job 2: two right, one wrong
+    // Points are reward credit: 9/10 of each job's fee (10 % of its value), 80 % to the worker, 20 % to the
+    // verifiers who judged right (job 1: three; job 2: two, one wrong).
+    let credit = |value: u128| value / 10 * 9 / 10;
+    assert_eq!(
+        e.work.u128(),
+        credit(JOB_VALUE) * 8 / 10 + credit(333 * UNIT + 7) * 8 / 10
+    );
+    assert_eq!(
+        e.verifier_points.u128(),
+        credit(JOB_VALUE) * 2 / 10 + credit(333 * UNIT + 7) * 2 / 10
+    );
     let parts = e.workers.remaining + e.verifiers.remaining + e.curators.remaining + e.treasury;
     assert_eq!(parts.u128(), EMISSION, "the parts sum exactly to R");
     // Everybody claims; every pool ends at exactly zero.

@@ -178,6 +178,36 @@ pub fn split_poai_bonus(
     split_by_weights(poai_bonus(job_value, rho)?, shares)
 }
 
+/// Share of what a job burned that its rewards may add up to, all parties and all reward paths together (the
+/// PoAI bonus and the emission claims the job's points earn): 9/10. Any party can be on both sides of a job (no
+/// chain can tell Sybil identities apart), so a reward is safe only if it is smaller than what left every party
+/// for good; the burned job fee (or a slash) is that, whatever flows back through the pool (SECURITY.md, "rewards").
+pub const REWARD_PER_BURNED: Udec = Udec::raw(Uint256::from_u128(9 * E17));
+
+/// A job's reward credit: `⌊(9/10)·burned⌋` ([`REWARD_PER_BURNED`]).
+pub fn reward_credit(burned: Uint128) -> MathResult<Uint128> {
+    amount_times_rate(burned, REWARD_PER_BURNED, Rounding::Down)
+}
+
+/// A job's reward credit and PoAI bonus `ρ·V_j` (2025 §4.2), both split among the job's parties by `shares`:
+/// `(credit parts, bonus parts)`, where the bonus is `min(ρ·V_j, credit)` and no party's bonus part exceeds its
+/// credit part (both splits round the same way; the `min` guards the odd atom of the largest remainders).
+pub fn capped_poai_bonus(
+    job_value: Uint128,
+    rho: Udec,
+    credit: Uint128,
+    shares: &[Udec],
+) -> MathResult<(Vec<Uint128>, Vec<Uint128>)> {
+    let credit_parts = split_by_weights(credit, shares)?;
+    let bonus = poai_bonus(job_value, rho)?.min(credit);
+    let bonus_parts = split_by_weights(bonus, shares)?
+        .into_iter()
+        .zip(&credit_parts)
+        .map(|(b, c)| b.min(*c))
+        .collect();
+    Ok((credit_parts, bonus_parts))
+}
+
 /// Amount slashed from a bond, 2025 §4.2 ("slashing burns a fraction σ of bonds"): `⌈σ·bond⌉`, rounded Up (taken
 /// from the offender) and never more than the bond; σ ∈ [0, 1].
 pub fn slash_amount(bond: Uint128, sigma: Udec) -> MathResult<Uint128> {
@@ -293,6 +323,17 @@ mod tests {
         assert!(poai_bonus(u(1), ud("0.11")).is_err());
         let parts = split_poai_bonus(u(1_000_001), ud("0.05"), &[ud("3"), ud("1")]).unwrap();
         assert_eq!(parts, vec![u(37_500), u(12_500)]);
+        // The bonus is capped by the credit, part by part.
+        let (credit, bonus) =
+            capped_poai_bonus(u(1_000_001), ud("0.05"), u(900), &[ud("3"), ud("1")]).unwrap();
+        assert_eq!(
+            (credit, bonus),
+            (vec![u(675), u(225)], vec![u(675), u(225)])
+        );
+        let (_, bonus) =
+            capped_poai_bonus(u(1_000), ud("0.05"), u(900), &[ud("3"), ud("1")]).unwrap();
+        assert_eq!(bonus, vec![u(38), u(12)]);
+        assert_eq!(reward_credit(u(1_001)).unwrap(), u(900));
         assert_eq!(slash_amount(u(1001), ud("0.1")).unwrap(), u(101));
         assert_eq!(slash_amount(u(7), Udec::one()).unwrap(), u(7));
         assert_eq!(slash_amount(u(7), Udec::ZERO).unwrap(), u(0));

@@ -107,8 +107,8 @@ impl HmmVenue {
                 curvature: Some(CurvatureConfig {
                     lambda: dec(params.lambda)?,
                     mu: Decimal256::zero(),
-                    alpha: dec(params.alpha)?,
-                    beta: dec(params.beta)?,
+                    alpha: Decimal256::zero(),
+                    beta: Decimal256::zero(),
                     lambda_max: dec(params.lambda_max.max(params.lambda))?,
                 }),
                 fees: None,
@@ -124,6 +124,16 @@ impl HmmVenue {
             }),
         )
         .map_err(err)?;
+        // Eq.30's dynamic curvature is refused on chain (`DynamicCurvatureRefused`: a λ step changes κ with no
+        // trade); the simulator studies it by writing α and β into the stored pool, so the engine's eq.30 code runs.
+        if params.alpha != 0.0 || params.beta != 0.0 {
+            let mut pool = POOLS.load(&deps.storage, 1).map_err(|e| anyhow!("{e}"))?;
+            pool.curvature.alpha = dec(params.alpha)?;
+            pool.curvature.beta = dec(params.beta)?;
+            POOLS
+                .save(&mut deps.storage, 1, &pool)
+                .map_err(|e| anyhow!("{e}"))?;
+        }
         hmm_pool::contract::execute(
             deps.as_mut(),
             env,

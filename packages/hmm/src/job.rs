@@ -14,7 +14,7 @@
 //! The cross-contract interface is fixed in `docs/interfaces.md`.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Uint128};
+use cosmwasm_std::{Addr, Decimal, Uint128};
 use cw20::Cw20ReceiveMsg;
 
 use crate::pool::{BundleItem, RouteLeg, SlaRequirement};
@@ -33,6 +33,17 @@ pub struct Limits {
     pub max_job_duration: u64,
     /// Seconds after `finish_by` that poai has to settle an attested job before anyone may claim a timeout.
     pub settlement_grace: u64,
+    /// The protocol's fee on a job, a fraction of its CU cost (`value`), rounded up; at most 10 %. Paid at
+    /// submission on top of the cost, held with the escrow, burned when the job settles as a success and returned
+    /// with the escrow otherwise. It is what makes PoAI rewards safe against self-dealing: poai pays at most
+    /// 9/10 of it in bonus and emissions for the job (SECURITY.md, "rewards"). Default (also when absent): 1 %.
+    #[serde(default = "default_job_fee_rate")]
+    pub job_fee_rate: Decimal,
+}
+
+/// The job fee rate when none is given: 1 %.
+pub fn default_job_fee_rate() -> Decimal {
+    Decimal::percent(1)
 }
 
 /// Creates the registry.
@@ -349,8 +360,10 @@ pub struct JobResponse {
     pub max_spend: Uint128,
     /// $AI paid for the CU.
     pub value: Uint128,
-    /// $AI held in escrow for the job now (what was sent minus `value`; zero once closed).
+    /// $AI held in escrow for the job now (what was sent minus `value`, the job fee included; zero once closed).
     pub escrow: Uint128,
+    /// The job fee held in `escrow`: burned on success, returned otherwise.
+    pub fee: Uint128,
     /// Take and start deadline (seconds).
     pub start_by: u64,
     /// Attestation deadline (seconds).

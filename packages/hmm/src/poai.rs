@@ -343,6 +343,10 @@ pub enum ExecuteMsg {
         sla: SlaRequirement,
         /// $AI paid for the CU (V_j of the PoAI bonus).
         value: Uint128,
+        /// The job fee the registry burns if the job succeeds: the job's rewards (bonus and emissions, every
+        /// party together) are capped at 9/10 of it. Absent: 0, and the job earns no reward.
+        #[serde(default)]
+        fee: Uint128,
         /// Attestation deadline (seconds).
         finish_by: u64,
     },

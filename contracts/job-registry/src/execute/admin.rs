@@ -1,6 +1,6 @@
 //! `UpdateConfig` (admin only) and the limits' defaults and bounds.
 
-use cosmwasm_std::{DepsMut, MessageInfo, Response};
+use cosmwasm_std::{Decimal, DepsMut, MessageInfo, Response};
 use hmm::job::Limits;
 
 use crate::error::{ContractError, ContractResult};
@@ -8,6 +8,8 @@ use crate::state::CONFIG;
 
 /// Hard cap on resource lines per job (bounds the gas of submit, cancel and settle).
 pub const MAX_RESOURCES_CAP: u32 = 16;
+/// Hard cap on the job fee, in percent of the job's CU cost.
+pub const MAX_JOB_FEE_PERCENT: u64 = 10;
 /// Hard cap on a job's duration: one year.
 pub const MAX_DURATION_CAP: u64 = 365 * 24 * 3600;
 
@@ -16,6 +18,7 @@ pub fn default_limits() -> Limits {
         max_resources: 8,
         max_job_duration: 30 * 24 * 3600,
         settlement_grace: 24 * 3600,
+        job_fee_rate: hmm::job::default_job_fee_rate(),
     }
 }
 
@@ -33,6 +36,11 @@ pub fn validate_limits(l: &Limits) -> ContractResult<()> {
     if l.settlement_grace > MAX_DURATION_CAP {
         return Err(ContractError::InvalidLimits(format!(
             "settlement_grace must be at most {MAX_DURATION_CAP} seconds"
+        )));
+    }
+    if l.job_fee_rate > Decimal::percent(MAX_JOB_FEE_PERCENT) {
+        return Err(ContractError::InvalidLimits(format!(
+            "job_fee_rate must be at most {MAX_JOB_FEE_PERCENT} %"
         )));
     }
     Ok(())

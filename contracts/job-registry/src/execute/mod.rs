@@ -52,6 +52,24 @@ pub fn check_not_past(env: &Env, deadline: u64) -> ContractResult<()> {
     }
 }
 
+/// Least time a worker has between taking a job and its `start_by`, in seconds. A timeout before the start is
+/// the worker's failure (poai slashes it), so a client must not be able to bait a worker into a take it cannot
+/// follow with a start: a take is refused in the last minute before `start_by`, and a job submitted with less
+/// than a minute to its `start_by` could never be taken and is refused.
+pub const MIN_START_WINDOW: u64 = 60;
+
+/// Refuse a take (or a submission) at `now` that would leave less than [`MIN_START_WINDOW`] before `start_by`.
+pub fn check_start_window(now: u64, start_by: u64) -> ContractResult<()> {
+    if now.saturating_add(MIN_START_WINDOW) > start_by {
+        return Err(ContractError::StartWindowTooShort {
+            start_by,
+            now,
+            min: MIN_START_WINDOW,
+        });
+    }
+    Ok(())
+}
+
 /// A cw20 `Transfer`; `None` for a zero amount (nothing to move).
 pub fn transfer_msg(
     token: &Addr,

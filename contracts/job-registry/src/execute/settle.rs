@@ -45,7 +45,13 @@ pub fn settle(
                     amount: *burn,
                 });
             }
-            msgs.extend(transfer_msg(&config.ai_token, &job.client, job.escrow)?);
+            // The job fee is burned; the rest of the escrow goes back to the client.
+            msgs.extend(burn_msg(&config.ai_token, job.fee)?);
+            msgs.extend(transfer_msg(
+                &config.ai_token,
+                &job.client,
+                job.escrow.checked_sub(job.fee)?,
+            )?);
             let mut job = job;
             job.used = recorded;
             close_job(

@@ -11,7 +11,7 @@ use hmm::pool::{
     BundleItem, QueryMsg as PoolQueryMsg, ReceiveMsg as PoolReceiveMsg, RouteResponse,
 };
 
-use super::send_msg;
+use super::{check_start_window, send_msg};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{jobs, Config, Job, CONFIG, JOB_COUNT, OPEN_JOBS, TOTAL_AI, TOTAL_CU};
 
@@ -95,6 +95,8 @@ fn validate_spec(
             now,
         });
     }
+    // A job nobody could take (a take needs `MIN_START_WINDOW` before `start_by`) is refused at the door.
+    check_start_window(now, spec.start_by)?;
     if spec.finish_by <= spec.start_by {
         return Err(invalid("finish_by must be after start_by"));
     }
@@ -160,8 +162,14 @@ fn submit_job(
             max_spend: spec.max_spend,
         });
     }
-    if cost > amount {
-        return Err(ContractError::InsufficientFunds { cost, sent: amount });
+    // The job fee (`Limits::job_fee_rate`), rounded up, comes on top of the cost and stays with the escrow.
+    let fee = cost.checked_mul_ceil(config.limits.job_fee_rate)?;
+    let due = cost.checked_add(fee)?;
+    if due > amount {
+        return Err(ContractError::InsufficientFunds {
+            cost: due,
+            sent: amount,
+        });
     }
     let escrow = amount.checked_sub(cost)?;
 
@@ -201,6 +209,7 @@ fn submit_job(
         max_spend: spec.max_spend,
         value: cost,
         escrow,
+        fee,
         start_by: spec.start_by,
         finish_by: spec.finish_by,
         settle_by,
@@ -232,5 +241,6 @@ fn submit_job(
         .add_attribute("job_id", id.to_string())
         .add_attribute("client", client)
         .add_attribute("value", cost)
-        .add_attribute("escrow", escrow))
+        .add_attribute("escrow", escrow)
+        .add_attribute("fee", fee))
 }

@@ -3,7 +3,7 @@
 use cosmwasm_std::{DepsMut, Env, MessageInfo, Response};
 use hmm::job::JobState;
 
-use super::{check_not_past, load_job, require_state, save_job};
+use super::{check_not_past, check_start_window, load_job, require_state, save_job};
 use crate::error::{ContractError, ContractResult};
 use crate::poai::{poai_msg, PoaiExecuteMsg};
 use crate::state::CONFIG;
@@ -19,7 +19,7 @@ pub fn take_job(
     let config = CONFIG.load(deps.storage)?;
     let old = load_job(deps.storage, job_id)?;
     require_state(&old, &[JobState::Open], "take")?;
-    check_not_past(&env, old.start_by)?;
+    check_start_window(env.block.time.seconds(), old.start_by)?;
     if info.sender == old.client {
         return Err(ContractError::ClientIsWorker);
     }
@@ -38,6 +38,7 @@ pub fn take_job(
             cu: job.cu(),
             sla: job.sla.clone(),
             value: job.value,
+            fee: job.fee,
             finish_by: job.finish_by,
         },
     )?;

@@ -3,8 +3,10 @@
 //! - `flows`: the happy path and every exit (cancel both ways, every timeout, failure), queries.
 //! - `refusals`: every refused message, each with its typed error and a snapshot proving nothing changed.
 //! - `conservation`: a property test over random job schedules ($AI and CU conservation, nothing stuck).
+//! - `fees`: the job fee (burned on success, returned otherwise) and the start window that stops start_by bait.
 
 mod conservation;
+mod fees;
 mod flows;
 mod mock_poai;
 mod refusals;

@@ -61,6 +61,7 @@ pub struct Assignment {
     pub cu: Vec<CuAmount>,
     pub sla: SlaRequirement,
     pub value: Uint128,
+    pub fee: Uint128,
     pub finish_by: u64,
 }
 
@@ -112,6 +113,7 @@ fn from_registry(deps: DepsMut, msg: PoaiMsg) -> StdResult<Response> {
             cu,
             sla,
             value,
+            fee,
             finish_by,
         } => {
             if !ELIGIBLE.load(deps.storage)? {
@@ -123,6 +125,7 @@ fn from_registry(deps: DepsMut, msg: PoaiMsg) -> StdResult<Response> {
                 cu,
                 sla,
                 value,
+                fee,
                 finish_by,
             };
             ASSIGNED.save(deps.storage, job_id, &a)?;

@@ -1,9 +1,10 @@
 //! Every refused message: its typed error, and a snapshot (every balance, supply, job, pool, config) proving that
 //! nothing changed.
 
-use cosmwasm_std::{coins, Uint128};
+use cosmwasm_std::{coins, Decimal, Uint128};
 use cw_multi_test::Executor;
 use hmm::job::{CuAmount, ExecuteMsg, JobState, Limits, RefundMode, SettlementOutcome, Verdict};
+use job_registry::execute::MIN_START_WINDOW;
 use job_registry::ContractError;
 
 use crate::suite::{reg_err, Suite, SuiteBuilder, CLIENT_AI, FINISH_IN, START_IN};
@@ -168,6 +169,7 @@ fn invalid_specs_are_refused() {
                 max_resources: 2,
                 max_job_duration: 3600 * 24,
                 settlement_grace: 60,
+                job_fee_rate: Decimal::zero(),
             }),
         },
     )
@@ -229,9 +231,10 @@ fn late_take_start_and_attestation_are_refused() {
     let now = s.now();
     refused(
         &mut s,
-        ContractError::DeadlinePassed {
-            deadline: start_by,
+        ContractError::StartWindowTooShort {
+            start_by,
             now,
+            min: MIN_START_WINDOW,
         },
         |s| s.take(&worker, id),
     );
@@ -523,6 +526,7 @@ fn admin_only_config_and_sane_limits() {
         max_resources: 4,
         max_job_duration: 3600,
         settlement_grace: 60,
+        job_fee_rate: Decimal::percent(1),
     };
     refused(&mut s, ContractError::Unauthorized("the admin"), |s| {
         s.exec(

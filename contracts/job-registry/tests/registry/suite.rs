@@ -3,7 +3,7 @@
 //! user action and the queries the assertions need.
 
 use anyhow::Result;
-use cosmwasm_std::{to_json_binary, Addr, Decimal256, Empty, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, Decimal, Decimal256, Empty, Uint128};
 use cw20::{BalanceResponse, Cw20Coin, Cw20ExecuteMsg, MinterResponse, TokenInfoResponse};
 use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
 use hmm::job::{
@@ -80,6 +80,9 @@ impl Default for SuiteBuilder {
                 max_resources: 8,
                 max_job_duration: 30 * 24 * 3600,
                 settlement_grace: GRACE,
+                // No job fee by default, so that the amounts in the lifecycle tests are the CU costs alone;
+                // `fees.rs` tests the fee.
+                job_fee_rate: Decimal::zero(),
             }),
             with_poai: true,
         }
@@ -89,6 +92,14 @@ impl Default for SuiteBuilder {
 impl SuiteBuilder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Charge this job fee (the default suite charges none).
+    pub fn with_job_fee(mut self, rate: Decimal) -> Self {
+        if let Some(l) = self.limits.as_mut() {
+            l.job_fee_rate = rate;
+        }
+        self
     }
 
     /// Leave poai unset in the registry (instantiated "before poai exists").

@@ -10,8 +10,10 @@ use hmm_math::{Rounding, Udec};
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::update_totals;
-use crate::helpers::{current_epoch, epoch_seed, push_mint, to_hex, transfer_msg};
-use crate::state::{Config, CONFIG, EPOCHS, NEXT_EPOCH_TO_CLOSE, PARAMS, POINTS};
+use crate::helpers::{burn_msg, current_epoch, epoch_seed, push_mint, to_hex, transfer_msg};
+use crate::state::{
+    Config, EpochState, Points, CONFIG, EPOCHS, NEXT_EPOCH_TO_CLOSE, PARAMS, POINTS,
+};
 
 /// Most epochs closed by one call.
 pub const MAX_CLOSE_PER_CALL: u64 = 20;
@@ -150,6 +152,17 @@ fn take_share(pool: &mut RewardPool, weight: Uint128) -> ContractResult<Uint128>
     Ok(share)
 }
 
+/// One (epoch, address) entry's claim: `(paid, burned)`. The work and verifier shares are capped by the entry's
+/// credit (what the jobs that earned the points burned, ×9/10, less their bonuses): the rest of those shares is
+/// burned, so emissions never pay a party more than its jobs burned. Curator shares are paid whole.
+fn claim_entry(e: &mut EpochState, p: &Points) -> ContractResult<(Uint128, Uint128)> {
+    let earned = take_share(&mut e.workers, p.work)?
+        .checked_add(take_share(&mut e.verifiers, p.verifier)?)?;
+    let capped = earned.min(p.credit);
+    let paid = capped.checked_add(take_share(&mut e.curators, p.curator)?)?;
+    Ok((paid, earned.checked_sub(capped)?))
+}
+
 /// What `addr` can claim now, and the point entries it would consume (epoch, share).
 pub fn claimable(
     storage: &dyn Storage,
@@ -172,10 +185,7 @@ pub fn claimable(
             continue;
         }
         let mut e = EPOCHS.may_load(storage, epoch)?.unwrap_or_default();
-        total = total
-            .checked_add(take_share(&mut e.workers, p.work)?)?
-            .checked_add(take_share(&mut e.verifiers, p.verifier)?)?
-            .checked_add(take_share(&mut e.curators, p.curator)?)?;
+        total = total.checked_add(claim_entry(&mut e, &p)?.0)?;
         ready.push(epoch);
     }
     Ok((total, ready, pending))
@@ -196,26 +206,31 @@ pub fn claim_rewards(deps: DepsMut, info: MessageInfo) -> ContractResult<Respons
         return Err(ContractError::NothingToClaim);
     }
     let mut total = Uint128::zero();
+    let mut burned = Uint128::zero();
     for (epoch, p) in &entries {
         let mut e = EPOCHS.may_load(deps.storage, *epoch)?.unwrap_or_default();
-        total = total
-            .checked_add(take_share(&mut e.workers, p.work)?)?
-            .checked_add(take_share(&mut e.verifiers, p.verifier)?)?
-            .checked_add(take_share(&mut e.curators, p.curator)?)?;
+        let (paid, burn) = claim_entry(&mut e, p)?;
+        total = total.checked_add(paid)?;
+        burned = burned.checked_add(burn)?;
         EPOCHS.save(deps.storage, *epoch, &e)?;
         POINTS.remove(deps.storage, (&info.sender, *epoch));
     }
     update_totals(deps.storage, &|t| {
-        t.reward_reserve = t.reward_reserve.checked_sub(total)?;
+        t.reward_reserve = t.reward_reserve.checked_sub(total)?.checked_sub(burned)?;
+        t.burned = t.burned.checked_add(burned)?;
         Ok(())
     })?;
     let mut resp = Response::new()
         .add_attribute("action", "claim_rewards")
         .add_attribute("address", info.sender.as_str())
         .add_attribute("epochs", entries.len().to_string())
-        .add_attribute("amount", total);
+        .add_attribute("amount", total)
+        .add_attribute("burned", burned);
     if !total.is_zero() {
         resp = resp.add_message(transfer_msg(&config.ai_token, &info.sender, total)?);
+    }
+    if !burned.is_zero() {
+        resp = resp.add_message(burn_msg(&config.ai_token, burned)?);
     }
     Ok(resp)
 }

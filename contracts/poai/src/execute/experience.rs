@@ -8,7 +8,7 @@ use hmm_math::Udec;
 use crate::error::{ContractError, ContractResult};
 use crate::execute::{add_points, update_totals};
 use crate::helpers::{canonical_hash, current_epoch, push_transfer};
-use crate::state::{Experience, CONFIG, EXPERIENCES, EXPERIENCE_COUNT, PARAMS};
+use crate::state::{Experience, Points, CONFIG, EXPERIENCES, EXPERIENCE_COUNT, PARAMS};
 
 pub fn submit(
     deps: DepsMut,
@@ -112,9 +112,10 @@ pub fn score(
         deps.storage,
         &x.submitter,
         epoch,
-        Uint128::zero(),
-        Uint128::zero(),
-        points,
+        &Points {
+            curator: points,
+            ..Points::default()
+        },
     )?;
     x.utility = Some(utility);
     x.refunded = settled.refund;

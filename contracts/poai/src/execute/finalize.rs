@@ -2,7 +2,7 @@
 
 use cosmwasm_std::{Addr, DepsMut, Env, Order, Response, StdResult, Uint128};
 use hmm::poai::{AssignmentState, Verdict};
-use hmm_math::economics::{split_by_weights, split_poai_bonus};
+use hmm_math::economics::{capped_poai_bonus, reward_credit, split_by_weights};
 use hmm_math::fees::amount_times_rate;
 use hmm_math::{Rounding, Udec};
 
@@ -13,7 +13,7 @@ use crate::execute::{
     observe_metrics, release_reservation, slash_verifier, slash_worker, update_totals,
 };
 use crate::helpers::{burn_msg, current_epoch, is_sampled, push_mint, registry_msg};
-use crate::state::{CONFIG, EPOCHS, JOBS, PARAMS, VERDICTS, VERIFIERS, WORKERS};
+use crate::state::{Points, CONFIG, EPOCHS, JOBS, PARAMS, VERDICTS, VERIFIERS, WORKERS};
 use crate::wire::{Outcome as SettlementOutcome, RegistryMsg as JobExecuteMsg};
 
 /// Why a refuted job failed, as recorded by the registry.
@@ -92,16 +92,6 @@ pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response
         }
     }
 
-    // The PoAI bonus ρ·V_j (2025 §4.2), split worker / verifiers.
-    let worker_weight = Udec::one().checked_sub(Udec::from(params.verifier_bonus_share))?;
-    let parts = split_poai_bonus(
-        job.value,
-        Udec::from(params.poai_bonus_rate),
-        &[worker_weight, Udec::from(params.verifier_bonus_share)],
-    )?;
-    let worker_part = parts.first().copied().unwrap_or_default();
-    let verifier_part = parts.get(1).copied().unwrap_or_default();
-
     let mut w = load_worker(deps.storage, &job.worker)?;
     w.active_jobs = decrement(w.active_jobs, "active_jobs")?;
     let latency = fraction(
@@ -113,7 +103,10 @@ pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response
         .add_attribute("job_id", job_id.to_string())
         .add_attribute("sampled", sampled.to_string())
         .add_attribute("refuted", refuted.to_string());
-    let outcome = if refuted {
+    // What the job burned for good, whoever is behind its parties: the job fee on success (the registry burns
+    // it at `Settle`), the worker's slash on a refutation (at most the fee, so that a refutation pays the
+    // verifiers no more than a success would). Every reward for the job comes out of 9/10 of it.
+    let (outcome, burned_for_job) = if refuted {
         release_reservation(deps.storage, &job, &[])?;
         apply_quality(&mut w, false, &params, epoch_now)?;
         observe_metrics(
@@ -128,9 +121,10 @@ pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response
         burned = burned.checked_add(slashed)?;
         resp = resp.add_attribute("slashed", slashed);
         job.state = AssignmentState::Refuted;
-        SettlementOutcome::Failure {
+        let outcome = SettlementOutcome::Failure {
             reason: REFUTED_REASON.to_string(),
-        }
+        };
+        (outcome, slashed.min(job.fee))
     } else {
         release_reservation(deps.storage, &job, &job.used)?;
         apply_quality(&mut w, true, &params, epoch_now)?;
@@ -142,24 +136,8 @@ pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response
             Some(Udec::one()),
         )?;
         w.jobs_succeeded = w.jobs_succeeded.saturating_add(1);
-        // HIP-8: +50 % for the top 10 % of scores, −50 % for the bottom 10 %.
-        let multiplier = hip8_multiplier(deps.storage, &w)?;
-        let pay = amount_times_rate(worker_part, multiplier, Rounding::Down)?;
-        push_mint(&mut msgs, &config.ai_token, &job.worker, pay)?;
-        minted = minted.checked_add(pay)?;
-        add_points(
-            deps.storage,
-            &job.worker,
-            epoch_now,
-            job.value,
-            Uint128::zero(),
-            Uint128::zero(),
-        )?;
-        resp = resp
-            .add_attribute("worker_bonus", pay)
-            .add_attribute("hip8_multiplier", multiplier.to_string());
         job.state = AssignmentState::Succeeded;
-        SettlementOutcome::Success {
+        let outcome = SettlementOutcome::Success {
             used: job
                 .used
                 .iter()
@@ -168,27 +146,72 @@ pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response
                     amount: *a,
                 })
                 .collect(),
-        }
+        };
+        (outcome, job.fee)
     };
-    resp = resp.add_attribute("quality", w.quality.to_string());
+
+    // The reward credit and the PoAI bonus ρ·V_j (2025 §4.2, capped by the credit), split worker / verifiers.
+    let credit = reward_credit(burned_for_job)?;
+    let worker_weight = Udec::one().checked_sub(Udec::from(params.verifier_bonus_share))?;
+    let (credit_parts, bonus_parts) = capped_poai_bonus(
+        job.value,
+        Udec::from(params.poai_bonus_rate),
+        credit,
+        &[worker_weight, Udec::from(params.verifier_bonus_share)],
+    )?;
+    let part = |v: &[Uint128], i: usize| v.get(i).copied().unwrap_or_default();
+    if !refuted {
+        // HIP-8: +50 % for the top 10 % of scores, −50 % for the bottom 10 %, within the worker's credit.
+        let worker_credit = part(&credit_parts, 0);
+        let multiplier = hip8_multiplier(deps.storage, &w)?;
+        let pay = amount_times_rate(part(&bonus_parts, 0), multiplier, Rounding::Down)?
+            .min(worker_credit);
+        push_mint(&mut msgs, &config.ai_token, &job.worker, pay)?;
+        minted = minted.checked_add(pay)?;
+        // Emission weight: the worker's credit; what its claim may still take: the credit less the bonus.
+        add_points(
+            deps.storage,
+            &job.worker,
+            epoch_now,
+            &Points {
+                work: worker_credit,
+                credit: worker_credit.checked_sub(pay)?,
+                ..Points::default()
+            },
+        )?;
+        resp = resp
+            .add_attribute("worker_bonus", pay)
+            .add_attribute("hip8_multiplier", multiplier.to_string());
+    }
+    resp = resp
+        .add_attribute("reward_credit", credit)
+        .add_attribute("quality", w.quality.to_string());
     WORKERS.save(deps.storage, &job.worker, &w)?;
 
     if !correct.is_empty() {
-        let shares = if verifier_part.is_zero() {
-            vec![Uint128::zero(); correct.len()]
-        } else {
-            split_by_weights(verifier_part, &vec![Udec::one(); correct.len()])?
+        let equal = vec![Udec::one(); correct.len()];
+        let split = |amount: Uint128| -> ContractResult<Vec<Uint128>> {
+            Ok(if amount.is_zero() {
+                vec![Uint128::zero(); correct.len()]
+            } else {
+                split_by_weights(amount, &equal)?
+            })
         };
-        for (addr, share) in correct.iter().zip(shares) {
+        let credits = split(part(&credit_parts, 1))?;
+        let bonuses = split(part(&bonus_parts, 1))?;
+        for ((addr, credit), bonus) in correct.iter().zip(credits).zip(bonuses) {
+            let share = bonus.min(credit);
             push_mint(&mut msgs, &config.ai_token, addr, share)?;
             minted = minted.checked_add(share)?;
             add_points(
                 deps.storage,
                 addr,
                 epoch_now,
-                Uint128::zero(),
-                Uint128::one(),
-                Uint128::zero(),
+                &Points {
+                    verifier: credit,
+                    credit: credit.checked_sub(share)?,
+                    ..Points::default()
+                },
             )?;
         }
     }

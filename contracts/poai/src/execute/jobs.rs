@@ -21,19 +21,33 @@ fn only_registry(config: &Config, info: &MessageInfo) -> ContractResult<()> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The registry's `JobAssigned`, as received.
+pub struct Assignment {
+    pub job_id: u64,
+    pub worker: String,
+    pub client: String,
+    pub cu: Vec<CuAmount>,
+    pub sla: SlaRequirement,
+    pub value: Uint128,
+    pub fee: Uint128,
+    pub finish_by: u64,
+}
+
 pub fn job_assigned(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
-    job_id: u64,
-    worker: String,
-    client: String,
-    cu: Vec<CuAmount>,
-    sla: SlaRequirement,
-    value: Uint128,
-    finish_by: u64,
+    a: Assignment,
 ) -> ContractResult<Response> {
+    let Assignment {
+        job_id,
+        cu,
+        sla,
+        value,
+        fee,
+        finish_by,
+        ..
+    } = a;
     let config = CONFIG.load(deps.storage)?;
     only_registry(&config, &info)?;
     let params = PARAMS.load(deps.storage)?;
@@ -47,8 +61,8 @@ pub fn job_assigned(
             now,
         });
     }
-    let worker = deps.api.addr_validate(&worker)?;
-    let client = deps.api.addr_validate(&client)?;
+    let worker = deps.api.addr_validate(&a.worker)?;
+    let client = deps.api.addr_validate(&a.client)?;
     // Trading with yourself earns no PoAI bonus or emission weight (one party cannot be both sides).
     if worker == client {
         return Err(ContractError::ClientIsWorker);
@@ -70,6 +84,7 @@ pub fn job_assigned(
         cu: lines.clone(),
         used: lines,
         value,
+        fee,
         assigned_at: now,
         finish_by,
         state: AssignmentState::Assigned,

@@ -510,24 +510,23 @@ pub fn add_points(
     storage: &mut dyn Storage,
     addr: &Addr,
     epoch: u64,
-    work: Uint128,
-    verifier: Uint128,
-    curator: Uint128,
+    add: &Points,
 ) -> ContractResult<()> {
-    if work.is_zero() && verifier.is_zero() && curator.is_zero() {
+    if add == &Points::default() {
         return Ok(());
     }
     let mut p: Points = POINTS.may_load(storage, (addr, epoch))?.unwrap_or_default();
-    p.work = p.work.checked_add(work)?;
-    p.verifier = p.verifier.checked_add(verifier)?;
-    p.curator = p.curator.checked_add(curator)?;
+    p.work = p.work.checked_add(add.work)?;
+    p.verifier = p.verifier.checked_add(add.verifier)?;
+    p.curator = p.curator.checked_add(add.curator)?;
+    p.credit = p.credit.checked_add(add.credit)?;
     POINTS.save(storage, (addr, epoch), &p)?;
     let mut e = crate::state::EPOCHS
         .may_load(storage, epoch)?
         .unwrap_or_default();
-    e.work = e.work.checked_add(work)?;
-    e.verifier_points = e.verifier_points.checked_add(verifier)?;
-    e.curator_points = e.curator_points.checked_add(curator)?;
+    e.work = e.work.checked_add(add.work)?;
+    e.verifier_points = e.verifier_points.checked_add(add.verifier)?;
+    e.curator_points = e.curator_points.checked_add(add.curator)?;
     crate::state::EPOCHS.save(storage, epoch, &e)?;
     Ok(())
 }

@@ -147,6 +147,9 @@ fn mock_execute(mut deps: DepsMut, env: Env, info: MessageInfo, msg: MockExec) -
                 max_spend: value,
                 value,
                 escrow: Uint128::zero(),
+                // The registry's largest job fee (10 %): the reward credit (9 % of V) then covers the default
+                // PoAI bonus (5 % of V), so most tests see the uncapped bonus; the cap has its own tests.
+                fee: value.multiply_ratio(MOCK_FEE_PERCENT, 100u128),
                 start_by: finish_by,
                 finish_by,
                 settle_by: finish_by + 86_400,
@@ -183,6 +186,7 @@ fn mock_execute(mut deps: DepsMut, env: Env, info: MessageInfo, msg: MockExec) -
                     .collect(),
                 sla: job.sla.clone(),
                 value: job.value,
+                fee: job.fee,
                 finish_by: job.finish_by,
             };
             Ok(Response::new().add_message(WasmMsg::Execute {
@@ -318,7 +322,11 @@ pub const MOCK_LIMITS: hmm::job::Limits = hmm::job::Limits {
     max_resources: 8,
     max_job_duration: 1_500,
     settlement_grace: 86_400,
+    job_fee_rate: cosmwasm_std::Decimal::percent(MOCK_FEE_PERCENT),
 };
+
+/// The mock registry's job fee, in percent of a job's value.
+pub const MOCK_FEE_PERCENT: u64 = 10;
 
 fn mock_query(deps: Deps, _: Env, msg: JobQueryMsg) -> Result<Binary> {
     match msg {
@@ -1252,6 +1260,37 @@ impl Suite {
         )
     }
 
+    /// The job fees a real registry (in `holders_extra`) burned: the fee of every job it settled as a success.
+    pub fn fees_burned(&self) -> u128 {
+        let mut burned = 0;
+        for registry in &self.holders_extra {
+            let mut start_after = None;
+            loop {
+                let page: hmm::job::JobsResponse = match self.app.wrap().query_wasm_smart(
+                    registry,
+                    &JobQueryMsg::Jobs {
+                        start_after,
+                        limit: Some(30),
+                    },
+                ) {
+                    Ok(page) => page,
+                    Err(_) => break,
+                };
+                let Some(last) = page.jobs.last().map(|j| j.job_id) else {
+                    break;
+                };
+                burned += page
+                    .jobs
+                    .iter()
+                    .filter(|j| j.state == JobState::Settled)
+                    .map(|j| j.fee.u128())
+                    .sum::<u128>();
+                start_after = Some(last);
+            }
+        }
+        burned
+    }
+
     /// Checks the $AI books: supply = known balances; supply = start + minted − burned; poai's balance = what it owes.
     pub fn assert_ai_conserved(&self) {
         let t = self.totals();
@@ -1259,7 +1298,7 @@ impl Suite {
         assert_eq!(supply, self.known_balances(&self.ai), "supply = Σ balances");
         assert_eq!(
             supply,
-            self.ai_start_supply + t.minted.u128() - t.burned.u128(),
+            self.ai_start_supply + t.minted.u128() - t.burned.u128() - self.fees_burned(),
             "supply = start + minted − burned"
         );
         let owed = t.worker_bonds + t.verifier_bonds + t.claims + t.deposits + t.reward_reserve;

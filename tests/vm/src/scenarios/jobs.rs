@@ -544,7 +544,9 @@ pub fn jobs(x: &Exchange) -> Result<Jobs, String> {
     chain.advance(20, 2 * EPOCH + 1);
     let cu_supply = supply(chain, &x.cu_a)?;
     let client_ai = balance(chain, &x.ai, &x.client)?;
-    let escrow = registry_job(x, &j, job_id)?.escrow.u128();
+    let held = registry_job(x, &j, job_id)?;
+    let (escrow, fee) = (held.escrow.u128(), held.fee.u128());
+    check_eq!(fee > 0, true, "a job fee is held");
     chain
         .label_next(label::FINALIZE)
         .execute(&x.anyone, &j.poai, &ExecuteMsg::Finalize { job_id })
@@ -564,8 +566,8 @@ pub fn jobs(x: &Exchange) -> Result<Jobs, String> {
     );
     check_eq!(
         balance(chain, &x.ai, &x.client)? - client_ai,
-        escrow,
-        "the client gets the escrow back"
+        escrow - fee,
+        "the client gets the escrow back, less the burned job fee"
     );
     let ob: ObligationsResponse = chain
         .query(
