@@ -375,14 +375,17 @@ class Story:
                                      "possession": self.enclave[w].possession_json(chain_id, self.poai,
                                                                                    self.addr[w])}}
                     for w in ("worker1", "worker2")}
+        # A new worker registers through the $AI hook: the tokens sent (at least worker_min_bond) are its bond.
         self.expect_fail("worker2 registering worker1's key (proof of possession made for worker1)", "worker2",
-                         self.poai, register["worker1"], "proof of possession")
+                         self.tokens["AI"], {"send": {"contract": self.poai, "amount": str(bonds["worker2"]),
+                                                      "msg": b64json(register["worker1"])}}, "proof of possession")
+        self.expect_fail("registering without a bond (the plain register message only updates a worker)",
+                         "worker2", self.poai, register["worker2"], "first bond")
         for w in ("worker1", "worker2"):
-            self.exe(f"register ({self.enclave[w].kind} enclave key, proof of possession)", w, self.poai,
-                     register[w], kind="poai register")
             b0 = self.bal(w, "AI")
-            self.send(f"bond {self.fmt(bonds[w])} $AI", w, "AI", self.poai, bonds[w], {"bond": {}},
-                      kind="poai bond (cw20 send)")
+            self.send(f"register with a bond of {self.fmt(bonds[w])} $AI ({self.enclave[w].kind} enclave key, "
+                      "proof of possession)", w, "AI", self.poai, bonds[w], register[w],
+                      kind="poai register (cw20 send, first bond)")
             self.eq(b0 - self.bal(w, "AI"), bonds[w], f"{w} $AI moved into the bond")
             info = self.worker(w)
             self.eq(int(info["bond"]), bonds[w], f"{w} bond recorded")

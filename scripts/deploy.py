@@ -79,7 +79,8 @@ def fast_params(decimals: int = DECIMALS) -> dict[str, Any]:
         "low_quality_threshold": "0.5", "low_quality_epochs": 7, "heartbeat_timeout": 300,
         "slash_fraction": "0.1", "denial_window": 300, "unbonding_period": 120, "epoch_length": 60,
         "sample_rate": "1", "commit_period": 6, "reveal_period": 6, "max_verifiers_per_job": 7,
-        "verifier_min_bond": str(1_000 * one), "poai_bonus_rate": "0.05", "verifier_bonus_share": "0.2",
+        "verifier_min_bond": str(1_000 * one), "worker_min_bond": str(1_000 * one),
+        "poai_bonus_rate": "0.05", "verifier_bonus_share": "0.2",
         "emission_per_epoch": str(1_000 * one), "emission_validators": "0.35", "emission_workers": "0.5",
         "emission_curators": "0.1", "experience_deposit": str(25 * one),
     }

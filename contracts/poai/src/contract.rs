@@ -89,7 +89,16 @@ pub fn execute(
             capabilities,
             enclave_keys,
             possession,
-        } => worker::register(deps, env, info, capabilities, enclave_keys, possession),
+        } => worker::update_registration(
+            deps,
+            env,
+            info,
+            worker::Registration {
+                capabilities,
+                enclave_keys,
+                possession,
+            },
+        ),
         ExecuteMsg::OfferCapacity {
             cu_token,
             raw_amount,

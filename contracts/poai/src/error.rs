@@ -97,6 +97,12 @@ pub enum ContractError {
     #[error("bond too small: {bond}, the minimum is {min}")]
     BondTooSmall { bond: Uint128, min: Uint128 },
 
+    #[error("a new worker registers through the $AI hook `register`, with a first bond of at least {min}")]
+    RegisterWithBond { min: Uint128 },
+
+    #[error("the sender is already a registered worker: update it with `register`")]
+    AlreadyRegistered,
+
     #[error("cannot unbond {asked}: {bonded} bonded")]
     UnbondTooLarge { asked: Uint128, bonded: Uint128 },
 

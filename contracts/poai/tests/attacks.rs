@@ -43,8 +43,7 @@ fn minted_at_the_cap_and_dumped() -> (Suite, Addr) {
     let mut s = Suite::new();
     let w = s.workers[0].clone();
     let key = Key::secp(1);
-    s.register(&w, &key).unwrap();
-    s.bond(&w, BOND).unwrap();
+    s.register_bonded(&w, &key, BOND).unwrap();
     s.wait(120);
     s.offer(&w, 2_000 * UNIT).unwrap();
     let minted = s.balance(&s.cu.clone(), &w);
@@ -97,8 +96,7 @@ fn minting_is_bounded_by_pool_depth_per_epoch() {
     let mut s = Suite::new();
     let w = s.workers[0].clone();
     let key = Key::secp(1);
-    s.register(&w, &key).unwrap();
-    s.bond(&w, 100 * BOND).unwrap();
+    s.register_bonded(&w, &key, 100 * BOND).unwrap();
     s.wait(120);
     s.offer(&w, 2 * POOL_CU).unwrap();
     assert!(matches!(

@@ -7,7 +7,7 @@
 mod suite;
 
 use cosmwasm_std::{Addr, Binary, Uint128};
-use cw_multi_test::Executor;
+use cw_multi_test::{AppResponse, Executor};
 use hmm::poai::{
     CommitmentResponse, CuAmount, EnclaveKeySignatures, ExecuteMsg, InstantiateMsg, QueryMsg,
 };
@@ -237,9 +237,35 @@ fn a_signature_for_another_worker_chain_or_poai_is_refused() {
     s.exec(&w, &Suite::attest_with(&signed, sig)).unwrap();
 }
 
+/// Sends a registration: a registered worker's update as `ExecuteMsg::Register`, a new worker's through the $AI
+/// hook with the minimum bond.
+fn registration(s: &mut Suite, who: &Addr, msg: &ExecuteMsg) -> anyhow::Result<AppResponse> {
+    let registered = s
+        .q::<hmm::poai::WorkerResponse>(&hmm::poai::QueryMsg::Worker {
+            worker: who.to_string(),
+        })
+        .is_ok();
+    match msg.clone() {
+        ExecuteMsg::Register {
+            capabilities,
+            enclave_keys,
+            possession,
+        } if !registered => {
+            let ai = s.ai.clone();
+            let hook = hmm::poai::ReceiveMsg::Register {
+                capabilities,
+                enclave_keys,
+                possession,
+            };
+            s.send(who, &ai, WORKER_MIN, &hook)
+        }
+        _ => s.exec(who, msg),
+    }
+}
+
 fn refused_registration(s: &mut Suite, who: &Addr, msg: &ExecuteMsg, expected: ContractError) {
     let snap = s.snapshot();
-    assert_eq!(err(s.exec(who, msg).unwrap_err()), expected);
+    assert_eq!(err(registration(s, who, msg).unwrap_err()), expected);
     assert_eq!(s.snapshot(), snap, "{expected:?}: nothing changed");
 }
 
@@ -331,7 +357,7 @@ fn a_key_without_or_with_a_wrong_proof_of_possession_is_refused() {
             .is_err());
 
         // The right proof registers.
-        s.exec(&w, &good).unwrap();
+        registration(&mut s, &w, &good).unwrap();
         assert_eq!(s.worker(&w).enclave_keys, key.keys());
     }
 }
@@ -350,7 +376,7 @@ fn registering_someone_elses_key_is_refused() {
         &victims,
         ContractError::InvalidPossessionProof("secp256k1"),
     );
-    s.exec(&victim, &victims).unwrap();
+    registration(&mut s, &victim, &victims).unwrap();
     // Replayed after the victim registered: still refused.
     refused_registration(
         &mut s,
@@ -400,7 +426,7 @@ fn key_rotation_needs_a_proof_of_possession() {
         ContractError::InvalidPossessionProof("secp256r1"),
     );
     assert_eq!(s.worker(&w).enclave_keys, key.keys());
-    s.exec(&w, &good).unwrap();
+    registration(&mut s, &w, &good).unwrap();
     assert_eq!(s.worker(&w).enclave_keys, new_key.keys());
     // The old key no longer attests; the new one does.
     s.create_job(1, JOB_CU, JOB_VALUE, 1_000).unwrap();

@@ -480,16 +480,16 @@ fn capacity_is_quality_weighted_and_bond_capped() {
     let key = Key::secp(1);
     s.register(&w, &key).unwrap();
     let snap = s.snapshot();
-    // Nothing bonded: nothing can be offered.
+    // The registration's minimum bond covers little: the offer is refused.
     assert_eq!(
         err(s.offer(&w, RAW).unwrap_err()),
         ContractError::InsufficientBond {
-            bond: Uint128::zero(),
+            bond: Uint128::new(WORKER_MIN),
             required: Uint128::new(3_000 * UNIT)
         }
     );
     assert_eq!(s.snapshot(), snap);
-    s.bond(&w, BOND).unwrap();
+    s.bond(&w, BOND - WORKER_MIN).unwrap();
     // 20 000 raw → 10 000 CU → 20 000 $AI of obligation → 30 000 $AI required > 10 000 bonded.
     let snap = s.snapshot();
     assert_eq!(
@@ -550,6 +550,72 @@ fn capacity_is_quality_weighted_and_bond_capped() {
     s.assert_cu_conserved();
 }
 
+/// A new worker's registration through the $AI hook, with `bond`, of the fields of an `ExecuteMsg::Register`.
+fn register_new(
+    s: &mut Suite,
+    w: &cosmwasm_std::Addr,
+    msg: &ExecuteMsg,
+    bond: u128,
+) -> anyhow::Result<cw_multi_test::AppResponse> {
+    let ExecuteMsg::Register {
+        capabilities,
+        enclave_keys,
+        possession,
+    } = msg.clone()
+    else {
+        unreachable!("a registration")
+    };
+    let ai = s.ai.clone();
+    let hook = ReceiveMsg::Register {
+        capabilities,
+        enclave_keys,
+        possession,
+    };
+    s.send(w, &ai, bond, &hook)
+}
+
+/// Registering costs a bond (issue 18, item 8): a new worker registers only through the $AI hook with at least
+/// `worker_min_bond` (which becomes its bond), so Sybil identities cannot join the HIP-8 histogram for free; the
+/// plain message only updates a registered worker; a second registration is refused.
+#[test]
+fn registering_a_worker_needs_its_first_bond() {
+    let mut s = Suite::new();
+    let w = s.workers[0].clone();
+    let key = Key::secp(1);
+    let msg = s.register_msg(&w, &key);
+    let snap = s.snapshot();
+    assert_eq!(
+        err(s.exec(&w, &msg).unwrap_err()),
+        ContractError::RegisterWithBond {
+            min: Uint128::new(WORKER_MIN)
+        }
+    );
+    assert_eq!(
+        err(register_new(&mut s, &w, &msg, WORKER_MIN - 1).unwrap_err()),
+        ContractError::BondTooSmall {
+            bond: Uint128::new(WORKER_MIN - 1),
+            min: Uint128::new(WORKER_MIN)
+        }
+    );
+    // Paid in a CU token (by a holder of one): refused.
+    let (cu, lp) = (s.cu.clone(), s.lp.clone());
+    let hook = s.register_hook(&lp, &key);
+    assert!(matches!(
+        err(s.send(&lp, &cu, WORKER_MIN, &hook).unwrap_err()),
+        ContractError::WrongToken(_)
+    ));
+    assert_eq!(s.snapshot(), snap, "refused registrations change nothing");
+    register_new(&mut s, &w, &msg, WORKER_MIN).unwrap();
+    assert_eq!(s.worker(&w).bond.u128(), WORKER_MIN);
+    assert_eq!(s.totals().worker_bonds.u128(), WORKER_MIN);
+    assert_eq!(
+        err(register_new(&mut s, &w, &msg, WORKER_MIN).unwrap_err()),
+        ContractError::AlreadyRegistered
+    );
+    s.exec(&w, &msg).unwrap();
+    s.assert_ai_conserved();
+}
+
 #[test]
 fn registration_is_validated_and_updates_wait_for_jobs() {
     let mut s = Suite::new();
@@ -562,7 +628,7 @@ fn registration_is_validated_and_updates_wait_for_jobs() {
         possession: Default::default(),
     };
     assert!(matches!(
-        err(s.exec(&w, &bad).unwrap_err()),
+        err(register_new(&mut s, &w, &bad, BOND).unwrap_err()),
         ContractError::InvalidInput {
             field: "region",
             ..
@@ -578,7 +644,7 @@ fn registration_is_validated_and_updates_wait_for_jobs() {
         possession: Default::default(),
     };
     assert!(matches!(
-        err(s.exec(&w, &no_keys).unwrap_err()),
+        err(register_new(&mut s, &w, &no_keys, BOND).unwrap_err()),
         ContractError::InvalidInput {
             field: "enclave_keys",
             ..
@@ -594,7 +660,7 @@ fn registration_is_validated_and_updates_wait_for_jobs() {
         possession: Default::default(),
     };
     assert!(matches!(
-        err(s.exec(&w, &short_key).unwrap_err()),
+        err(register_new(&mut s, &w, &short_key, BOND).unwrap_err()),
         ContractError::InvalidInput {
             field: "secp256k1",
             ..

@@ -199,6 +199,10 @@ pub struct Params {
     pub max_verifiers_per_job: u32,
     /// Smallest verifier bond, $AI atoms (project choice: 1000 $AI).
     pub verifier_min_bond: Uint128,
+    /// Smallest first bond of a worker, $AI atoms, paid with its registration ([`ReceiveMsg::Register`]; project
+    /// choice: 1000 $AI): registering costs capital locked for the unbonding period, so Sybil registrations
+    /// cannot skew the HIP-8 score histogram or grow storage for free. Positive.
+    pub worker_min_bond: Uint128,
     /// ρ: PoAI bonus rate on a verified job's value V_j (2025 §4.2: ρ ≤ 0.1; project default 0.05).
     pub poai_bonus_rate: Decimal256,
     /// Share of the PoAI bonus paid to the verifiers who judged correctly (project choice 0.2); in [0, 1].
@@ -237,6 +241,17 @@ pub struct InstantiateMsg {
 /// Hooks carried by a cw20 `Send` to poai.
 #[cw_serde]
 pub enum ReceiveMsg {
+    /// $AI only: register the sender as a worker, the tokens sent (at least `worker_min_bond`) its first bond.
+    /// The fields are those of [`ExecuteMsg::Register`], which updates a registered worker.
+    Register {
+        /// The capability vector.
+        capabilities: Capabilities,
+        /// The enclave public keys attestations are signed with.
+        enclave_keys: EnclaveKeys,
+        /// Proof of possession of each key (see [`ExecuteMsg::Register`]).
+        #[serde(default)]
+        possession: EnclaveKeySignatures,
+    },
     /// $AI only: add the tokens sent to the sender's worker bond (the sender must be registered).
     Bond {},
     /// $AI only: register the sender as a verifier, or add to its bond. The resulting bond must reach
@@ -289,8 +304,8 @@ pub struct ConfigUpdate {
 pub enum ExecuteMsg {
     /// cw20 tokens arrive here (`Send`); the payload is a [`ReceiveMsg`].
     Receive(Cw20ReceiveMsg),
-    /// Register the sender as a worker (bond it afterwards with `ReceiveMsg::Bond`), or update its capabilities
-    /// and keys if already registered (refused while it has a job reserved).
+    /// Update a registered worker's capabilities and keys (refused while it has a job reserved). A new worker
+    /// registers through the $AI hook [`ReceiveMsg::Register`] with its first bond (`RegisterWithBond` here).
     Register {
         /// The capability vector.
         capabilities: Capabilities,

@@ -50,6 +50,7 @@ pub fn default_params(decimals: u8) -> ContractResult<Params> {
         reveal_period: 3_600,
         max_verifiers_per_job: 7,
         verifier_min_bond: tokens(1_000, decimals)?,
+        worker_min_bond: tokens(1_000, decimals)?,
         poai_bonus_rate: Decimal256::percent(5),
         verifier_bonus_share: Decimal256::percent(20),
         emission_per_epoch: tokens(1_000, decimals)?,
@@ -110,6 +111,12 @@ pub fn validate_params(p: &Params) -> ContractResult<()> {
     bound("commit_period", p.commit_period, 1, 7 * DAY)?;
     bound("reveal_period", p.reveal_period, 1, 7 * DAY)?;
     bound("max_verifiers_per_job", p.max_verifiers_per_job, 1, 50)?;
+    if p.worker_min_bond.is_zero() {
+        return Err(ContractError::InvalidParam {
+            name: "worker_min_bond",
+            reason: "must be positive".to_string(),
+        });
+    }
     if p.verifier_min_bond.is_zero() {
         return Err(ContractError::InvalidParam {
             name: "verifier_min_bond",

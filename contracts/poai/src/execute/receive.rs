@@ -24,6 +24,21 @@ pub fn receive(
     let msg: ReceiveMsg = from_json(&wrapper.msg)?;
     let is_ai = token == config.ai_token;
     match msg {
+        ReceiveMsg::Register {
+            capabilities,
+            enclave_keys,
+            possession,
+        } if is_ai => worker::register(
+            deps,
+            env,
+            sender,
+            amount,
+            worker::Registration {
+                capabilities,
+                enclave_keys,
+                possession,
+            },
+        ),
         ReceiveMsg::Bond {} if is_ai => worker::bond(deps, sender, amount),
         ReceiveMsg::RegisterVerifier {} if is_ai => {
             verify::register_verifier(deps, env, sender, amount)

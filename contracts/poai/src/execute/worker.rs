@@ -1,6 +1,6 @@
 //! Workers: registration, bonds, heartbeats, unbonding with slashable claims, and claims paid out.
 
-use cosmwasm_std::{Addr, Binary, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Addr, Binary, Deps, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
 use hmm::poai::{Capabilities, Claim, EnclaveKeySignatures, EnclaveKeys, Hip8Metrics};
 
 use crate::digest::registration_digest;
@@ -125,71 +125,116 @@ pub fn check_possession(
     Ok(())
 }
 
+/// What a worker registers (or updates): its capabilities, keys and their proofs of possession.
+pub struct Registration {
+    pub capabilities: Capabilities,
+    pub enclave_keys: EnclaveKeys,
+    pub possession: EnclaveKeySignatures,
+}
+
+/// Checks a registration's fields and its proofs of possession for `worker`.
+fn check_registration(
+    deps: Deps,
+    env: &Env,
+    worker: &Addr,
+    r: &Registration,
+) -> ContractResult<()> {
+    validate_capabilities(&r.capabilities)?;
+    validate_keys(&r.enclave_keys)?;
+    check_possession(deps, env, worker, &r.enclave_keys, &r.possession)
+}
+
+/// A new worker (the $AI hook `Register`): the tokens sent, at least `worker_min_bond`, are its first bond.
 pub fn register(
     deps: DepsMut,
     env: Env,
-    info: MessageInfo,
-    capabilities: Capabilities,
-    enclave_keys: EnclaveKeys,
-    possession: EnclaveKeySignatures,
+    sender: Addr,
+    amount: Uint128,
+    r: Registration,
 ) -> ContractResult<Response> {
-    validate_capabilities(&capabilities)?;
-    validate_keys(&enclave_keys)?;
-    check_possession(
-        deps.as_ref(),
-        &env,
-        &info.sender,
-        &enclave_keys,
-        &possession,
-    )?;
+    if WORKERS.has(deps.storage, &sender) {
+        return Err(ContractError::AlreadyRegistered);
+    }
+    check_registration(deps.as_ref(), &env, &sender, &r)?;
+    let config = CONFIG.load(deps.storage)?;
+    let params = PARAMS.load(deps.storage)?;
+    if amount < params.worker_min_bond {
+        return Err(ContractError::BondTooSmall {
+            bond: amount,
+            min: params.worker_min_bond,
+        });
+    }
     let now = env.block.time.seconds();
-    let action = if let Some(mut w) = WORKERS.may_load(deps.storage, &info.sender)? {
-        if w.active_jobs > 0 {
-            return Err(ContractError::WorkerBusy(w.active_jobs));
-        }
-        w.capabilities = capabilities;
-        w.enclave_keys = enclave_keys;
-        w.last_heartbeat = now;
-        WORKERS.save(deps.storage, &info.sender, &w)?;
-        "update_worker"
-    } else {
-        let config = CONFIG.load(deps.storage)?;
-        let params = PARAMS.load(deps.storage)?;
-        let mut w = Worker {
-            capabilities,
-            enclave_keys,
-            bond: Uint128::zero(),
-            quality: params.initial_quality,
-            metrics: Hip8Metrics::default(),
-            score_bucket: 0,
-            low_quality_since: None,
-            last_heartbeat: now,
-            denied_until: 0,
-            active_jobs: 0,
-            jobs_succeeded: 0,
-            jobs_failed: 0,
-            slash_count: 0,
-            slashed_total: Uint128::zero(),
-            registered_at: now,
-        };
-        track_low_quality(&mut w, &params, current_epoch(&config, &params, &env));
-        histogram_insert(deps.storage, &mut w)?;
-        WORKERS.save(deps.storage, &info.sender, &w)?;
-        "register_worker"
+    let mut w = Worker {
+        capabilities: r.capabilities,
+        enclave_keys: r.enclave_keys,
+        bond: Uint128::zero(),
+        quality: params.initial_quality,
+        metrics: Hip8Metrics::default(),
+        score_bucket: 0,
+        low_quality_since: None,
+        last_heartbeat: now,
+        denied_until: 0,
+        active_jobs: 0,
+        jobs_succeeded: 0,
+        jobs_failed: 0,
+        slash_count: 0,
+        slashed_total: Uint128::zero(),
+        registered_at: now,
     };
+    track_low_quality(&mut w, &params, current_epoch(&config, &params, &env));
+    histogram_insert(deps.storage, &mut w)?;
+    add_to_bond(deps.storage, &sender, &mut w, amount)?;
     Ok(Response::new()
-        .add_attribute("action", action)
+        .add_attribute("action", "register_worker")
+        .add_attribute("worker", sender)
+        .add_attribute("bond", amount))
+}
+
+/// A registered worker's new capabilities and keys (`ExecuteMsg::Register`).
+pub fn update_registration(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    r: Registration,
+) -> ContractResult<Response> {
+    let Some(mut w) = WORKERS.may_load(deps.storage, &info.sender)? else {
+        let params = PARAMS.load(deps.storage)?;
+        return Err(ContractError::RegisterWithBond {
+            min: params.worker_min_bond,
+        });
+    };
+    if w.active_jobs > 0 {
+        return Err(ContractError::WorkerBusy(w.active_jobs));
+    }
+    check_registration(deps.as_ref(), &env, &info.sender, &r)?;
+    w.capabilities = r.capabilities;
+    w.enclave_keys = r.enclave_keys;
+    w.last_heartbeat = env.block.time.seconds();
+    WORKERS.save(deps.storage, &info.sender, &w)?;
+    Ok(Response::new()
+        .add_attribute("action", "update_worker")
         .add_attribute("worker", info.sender))
+}
+
+/// Adds `amount` to a worker's bond (and to the bonds poai holds) and saves the worker.
+fn add_to_bond(
+    storage: &mut dyn Storage,
+    worker: &Addr,
+    w: &mut Worker,
+    amount: Uint128,
+) -> ContractResult<()> {
+    w.bond = w.bond.checked_add(amount)?;
+    WORKERS.save(storage, worker, w)?;
+    update_totals(storage, &|t| {
+        t.worker_bonds = t.worker_bonds.checked_add(amount)?;
+        Ok(())
+    })
 }
 
 pub fn bond(deps: DepsMut, sender: Addr, amount: Uint128) -> ContractResult<Response> {
     let mut w = load_worker(deps.storage, &sender)?;
-    w.bond = w.bond.checked_add(amount)?;
-    WORKERS.save(deps.storage, &sender, &w)?;
-    update_totals(deps.storage, &|t| {
-        t.worker_bonds = t.worker_bonds.checked_add(amount)?;
-        Ok(())
-    })?;
+    add_to_bond(deps.storage, &sender, &mut w, amount)?;
     Ok(Response::new()
         .add_attribute("action", "bond")
         .add_attribute("worker", sender)

@@ -44,6 +44,8 @@ pub const START_CU: u128 = 10_000 * UNIT;
 pub const POOL_CU: u128 = 1_000 * UNIT;
 pub const POOL_AI: u128 = 2_000 * UNIT;
 pub const VERIFIER_MIN: u128 = 1_000 * UNIT;
+/// The smallest first bond of a worker in the tests.
+pub const WORKER_MIN: u128 = 100 * UNIT;
 pub const EMISSION: u128 = 1_000 * UNIT;
 pub const DEPOSIT: u128 = 25 * UNIT;
 pub const EPOCH: u64 = 100;
@@ -630,6 +632,7 @@ pub fn test_params() -> Params {
         reveal_period: REVEAL,
         max_verifiers_per_job: 3,
         verifier_min_bond: Uint128::new(VERIFIER_MIN),
+        worker_min_bond: Uint128::new(WORKER_MIN),
         poai_bonus_rate: Decimal256::percent(5),
         verifier_bonus_share: Decimal256::percent(20),
         emission_per_epoch: Uint128::new(EMISSION),
@@ -943,9 +946,34 @@ impl Suite {
         }
     }
 
+    /// The $AI hook that registers a new worker with `key`.
+    pub fn register_hook(&self, worker: &Addr, key: &Key) -> ReceiveMsg {
+        ReceiveMsg::Register {
+            capabilities: caps(),
+            enclave_keys: key.keys(),
+            possession: key.possession(&self.chain_id(), &self.poai, worker),
+        }
+    }
+
+    /// Registers a new worker with `key` and a first bond of `bond`.
+    pub fn register_bonded(&mut self, worker: &Addr, key: &Key, bond: u128) -> Result<AppResponse> {
+        let (ai, msg) = (self.ai.clone(), self.register_hook(worker, key));
+        self.send(worker, &ai, bond, &msg)
+    }
+
+    /// A new worker registers with the minimum bond ([`WORKER_MIN`]); a registered one updates its keys.
     pub fn register(&mut self, worker: &Addr, key: &Key) -> Result<AppResponse> {
-        let msg = self.register_msg(worker, key);
-        self.exec(worker, &msg)
+        let registered = self
+            .q::<WorkerResponse>(&QueryMsg::Worker {
+                worker: worker.to_string(),
+            })
+            .is_ok();
+        if registered {
+            let msg = self.register_msg(worker, key);
+            self.exec(worker, &msg)
+        } else {
+            self.register_bonded(worker, key, WORKER_MIN)
+        }
     }
 
     pub fn bond(&mut self, worker: &Addr, amount: u128) -> Result<AppResponse> {
@@ -966,8 +994,7 @@ impl Suite {
 
     /// Register with `key`, bond `bond`, offer `raw` (minted ⌊q·raw⌋).
     pub fn onboard(&mut self, worker: &Addr, key: &Key, bond: u128, raw: u128) {
-        self.register(worker, key).expect("register");
-        self.bond(worker, bond).expect("bond");
+        self.register_bonded(worker, key, bond).expect("register");
         if raw > 0 {
             self.offer(worker, raw).expect("offer");
         }

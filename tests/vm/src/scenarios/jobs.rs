@@ -48,6 +48,8 @@ pub const EPOCH: u64 = 100;
 pub const COMMIT: u64 = 50;
 pub const REVEAL: u64 = 50;
 pub const BOND: u128 = 10_000 * UNIT;
+/// A worker's smallest first bond, paid with its registration.
+pub const WORKER_MIN: u128 = 100 * UNIT;
 pub const RAW: u128 = 1_000 * UNIT; // 500 CU minted: within the pool's CU reserve (the per-epoch mint limit)
 /// CU a job buys.
 pub const JOB_CU: u128 = 20 * UNIT;
@@ -81,6 +83,7 @@ pub fn params() -> Params {
         reveal_period: REVEAL,
         max_verifiers_per_job: 3,
         verifier_min_bond: u(1_000 * UNIT),
+        worker_min_bond: u(WORKER_MIN),
         poai_bonus_rate: Decimal256::percent(5),
         verifier_bonus_share: Decimal256::percent(20),
         emission_per_epoch: u(1_000 * UNIT),
@@ -291,32 +294,43 @@ pub fn onboard(x: &Exchange, j: &Jobs) -> Result<(), String> {
             .as_bytes()
             .to_vec(),
     );
-    chain
-        .label_next(label::REGISTER)
-        .execute(
-            &x.worker,
-            &j.poai,
-            &ExecuteMsg::Register {
-                capabilities: capabilities(),
-                enclave_keys: EnclaveKeys {
-                    secp256k1: Some(public.clone()),
-                    ed25519: None,
-                    secp256r1: None,
-                },
-                possession: EnclaveKeySignatures {
-                    secp256k1: Some(sign(
-                        &key,
-                        &registration_digest(&chain.block().chain_id, &j.poai, &x.worker, &public),
-                    )?),
-                    ed25519: None,
-                    secp256r1: None,
-                },
-            },
-        )
-        .map_err(e)?;
+    // Registration pays the first bond (the minimum) through the $AI hook; the rest is bonded after.
     let ai_before = balance(chain, &x.ai, &x.worker)?;
+    chain.label_next(label::REGISTER);
+    send(
+        chain,
+        &x.worker,
+        &x.ai,
+        &j.poai,
+        WORKER_MIN,
+        &ReceiveMsg::Register {
+            capabilities: capabilities(),
+            enclave_keys: EnclaveKeys {
+                secp256k1: Some(public.clone()),
+                ed25519: None,
+                secp256r1: None,
+            },
+            possession: EnclaveKeySignatures {
+                secp256k1: Some(sign(
+                    &key,
+                    &registration_digest(&chain.block().chain_id, &j.poai, &x.worker, &public),
+                )?),
+                ed25519: None,
+                secp256r1: None,
+            },
+        },
+    )
+    .map_err(e)?;
     chain.label_next(label::BOND);
-    send(chain, &x.worker, &x.ai, &j.poai, BOND, &ReceiveMsg::Bond {}).map_err(e)?;
+    send(
+        chain,
+        &x.worker,
+        &x.ai,
+        &j.poai,
+        BOND - WORKER_MIN,
+        &ReceiveMsg::Bond {},
+    )
+    .map_err(e)?;
     check_eq!(
         ai_before - balance(chain, &x.ai, &x.worker)?,
         BOND,
