@@ -797,8 +797,9 @@ class Story:
         tot = self.q(self.poai, {"totals": {}})
         self.eq(int(tot["minted"]) - int(self.poai_totals0["minted"]), self.minted["AI"], "$AI minted = poai's total")
         pool_ai_burn = sum(x["burned"].get("AI", 0) for x in self.txs if x["kind"] == "pool collect_protocol_fees")
-        self.eq(int(tot["burned"]) - int(self.poai_totals0["burned"]) + pool_ai_burn, self.burned["AI"],
-                "$AI burned = poai slashes + pool fee burns")
+        job_fees = sum(int(self.job(j)["fee"]) for j in self.job_ids if self.job(j)["state"] == "settled")
+        self.eq(int(tot["burned"]) - int(self.poai_totals0["burned"]) + pool_ai_burn + job_fees, self.burned["AI"],
+                "$AI burned = poai slashes and capped emissions + pool fee burns + settled jobs' fees")
         ai_in_poai = self.c.cw20_balance(self.ai, self.poai)
         held = sum(int(tot[k]) for k in ("worker_bonds", "verifier_bonds", "claims", "deposits", "reward_reserve"))
         self.eq(ai_in_poai, held, "poai's $AI balance = bonds + claims + deposits + reward reserve")
