@@ -1361,3 +1361,35 @@ impl Suite {
         );
     }
 }
+
+impl Suite {
+    /// The suite with poai wired to a real `job-registry` (the real pool and tokens, `limits`), which replaces the
+    /// mock as `registry`.
+    pub fn with_job_registry(limits: hmm::job::Limits) -> Suite {
+        let mut s = Suite::without_registry();
+        let code = s.app.store_code(Box::new(ContractWrapper::new(
+            job_registry::contract::execute,
+            job_registry::contract::instantiate,
+            job_registry::contract::query,
+        )));
+        let (owner, poai) = (s.owner.clone(), s.poai.clone());
+        let init = hmm::job::InstantiateMsg {
+            admin: None,
+            ai_token: s.ai.to_string(),
+            pool: s.pool.to_string(),
+            poai: Some(poai.to_string()),
+            limits: Some(limits),
+        };
+        s.registry = s
+            .app
+            .instantiate_contract(code, owner.clone(), &init, &[], "job-registry", None)
+            .expect("registry instantiates");
+        let wire = hmm::poai::ConfigUpdate {
+            job_registry: Some(s.registry.to_string()),
+            ..Default::default()
+        };
+        s.exec(&owner, &ExecuteMsg::UpdateConfig(wire))
+            .expect("poai takes the registry");
+        s
+    }
+}
