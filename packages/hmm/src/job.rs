@@ -135,6 +135,7 @@ pub enum Verdict {
     Disputed,
 }
 
+/// The registry's execute messages. Native funds are refused on every one (`Payment`).
 #[cw_serde]
 pub enum ExecuteMsg {
     /// cw20 tokens arrive here (`Send`); the payload is a [`ReceiveMsg`].
@@ -259,6 +260,7 @@ pub enum CloseReason {
     },
 }
 
+/// The registry's queries.
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {

@@ -1,7 +1,9 @@
 //! Message and response types of every contract of the HMM exchange.
 //!
 //! One module per contract. Every message and field carries a doc comment: it flows into the JSON schema
-//! that wallets and clients read.
+//! that wallets and clients read; `deny(missing_docs)` keeps it so.
+
+#![deny(missing_docs)]
 
 pub mod job;
 pub mod poai;

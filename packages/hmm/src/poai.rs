@@ -298,6 +298,7 @@ pub struct ConfigUpdate {
     pub params: Option<Params>,
 }
 
+/// poai's execute messages. Native funds are refused on every one (`Payment`).
 #[cw_serde]
 // Parsed once per message; boxing the large variants would only change the Rust API.
 #[allow(clippy::large_enum_variant)]
@@ -464,6 +465,7 @@ pub enum ExecuteMsg {
     UpdateConfig(ConfigUpdate),
 }
 
+/// poai's queries.
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {

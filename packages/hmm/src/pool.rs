@@ -55,10 +55,18 @@ pub enum CurveKind {
 pub enum ExecutionMode {
     /// Closed-form solve of the level set (default, cheapest, exact).
     Exact,
-    /// Integrate the Hamiltonian flow with Störmer–Verlet (2026 Alg.1) in `steps` steps, then project.
-    Verlet { steps: u32 },
-    /// Integrate with Ruth's 4th-order method (2026 Alg.2) in `steps` steps, then project.
-    Ruth4 { steps: u32 },
+    /// Integrate the Hamiltonian flow with Störmer–Verlet (2026 Alg.1) in `steps` steps, then project. Only
+    /// `Bilinear` and `TargetReserve` pools (`UnsupportedExecution` otherwise).
+    Verlet {
+        /// Integrator steps per swap, 1 to 256.
+        steps: u32,
+    },
+    /// Integrate with Ruth's 4th-order method (2026 Alg.2) in `steps` steps, then project. Only `Bilinear` and
+    /// `TargetReserve` pools, as `Verlet`.
+    Ruth4 {
+        /// Integrator steps per swap, 1 to 256.
+        steps: u32,
+    },
 }
 
 /// Latency class a pool's capacity is offered at (an SLA tag used by routing).
@@ -110,18 +118,19 @@ pub struct ClassParams {
     pub weight: Decimal256,
 }
 
-/// Fee parameters (2025 eq.11, 2026 eq.28) and their split; all rates are fractions (0.003 = 30 bps).
+/// Fee parameters (2025 eq.11, 2026 eq.28) and their split; all rates are fractions (0.003 = 30 bps). A trade's fee
+/// rate is `min(f_m + f_r·|Δq|/q + f_v·Vol, max_fee)`, charged on the input, in the input token.
 #[cw_serde]
 pub struct FeeConfig {
-    /// Base market fee f_m (default 0.003).
+    /// Base market fee f_m (default 0.003); positive and at most `max_fee`.
     pub market_fee: Decimal256,
-    /// Risk-fee coefficient f_r, charged as `f_r · |Δq|/q` (default 0.02).
+    /// Risk-fee coefficient f_r, charged as `f_r · |Δq|/q` on the input reserve (default 0.02); at most 1.
     pub risk_fee: Decimal256,
-    /// Volatility surcharge f_v, charged as `f_v · Vol` (default 0.1).
+    /// Volatility surcharge f_v, charged as `f_v · Vol` (default 0.1); at most 1.
     pub volatility_fee: Decimal256,
-    /// Cap on the total fee rate (default 0.05).
+    /// Cap on the total fee rate (default 0.05); at most 0.5.
     pub max_fee: Decimal256,
-    /// Share ζ of every fee burned (default 0.25).
+    /// Share ζ of every fee burned (default 0.25); `burn_share + treasury_share` at most 1.
     pub burn_share: Decimal256,
     /// Share of every fee paid to the treasury (default 0.1); LPs get the rest.
     pub treasury_share: Decimal256,
@@ -130,16 +139,17 @@ pub struct FeeConfig {
 /// Curvature parameters: λ₀, inertia μ and the dynamic-curvature rule λ(t) = λ₀(1 + α·Vol + β·Util) (2026 eq.30).
 #[cw_serde]
 pub struct CurvatureConfig {
-    /// Base curvature λ₀ (dimensionless, normalised form). Ignored by `Bilinear`.
+    /// Base curvature λ₀ (dimensionless, normalised form); at most `lambda_max`. Ignored by `Bilinear`.
     pub lambda: Decimal256,
-    /// Inertia μ (only `Augmented`); 2026 §14.1 recommends 0.01–0.1.
+    /// Inertia μ (only `Augmented`), at most 1; 2026 §14.1 recommends 0.01–0.1.
     pub mu: Decimal256,
     /// Volatility sensitivity α of eq.30. Must be 0 on chain (`DynamicCurvatureRefused`: a λ step would change κ
     /// with no trade); kept for the simulator's study of eq.30.
     pub alpha: Decimal256,
     /// Utilisation sensitivity β of eq.30. Must be 0 on chain, as α.
     pub beta: Decimal256,
-    /// Upper bound on λ(t); must keep the curve inside the sound region (checked at every update).
+    /// Upper bound on λ(t); must keep the curve inside the sound region (checked at every update): below 2 for
+    /// `TargetReserve` and `Augmented`, below every class weight for `MultiAsset`, and sound at the target with μ.
     pub lambda_max: Decimal256,
 }
 
@@ -148,7 +158,7 @@ pub struct CurvatureConfig {
 pub struct CreatePoolMsg {
     /// The invariant.
     pub kind: CurveKind,
-    /// One entry per resource class (one for a single-resource pool).
+    /// One entry per resource class (one for a single-resource pool): 1 to 8, distinct tokens, none of them $AI.
     pub classes: Vec<ClassParams>,
     /// Curvature; defaults: λ 0.5, μ 0.05, α 0, β 0, λ_max 1.5.
     pub curvature: Option<CurvatureConfig>,
@@ -158,19 +168,21 @@ pub struct CreatePoolMsg {
     pub execution: Option<ExecutionMode>,
     /// SLA tags used by routing.
     pub sla: SlaTags,
-    /// Largest price impact one swap may have (HIP-8 "maximum price impact limits"), e.g. 0.1 = 10 %.
+    /// Largest price impact one swap may have (HIP-8 "maximum price impact limits"), a fraction in (0, 1], e.g.
+    /// 0.1 = 10 %. Default 0.2.
     pub max_price_impact: Option<Decimal256>,
-    /// Batch-auction window in seconds (2026 Alg.3): trades arrive as `BatchIntent`s and clear together at one
-    /// price per class after the window. `None`: continuous trading.
+    /// Batch-auction window in seconds, 1 to 86 400 (2026 Alg.3): trades arrive as `BatchIntent`s and clear
+    /// together at one price per class after the window. `None`: continuous trading. Fixed at creation.
     pub batch_window: Option<u64>,
 }
 
-/// One class's deposit in an `AddLiquidity`.
+/// One class's deposit in an `AddLiquidity`. The first deposit pulls exactly these amounts; a later one pulls the
+/// amounts proportional to the reserves (rounded up) for the smallest ratio over all of them, so these are maxima.
 #[cw_serde]
 pub struct ClassDeposit {
-    /// CU atoms.
+    /// CU atoms of the class's token; positive.
     pub resource: Uint128,
-    /// $AI atoms.
+    /// $AI atoms paired with this class; positive.
     pub credits: Uint128,
 }
 
@@ -178,38 +190,50 @@ pub struct ClassDeposit {
 #[cw_serde]
 #[derive(Default)]
 pub struct PoolUpdate {
+    /// New curvature, checked as at creation; the current reserves must also stay sound under it. The curvature
+    /// in force (`lambda_now`) becomes its λ. `None`: unchanged.
     pub curvature: Option<CurvatureConfig>,
+    /// New fees, checked as at creation. `None`: unchanged.
     pub fees: Option<FeeConfig>,
+    /// New execution mode, checked against the pool's curve kind as at creation. `None`: unchanged.
     pub execution: Option<ExecutionMode>,
+    /// New SLA tags. `None`: unchanged.
     pub sla: Option<SlaTags>,
+    /// New price-impact cap, a fraction in (0, 1]. `None`: unchanged.
     pub max_price_impact: Option<Decimal256>,
 }
 
+/// The pool contract's execute messages. Native funds are refused on every one (`Payment`).
 #[cw_serde]
 pub enum ExecuteMsg {
     /// cw20 tokens arrive here (`Send`); the payload is a [`ReceiveMsg`].
     Receive(Cw20ReceiveMsg),
-    /// Create a pool (owner only, unless pools are permissionless).
+    /// Create a pool (owner only, unless pools are permissionless). Pool ids count from 1.
     CreatePool(CreatePoolMsg),
     /// Deposit every class of a pool, pulled with `TransferFrom` (grant allowances first). The first deposit sets
     /// the reserves and locks [`MINIMUM_LIQUIDITY`] shares forever; later deposits get the min-ratio share.
     AddLiquidity {
+        /// The pool.
         pool_id: u64,
         /// One entry per class, in the pool's class order.
         deposits: Vec<ClassDeposit>,
-        /// Refuse if fewer shares would be minted.
+        /// Refuse if fewer shares would be minted (LP shares; 0: no bound).
         min_shares: Uint128,
-        /// Refuse after this block time (seconds).
+        /// Refuse after this block time (seconds since the Unix epoch); `None`: no deadline.
         deadline: Option<u64>,
     },
-    /// Burn shares for the pro-rata reserves (rounded down) plus the position's unclaimed fees.
+    /// Burn shares for the pro-rata reserves (rounded down) plus the position's unclaimed fees. Allowed while
+    /// paused.
     RemoveLiquidity {
+        /// The pool.
         pool_id: u64,
+        /// LP shares to burn: positive, at most the sender's.
         shares: Uint128,
-        /// Minimum $AI to receive in total.
+        /// Minimum $AI to receive in total (reserves only, fees not counted); 0: no bound.
         min_credits: Uint128,
-        /// Minimum CU atoms per class, in class order; empty: no bound.
+        /// Minimum CU atoms per class, in class order (one entry per class, or none); empty: no bound.
         min_resources: Vec<Uint128>,
+        /// Refuse after this block time (seconds since the Unix epoch); `None`: no deadline.
         deadline: Option<u64>,
         /// Tokens not to transfer now but to credit to the sender's owed ledger (`ClaimOwed`): the way out when
         /// one token of a multi-class pool refuses transfers. Empty (default): pay every token now.
@@ -218,6 +242,7 @@ pub enum ExecuteMsg {
     },
     /// Pay the sender's accrued LP fees of a pool.
     ClaimFees {
+        /// The pool.
         pool_id: u64,
         /// As in `RemoveLiquidity`: tokens credited to the owed ledger instead of transferred.
         #[serde(default)]
@@ -227,24 +252,35 @@ pub enum ExecuteMsg {
     /// A class whose clearing fails (no liquidity, fees above the amount, unsound) refunds its own intents; the
     /// other classes settle.
     SettleBatch {
+        /// The pool (a batch-auction pool whose current batch has intents).
         pool_id: u64,
         /// Tokens whose payouts are credited to the traders' owed ledgers (`ClaimOwed`) instead of transferred:
-        /// a token that refuses transfers cannot block the batch.
+        /// a token that refuses transfers cannot block the batch. Accepted only [`DEFER_AFTER`] seconds after the
+        /// window closed (`DeferTooEarly` before).
         #[serde(default)]
         defer: Vec<String>,
     },
     /// The owner of a waiting intent takes it back, refunded, before the batch window closes.
-    CancelIntent { pool_id: u64, intent: u32 },
+    CancelIntent {
+        /// The batch-auction pool.
+        pool_id: u64,
+        /// The intent's index in the batch (`BatchIntentInfo::intent`, the `intent` attribute of `batch_intent`).
+        intent: u32,
+    },
     /// Refund every intent of a batch that was not settled within [`BATCH_GRACE`] seconds after its window closed
     /// (anyone): no batch can hold traders' tokens forever.
     RefundBatch {
+        /// The batch-auction pool.
         pool_id: u64,
         /// As in `SettleBatch`.
         #[serde(default)]
         defer: Vec<String>,
     },
     /// Pay what the owed ledger holds for the sender in `token` (deferred payouts).
-    ClaimOwed { token: String },
+    ClaimOwed {
+        /// The cw20 token address to pay out.
+        token: String,
+    },
     /// Pay the accumulated treasury share and burn the accumulated burn share (anyone), per token: a token that
     /// refuses transfers fails only a collection that includes it, so name the others in `tokens`.
     CollectProtocolFees {
@@ -253,16 +289,31 @@ pub enum ExecuteMsg {
         tokens: Vec<String>,
     },
     /// Owner: change a pool's parameters within bounds.
-    UpdatePool { pool_id: u64, update: PoolUpdate },
-    /// Owner: stop or resume trading and deposits (withdrawals always stay open). `None`: the whole contract.
-    SetPaused { pool_id: Option<u64>, paused: bool },
+    UpdatePool {
+        /// The pool.
+        pool_id: u64,
+        /// The parameters to change; absent ones are kept.
+        update: PoolUpdate,
+    },
+    /// Owner: stop or resume trading and deposits (withdrawals always stay open).
+    SetPaused {
+        /// The pool; `None`: the whole contract (every pool).
+        pool_id: Option<u64>,
+        /// `true` pauses, `false` resumes.
+        paused: bool,
+    },
     /// Owner: set the treasury or whether pool creation is permissionless.
     UpdateConfig {
+        /// New treasury address; `None`: unchanged.
         treasury: Option<String>,
+        /// Whether anyone may create pools; `None`: unchanged.
         permissionless_pools: Option<bool>,
     },
-    /// Owner: propose a new owner, who must accept.
-    ProposeOwner { owner: String },
+    /// Owner: propose a new owner, who must accept (replaces an earlier proposal).
+    ProposeOwner {
+        /// The proposed owner's address.
+        owner: String,
+    },
     /// The proposed owner accepts.
     AcceptOwner {},
 }
@@ -273,7 +324,10 @@ pub enum Ask {
     /// $AI (sending a CU token sells it).
     Ai,
     /// This CU token (sending $AI buys it; sending another CU swaps class against class through credits).
-    Cu { token: String },
+    Cu {
+        /// The CU cw20 token address: a class of the pool.
+        token: String,
+    },
 }
 
 /// One line of a bundle purchase: `amount` atoms of a CU token.
@@ -296,100 +350,156 @@ pub enum ReceiveMsg {
     /// Swap the tokens sent. Exact in (default): all of them are sold, `min_out` bounds the output.
     /// Exact out: `exact_out` is received and the unused input refunded; the amount sent is the maximum input.
     Swap {
+        /// The pool (continuous trading: a batch-auction pool refuses swaps with `BatchOnly`).
         pool_id: u64,
+        /// What to receive.
         ask: Ask,
-        /// Receive exactly this amount (exact-out mode).
+        /// Receive exactly this amount, in atoms of the asked token (exact-out mode); `None`: exact in.
         exact_out: Option<Uint128>,
-        /// Minimum output (exact-in mode).
+        /// Minimum output in atoms of the asked token (checked in both modes); `None`: no bound.
         min_out: Option<Uint128>,
-        /// Refuse after this block time (seconds).
+        /// Refuse after this block time (seconds since the Unix epoch); `None`: no deadline.
         deadline: Option<u64>,
-        /// Recipient; defaults to the sender.
+        /// Recipient of the output; defaults to the sender of the tokens (a refund always goes to the sender).
         to: Option<String>,
     },
     /// Buy a bundle of CU with the $AI sent, each line from the cheapest pool that meets the SLA (exact out);
     /// unspent $AI is refunded. Fails as a whole if any line cannot be filled within the amount sent.
     BuyBundle {
+        /// The lines to buy: non-empty, every amount positive.
         items: Vec<BundleItem>,
+        /// What every selling pool's SLA tags must meet.
         sla: SlaRequirement,
+        /// Refuse after this block time (seconds since the Unix epoch); `None`: no deadline.
         deadline: Option<u64>,
+        /// Recipient of the CU; defaults to the sender of the $AI (the refund always goes to the sender).
         to: Option<String>,
     },
     /// Join a batch-auction pool's current batch (2026 Alg.3): sell the tokens sent for `ask` at the batch's
     /// clearing price. One class against $AI (no class-against-class intents).
     BatchIntent {
+        /// The batch-auction pool.
         pool_id: u64,
+        /// What to receive: `ai` when sending a CU token of the pool, that pool's CU token when sending $AI.
         ask: Ask,
         /// Refunded instead of filled if the clearing gives less.
         min_out: Option<Uint128>,
     },
 }
 
+/// The pool contract's queries.
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
+    /// The contract's configuration and the protocol fees waiting for collection.
     #[returns(ConfigResponse)]
     Config {},
+    /// One pool.
     #[returns(PoolResponse)]
-    Pool { pool_id: u64 },
+    Pool {
+        /// The pool.
+        pool_id: u64,
+    },
     /// Pools by ascending id.
     #[returns(PoolsResponse)]
     Pools {
+        /// Start after this pool id.
         start_after: Option<u64>,
+        /// Page size (default 10, at most 30).
         limit: Option<u32>,
     },
     /// Marginal price of a class in $AI per CU (2025 eq.3, 2026 eq.7).
     #[returns(SpotPriceResponse)]
-    SpotPrice { pool_id: u64, cu_token: String },
+    SpotPrice {
+        /// The pool.
+        pool_id: u64,
+        /// The class's CU token.
+        cu_token: String,
+    },
     /// Price of one CU token in another within a multi-asset pool: the executed (credit-route) rate, and the
     /// literal 2026 eq.21 ratio for comparison.
     #[returns(CrossPriceResponse)]
     CrossPrice {
+        /// The pool (multi-class).
         pool_id: u64,
+        /// The CU token offered: a class of the pool.
         offer_cu: String,
+        /// The CU token asked: another class of the pool.
         ask_cu: String,
     },
-    /// The seeds' `getQuote` for selling `offer_amount` of `offer` (the $AI token or a CU token).
+    /// The seeds' `getQuote` for selling `offer_amount` of `offer` (the $AI token or a CU token): what a `Swap`
+    /// (exact in) would do now, with the same planning code, including the price-impact cap.
     #[returns(QuoteResponse)]
     Quote {
+        /// The pool.
         pool_id: u64,
+        /// The token offered: the $AI token or a CU token of the pool.
         offer: String,
+        /// What to receive.
         ask: Ask,
+        /// Atoms of `offer` sent, fee included.
         offer_amount: Uint128,
     },
-    /// What must be offered to receive `ask_amount`.
+    /// What must be offered to receive `ask_amount` (a `Swap` with `exact_out`).
     #[returns(QuoteResponse)]
     ReverseQuote {
+        /// The pool.
         pool_id: u64,
+        /// The token offered: the $AI token or a CU token of the pool.
         offer: String,
+        /// What to receive.
         ask: Ask,
+        /// Atoms of the asked token to receive.
         ask_amount: Uint128,
     },
     /// An LP position and its current value.
     #[returns(ShareResponse)]
-    Share { pool_id: u64, owner: String },
-    /// Time-weighted average price of a class over the last `window` seconds (default 1800, 2026 §12.2).
+    Share {
+        /// The pool.
+        pool_id: u64,
+        /// The LP's address.
+        owner: String,
+    },
+    /// Time-weighted average price of a class over the last `window` seconds (2026 §12.2).
     #[returns(TwapResponse)]
     Twap {
+        /// The pool.
         pool_id: u64,
+        /// The class's CU token.
         cu_token: String,
+        /// Seconds to average over: default 1800, 0 counts as 1. Observations are stored at most once a minute in
+        /// a ring of 64 per class, so a window older than the oldest kept one covers less (`TwapResponse::window`).
         window: Option<u64>,
     },
     /// Impermanent loss of a position since it was opened (2026 eq.25), and the constant-product value (2025 eq.14).
+    /// Fails for an address holding no shares.
     #[returns(ImpermanentLossResponse)]
-    ImpermanentLoss { pool_id: u64, owner: String },
+    ImpermanentLoss {
+        /// The pool.
+        pool_id: u64,
+        /// The LP's address.
+        owner: String,
+    },
     /// The intents waiting in a batch-auction pool.
     #[returns(BatchResponse)]
-    Batch { pool_id: u64 },
+    Batch {
+        /// The batch-auction pool (`NotBatched` for a continuous one).
+        pool_id: u64,
+    },
     /// What the owed ledger holds for an address (deferred payouts, claimed with `ClaimOwed`).
     #[returns(OwedResponse)]
-    Owed { address: String },
+    Owed {
+        /// The address.
+        address: String,
+    },
     /// Cheapest SLA-matching way to buy a bundle (what `BuyBundle` would do now): each line from the cheapest pool,
     /// or split across pools when that costs less, with the shadow price of each line. The budget has no shadow
     /// price: amounts are exact, so a budget either leaves slack (multiplier 0) or makes the bundle infeasible.
     #[returns(RouteResponse)]
     Route {
+        /// The lines to buy, as in `BuyBundle`.
         items: Vec<BundleItem>,
+        /// What every selling pool's SLA tags must meet.
         sla: SlaRequirement,
     },
     /// Rank candidate policies by expected free energy (2025 eq.15, 2026 eq.34):
@@ -399,6 +509,7 @@ pub enum QueryMsg {
     /// that no SLA-matching pool can fill gets no weight. 1 to 16 policies.
     #[returns(EfeRankResponse)]
     EfeRank {
+        /// The candidate policies, 1 to 16.
         policies: Vec<EfePolicy>,
         /// β ≥ 0, the inverse temperature: 0 weighs the feasible policies equally, a large β favours the best.
         beta: Decimal256,
@@ -410,7 +521,9 @@ pub enum QueryMsg {
 /// One candidate policy of `EfeRank`: a bundle to buy under an SLA, and what the caller expects it to be worth.
 #[cw_serde]
 pub struct EfePolicy {
+    /// The bundle's lines, as in `Route`.
     pub items: Vec<BundleItem>,
+    /// The SLA the bundle's pools must meet.
     pub sla: SlaRequirement,
     /// ΔI: expected information gain, in EFE units.
     pub info_gain: SignedDecimal256,
@@ -430,6 +543,7 @@ pub struct EfeScore {
     pub weight: Decimal256,
 }
 
+/// Answer to [`QueryMsg::EfeRank`].
 #[cw_serde]
 pub struct EfeRankResponse {
     /// One score per policy, in the order given.
@@ -438,14 +552,22 @@ pub struct EfeRankResponse {
     pub ranking: Vec<u32>,
 }
 
+/// Answer to [`QueryMsg::Config`].
 #[cw_serde]
 pub struct ConfigResponse {
+    /// The owner (admin).
     pub owner: Addr,
+    /// The proposed owner waiting to `AcceptOwner`, if any.
     pub pending_owner: Option<Addr>,
+    /// The $AI cw20 token, numeraire of every pool.
     pub ai_token: Addr,
+    /// Receives the treasury share of fees.
     pub treasury: Addr,
+    /// Whether anyone may create pools.
     pub permissionless_pools: bool,
+    /// Whether the whole contract is paused (each pool also has its own flag).
     pub paused: bool,
+    /// Pools created so far (the last pool id).
     pub pool_count: u64,
     /// Treasury fees held for `CollectProtocolFees`, per token.
     pub pending_treasury: Vec<TokenAmount>,
@@ -453,22 +575,28 @@ pub struct ConfigResponse {
     pub pending_burn: Vec<TokenAmount>,
 }
 
+/// Answer to [`QueryMsg::Owed`].
 #[cw_serde]
 pub struct OwedResponse {
     /// Per token, what `ClaimOwed` would pay.
     pub owed: Vec<TokenAmount>,
 }
 
+/// An amount of one cw20 token.
 #[cw_serde]
 pub struct TokenAmount {
+    /// The cw20 token address.
     pub token: Addr,
+    /// Atoms of that token.
     pub amount: Uint128,
 }
 
 /// One class of a pool as stored.
 #[cw_serde]
 pub struct ClassInfo {
+    /// The class's CU token.
     pub cu_token: Addr,
+    /// Weight wᵢ of the class in the invariant, in (0, 1].
     pub weight: Decimal256,
     /// q̄ in CU atoms (scaled with liquidity).
     pub target_reserve: Uint128,
@@ -478,43 +606,59 @@ pub struct ClassInfo {
     pub resource_reserve: Uint128,
     /// p: $AI atoms held for trading.
     pub credit_reserve: Uint128,
-    /// Marginal price in $AI atoms per CU atom.
+    /// Marginal price in $AI atoms per CU atom; 0 while the class holds no reserve.
     pub spot_price: Decimal256,
 }
 
+/// Answer to [`QueryMsg::Pool`]: a pool's parameters and state.
 #[cw_serde]
 pub struct PoolResponse {
+    /// The pool id.
     pub pool_id: u64,
+    /// The invariant.
     pub kind: CurveKind,
+    /// The classes, in the pool's class order (the order of deposits and per-class lists).
     pub classes: Vec<ClassInfo>,
+    /// The curvature parameters.
     pub curvature: CurvatureConfig,
     /// The curvature in force now (dynamic, 2026 eq.30).
     pub lambda_now: Decimal256,
-    /// Rolling volatility estimate feeding eq.28 and eq.30.
+    /// Rolling volatility estimate feeding eq.28 and eq.30: each transaction adds 0.1 × its largest relative
+    /// price move |Δπ|/π, and the sum decays by a factor e per hour.
     pub volatility: Decimal256,
+    /// The fee parameters.
     pub fees: FeeConfig,
+    /// How swaps move the pool along its level set.
     pub execution: ExecutionMode,
+    /// The pool's SLA tags.
     pub sla: SlaTags,
+    /// Largest price impact one swap may have, a fraction in (0, 1].
     pub max_price_impact: Decimal256,
     /// Batch-auction window in seconds; `None` for continuous trading.
     pub batch_window: Option<u64>,
+    /// LP shares outstanding, the [`MINIMUM_LIQUIDITY`] locked ones included.
     pub total_shares: Uint128,
     /// The invariant value H of the current reserves (lower bound), for monitoring κ.
     pub invariant: Decimal256,
+    /// Whether this pool is paused (the contract-wide flag is `ConfigResponse::paused`).
     pub paused: bool,
 }
 
+/// Answer to [`QueryMsg::Pools`].
 #[cw_serde]
 pub struct PoolsResponse {
+    /// The pools, by ascending id.
     pub pools: Vec<PoolResponse>,
 }
 
+/// Answer to [`QueryMsg::SpotPrice`].
 #[cw_serde]
 pub struct SpotPriceResponse {
     /// $AI atoms per CU atom.
     pub price: Decimal256,
 }
 
+/// Answer to [`QueryMsg::CrossPrice`].
 #[cw_serde]
 pub struct CrossPriceResponse {
     /// Ask-CU atoms per offer-CU atom when swapping through credits (what a swap executes at the margin).
@@ -526,12 +670,13 @@ pub struct CrossPriceResponse {
 /// The seeds' `Quote` struct (2026 App. B): amount, fee, slippage and expiry.
 #[cw_serde]
 pub struct QuoteResponse {
+    /// What is paid, fee included, in atoms of the offered token (a reverse quote: what must be sent).
     pub offer_amount: Uint128,
     /// ΔQ: what is received.
     pub return_amount: Uint128,
     /// Total fee, in the offered token's atoms.
     pub fee_amount: Uint128,
-    /// The fee rate applied (market + risk + volatility).
+    /// The fee rate applied (market + risk + volatility, capped); for a class-to-class swap the larger leg's.
     pub fee_rate: Decimal256,
     /// Price impact against the spot price, in basis points.
     pub slippage_bps: u32,
@@ -539,26 +684,33 @@ pub struct QuoteResponse {
     pub expiry_height: u64,
 }
 
+/// Answer to [`QueryMsg::Share`].
 #[cw_serde]
 pub struct ShareResponse {
+    /// The LP's shares.
     pub shares: Uint128,
+    /// All shares of the pool.
     pub total_shares: Uint128,
-    /// Pro-rata reserves the shares would withdraw now, per class.
+    /// Pro-rata CU reserves the shares would withdraw now, per class in class order, in CU atoms (rounded down).
     pub resources: Vec<Uint128>,
+    /// Pro-rata $AI the shares would withdraw now, over every class, in $AI atoms (rounded down).
     pub credits: Uint128,
-    /// Claimable LP fees: $AI, then per class CU atoms.
+    /// Claimable LP fees paid in $AI, $AI atoms.
     pub pending_fee_credits: Uint128,
+    /// Claimable LP fees paid in CU, per class in class order, CU atoms.
     pub pending_fee_resources: Vec<Uint128>,
 }
 
+/// Answer to [`QueryMsg::Twap`].
 #[cw_serde]
 pub struct TwapResponse {
     /// Average $AI atoms per CU atom over the window.
     pub price: Decimal256,
     /// The window actually covered (shorter if the pool is younger).
     pub window: u64,
-    /// Price cumulative (price × seconds) now and at the start of the window.
+    /// Price cumulative (price × seconds) now.
     pub cumulative_now: Decimal256,
+    /// Price cumulative at the start of the window (the observation it starts from).
     pub cumulative_start: Decimal256,
     /// Observations stored for this class (ring buffer).
     pub observations: u32,
@@ -568,13 +720,16 @@ pub struct TwapResponse {
     pub resource_reserve: Uint128,
 }
 
+/// Answer to [`QueryMsg::ImpermanentLoss`].
 #[cw_serde]
 pub struct ImpermanentLossResponse {
     /// V_pool/V_hold − 1 at current spot prices (2026 eq.25); ≤ 0.
     pub impermanent_loss: SignedDecimal256,
     /// 2√r/(1+r) − 1 for the first class's price ratio r (2025 eq.14).
     pub constant_product_reference: SignedDecimal256,
+    /// The position's pro-rata reserves at current spot prices, $AI atoms (rounded down).
     pub value_pool: Uint128,
+    /// What the position deposited (less what it withdrew, pro rata) at current spot prices, $AI atoms.
     pub value_hold: Uint128,
 }
 
@@ -583,6 +738,7 @@ pub struct ImpermanentLossResponse {
 pub struct RouteLeg {
     /// The pool that sells the line, or the largest part of it when the line is split (see `parts`).
     pub pool_id: u64,
+    /// The line's CU token.
     pub cu_token: Addr,
     /// CU atoms bought: the whole line.
     pub amount: Uint128,
@@ -601,6 +757,7 @@ pub struct RouteLeg {
 /// One pool's part of a line split across pools.
 #[cw_serde]
 pub struct RoutePart {
+    /// The pool.
     pub pool_id: u64,
     /// CU atoms bought from this pool.
     pub amount: Uint128,
@@ -608,9 +765,12 @@ pub struct RoutePart {
     pub cost: Uint128,
 }
 
+/// Answer to [`QueryMsg::Route`].
 #[cw_serde]
 pub struct RouteResponse {
+    /// One leg per line, in the order of the items.
     pub legs: Vec<RouteLeg>,
+    /// $AI atoms, fees included, for the whole bundle: what `BuyBundle` would charge now.
     pub total_cost: Uint128,
 }
 
@@ -619,22 +779,28 @@ pub struct RouteResponse {
 pub struct BatchIntentInfo {
     /// The intent's index in its batch (what `CancelIntent` names).
     pub intent: u32,
+    /// Who sent it (and gets the fill or the refund).
     pub trader: Addr,
     /// The token sent.
     pub offer_token: Addr,
+    /// Atoms of `offer_token` sent.
     pub offer_amount: Uint128,
     /// The token asked for.
     pub ask_token: Addr,
+    /// Refunded instead of filled if the clearing gives less (atoms of `ask_token`).
     pub min_out: Option<Uint128>,
 }
 
+/// Answer to [`QueryMsg::Batch`].
 #[cw_serde]
 pub struct BatchResponse {
     /// When the current batch's window closes (block time, seconds); `None` when no intent is waiting.
     pub window_end: Option<u64>,
+    /// The waiting intents, by index.
     pub intents: Vec<BatchIntentInfo>,
 }
 
+/// Migrates the pool contract to a newer code of `hmm-pool`.
 #[cw_serde]
 pub struct MigrateMsg {}
 
