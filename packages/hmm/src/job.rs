@@ -27,11 +27,12 @@ pub use crate::poai::CuAmount;
 /// to jobs submitted afterwards: a job's deadlines are fixed when it is submitted).
 #[cw_serde]
 pub struct Limits {
-    /// Most resource lines (distinct CU tokens) in one job's resource vector.
+    /// Most resource lines (distinct CU tokens) in one job's resource vector: 1 to 16, default 8.
     pub max_resources: u32,
-    /// Longest allowed time from submission to `finish_by`, in seconds.
+    /// Longest allowed time from submission to `finish_by`, in seconds: 1 s to 1 year, default 30 days.
     pub max_job_duration: u64,
-    /// Seconds after `finish_by` that poai has to settle an attested job before anyone may claim a timeout.
+    /// Seconds after `finish_by` that poai has to settle an attested job before anyone may claim a timeout: at
+    /// most 1 year, default 1 day.
     pub settlement_grace: u64,
     /// The protocol's fee on a job, a fraction of its CU cost (`value`), rounded up; at most 10 %. Paid at
     /// submission on top of the cost, held with the escrow, burned when the job settles as a success and returned
@@ -358,13 +359,13 @@ pub struct JobResponse {
     pub sla: SlaRequirement,
     /// Hex sha256 of the job input (lowercase).
     pub input_commitment: String,
-    /// The client's budget for the CU purchase.
+    /// The client's budget for the CU purchase, $AI atoms.
     pub max_spend: Uint128,
-    /// $AI paid for the CU.
+    /// $AI atoms paid for the CU.
     pub value: Uint128,
-    /// $AI held in escrow for the job now (what was sent minus `value`, the job fee included; zero once closed).
+    /// $AI atoms held in escrow for the job now (what was sent minus `value`, the job fee included; zero once closed).
     pub escrow: Uint128,
-    /// The job fee held in `escrow`: burned on success, returned otherwise.
+    /// The job fee held in `escrow`, $AI atoms: burned on success, returned otherwise.
     pub fee: Uint128,
     /// Take and start deadline (seconds).
     pub start_by: u64,
@@ -372,17 +373,17 @@ pub struct JobResponse {
     pub finish_by: u64,
     /// Settlement deadline for an attested job: `finish_by + settlement_grace` at submission (seconds).
     pub settle_by: u64,
-    /// The deadline of the current state after which `ClaimTimeout` is allowed; `None` once closed.
+    /// The deadline of the current state after which `ClaimTimeout` is allowed (seconds); `None` once closed.
     pub timeout_at: Option<u64>,
-    /// Submission time.
+    /// Submission time (seconds).
     pub submitted_at: u64,
-    /// When it was taken.
+    /// When it was taken (seconds).
     pub assigned_at: Option<u64>,
-    /// When the worker started it.
+    /// When the worker started it (seconds).
     pub started_at: Option<u64>,
-    /// When the attestation was recorded.
+    /// When the attestation was recorded (seconds).
     pub attested_at: Option<u64>,
-    /// When it closed.
+    /// When it closed (seconds).
     pub closed_at: Option<u64>,
     /// Why it closed.
     pub close_reason: Option<CloseReason>,

@@ -197,17 +197,17 @@ pub struct Params {
     pub reveal_period: u64,
     /// Most verifiers that may commit on one attestation (project choice 7); 1 to 50.
     pub max_verifiers_per_job: u32,
-    /// Smallest verifier bond, $AI atoms (project choice: 1000 $AI).
+    /// Smallest verifier bond, $AI atoms (project choice: 1000 $AI). Positive.
     pub verifier_min_bond: Uint128,
     /// Smallest first bond of a worker, $AI atoms, paid with its registration ([`ReceiveMsg::Register`]; project
     /// choice: 1000 $AI): registering costs capital locked for the unbonding period, so Sybil registrations
     /// cannot skew the HIP-8 score histogram or grow storage for free. Positive.
     pub worker_min_bond: Uint128,
-    /// ρ: PoAI bonus rate on a verified job's value V_j (2025 §4.2: ρ ≤ 0.1; project default 0.05).
+    /// ρ: PoAI bonus rate on a verified job's value V_j (2025 §4.2: ρ ≤ 0.1; project default 0.05); in [0, 0.1].
     pub poai_bonus_rate: Decimal256,
     /// Share of the PoAI bonus paid to the verifiers who judged correctly (project choice 0.2); in [0, 1].
     pub verifier_bonus_share: Decimal256,
-    /// R: $AI atoms minted per epoch (project choice: 1000 $AI).
+    /// R: $AI atoms minted per epoch (project choice: 1000 $AI); one `UpdateConfig` may at most double it.
     pub emission_per_epoch: Uint128,
     /// β: validators' (verifiers') share of R (2025 §4.4: 0.35).
     pub emission_validators: Decimal256,
@@ -215,7 +215,7 @@ pub struct Params {
     pub emission_workers: Decimal256,
     /// δ: curators' share of R, pro rata experience utility (2025 §4.4: 0.10). β + γ + δ ≤ 1; the treasury gets the rest.
     pub emission_curators: Decimal256,
-    /// D: deposit of an experience submission, $AI atoms (2025 §4.4: 25 $AI).
+    /// D: deposit of an experience submission, $AI atoms (2025 §4.4: 25 $AI). Positive.
     pub experience_deposit: Uint128,
 }
 
@@ -689,7 +689,7 @@ pub struct WorkerResponse {
     pub slash_count: u32,
     /// $AI atoms burned from this worker's bond and claims.
     pub slashed_total: Uint128,
-    /// Registration time.
+    /// Registration time (seconds).
     pub registered_at: u64,
 }
 
@@ -777,11 +777,11 @@ pub struct AttestationResponse {
     pub cu: Vec<CuAmount>,
     /// CU consumed (from the attestation).
     pub used: Vec<CuAmount>,
-    /// V_j.
+    /// V_j: $AI atoms the client paid for the CU (the registry's `value`).
     pub value: Uint128,
-    /// Assignment time.
+    /// Assignment time (seconds).
     pub assigned_at: u64,
-    /// Attestation deadline.
+    /// Attestation deadline (seconds).
     pub finish_by: u64,
     /// State.
     pub state: AssignmentState,
@@ -802,7 +802,7 @@ pub struct AttestationInfo {
     pub proof_hash: Option<String>,
     /// Which key verified: "secp256k1", "secp256r1" or "ed25519".
     pub key_type: String,
-    /// When it was made.
+    /// When it was made (seconds).
     pub attested_at: u64,
     /// The epoch it belongs to.
     pub epoch: u64,
@@ -870,7 +870,7 @@ pub struct VerifierResponse {
     pub correct: u64,
     /// Times slashed.
     pub slash_count: u32,
-    /// Registration time.
+    /// Registration time (seconds).
     pub registered_at: u64,
 }
 
@@ -953,13 +953,13 @@ pub struct ExperienceResponse {
     pub content_hash: String,
     /// Where to fetch it.
     pub uri: Option<String>,
-    /// Deposit held (zero once scored).
+    /// Deposit held, $AI atoms (zero once scored).
     pub deposit: Uint128,
-    /// Utility, once scored.
+    /// Utility in [0, 1], once scored.
     pub utility: Option<Decimal256>,
-    /// Refunded amount, once scored.
+    /// Refunded amount, $AI atoms, once scored.
     pub refunded: Uint128,
-    /// Submission time.
+    /// Submission time (seconds).
     pub submitted_at: u64,
 }
 
