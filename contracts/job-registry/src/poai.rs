@@ -41,3 +41,26 @@ pub fn poai_msg(poai: &Addr, msg: &PoaiExecuteMsg) -> StdResult<CosmosMsg> {
     }
     .into())
 }
+
+/// poai's `QueryMsg::Config {}` (`hmm::poai::QueryMsg`).
+#[cw_serde]
+pub enum PoaiQueryMsg {
+    /// `hmm::poai::QueryMsg::Config`.
+    Config {},
+}
+
+/// The part of poai's `ConfigResponse` the registry reads (unknown fields are ignored).
+#[derive(serde::Deserialize)]
+pub struct PoaiConfigView {
+    /// poai's parameters.
+    pub params: PoaiTimeline,
+}
+
+/// poai's verification timeline and unbonding period (seconds), from its `Params`.
+#[derive(serde::Deserialize)]
+pub struct PoaiTimeline {
+    pub epoch_length: u64,
+    pub commit_period: u64,
+    pub reveal_period: u64,
+    pub unbonding_period: u64,
+}

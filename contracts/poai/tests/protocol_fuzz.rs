@@ -3105,9 +3105,9 @@ fn protocol_message_fuzz() {
 /// lower the grace afterwards and nothing checks it. A job submitted then and attested shortly before its `finish_by`
 /// can be timed out while its verification is still open: its verdicts cannot all be revealed, `Finalize` comes too
 /// late, and a refuted attestation escapes its slash unless enough reveals are in by the timeout (issue 18, item 7).
-/// Passes once the update (or a take under such limits) is refused, or the job's timeline fits.
+/// Fixed: the registry now reads poai's timeline whenever its limits change and refuses limits that do not fit
+/// (`hmm::job::check_timelines`, the same rule poai applies), so the update below is refused.
 #[test]
-#[ignore = "bug: the registry's admin can set settlement_grace below poai's verification span; attested jobs then time out before they can be finalized"]
 fn a_registry_grace_shorter_than_verification_is_refused() {
     let mut f = Fuzz::new(1);
     let (owner, registry, poai) = (f.s.owner.clone(), f.s.registry.clone(), f.s.poai.clone());

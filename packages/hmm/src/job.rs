@@ -42,6 +42,49 @@ pub struct Limits {
     pub job_fee_rate: Decimal,
 }
 
+/// The rule that ties the registry's limits to poai's verification timeline, checked by both contracts whenever
+/// either side changes: an attested job can be settled until `finish_by + settlement_grace`, and poai's
+/// verification ends at most `verification_span` (its `epoch_length + commit_period + reveal_period`) after the
+/// attestation, which comes before `finish_by`; so the grace must exceed the span, or every attested job would time
+/// out unpaid and no fraud would be slashed. A worker's bond must outlive the longest job and its verification, so
+/// `unbonding_period` (seconds) must exceed `verification_span + max_job_duration`. Returns what does not fit.
+pub fn check_timelines(
+    limits: &Limits,
+    verification_span: u64,
+    unbonding_period: u64,
+) -> Result<(), TimelineMismatch> {
+    if limits.settlement_grace <= verification_span {
+        return Err(TimelineMismatch::GraceTooShort);
+    }
+    if unbonding_period <= verification_span.saturating_add(limits.max_job_duration) {
+        return Err(TimelineMismatch::UnbondingTooShort);
+    }
+    Ok(())
+}
+
+/// What [`check_timelines`] found not to fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelineMismatch {
+    /// The registry's `settlement_grace` does not exceed poai's verification span.
+    GraceTooShort,
+    /// poai's `unbonding_period` does not exceed the verification span plus the registry's `max_job_duration`.
+    UnbondingTooShort,
+}
+
+impl TimelineMismatch {
+    /// Why, in words.
+    pub fn reason(self) -> &'static str {
+        match self {
+            TimelineMismatch::GraceTooShort => {
+                "the registry's settlement_grace must exceed poai's epoch_length + commit_period + reveal_period"
+            }
+            TimelineMismatch::UnbondingTooShort => {
+                "poai's unbonding_period must exceed the registry's max_job_duration plus poai's verification timeline"
+            }
+        }
+    }
+}
+
 /// The job fee rate when none is given: 1 %.
 pub fn default_job_fee_rate() -> Decimal {
     Decimal::percent(1)

@@ -1,10 +1,11 @@
 //! `UpdateConfig` (admin only) and the limits' defaults and bounds.
 
-use cosmwasm_std::{Decimal, DepsMut, MessageInfo, Response};
+use cosmwasm_std::{Decimal, Deps, DepsMut, MessageInfo, Response};
 use hmm::job::Limits;
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::CONFIG;
+use crate::poai::{PoaiConfigView, PoaiQueryMsg};
+use crate::state::{Config, CONFIG};
 
 /// Hard cap on resource lines per job (bounds the gas of submit, cancel and settle).
 pub const MAX_RESOURCES_CAP: u32 = 16;
@@ -46,6 +47,27 @@ pub fn validate_limits(l: &Limits) -> ContractResult<()> {
     Ok(())
 }
 
+/// With poai set, the limits must fit poai's verification timeline (`hmm::job::check_timelines`: the same rule poai
+/// checks when its own parameters change), so that an attested job can always be verified and settled before it
+/// times out.
+fn check_timelines(deps: Deps, config: &Config) -> ContractResult<()> {
+    let Some(poai) = &config.poai else {
+        return Ok(());
+    };
+    let view: PoaiConfigView = deps
+        .querier
+        .query_wasm_smart(poai, &PoaiQueryMsg::Config {})
+        .map_err(|e| ContractError::InvalidLimits(format!("poai's config cannot be read: {e}")))?;
+    let t = view.params;
+    let span = t
+        .epoch_length
+        .checked_add(t.commit_period)
+        .and_then(|x| x.checked_add(t.reveal_period))
+        .ok_or_else(|| ContractError::InvalidLimits("poai's timeline overflows".to_string()))?;
+    hmm::job::check_timelines(&config.limits, span, t.unbonding_period)
+        .map_err(|m| ContractError::InvalidLimits(m.reason().to_string()))
+}
+
 pub fn update_config(
     deps: DepsMut,
     info: MessageInfo,
@@ -69,6 +91,7 @@ pub fn update_config(
     if let Some(limits) = limits {
         validate_limits(&limits)?;
         config.limits = limits;
+        check_timelines(deps.as_ref(), &config)?;
     }
     if let Some(admin) = admin {
         config.admin = deps.api.addr_validate(&admin)?;

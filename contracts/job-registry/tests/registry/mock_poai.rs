@@ -67,9 +67,18 @@ pub struct Assignment {
 
 #[cw_serde]
 pub enum QueryMsg {
-    Assigned { job_id: u64 },
-    Failed { job_id: u64 },
+    Assigned {
+        job_id: u64,
+    },
+    Failed {
+        job_id: u64,
+    },
+    /// What the registry reads of poai's config: its timeline.
+    Config {},
 }
+
+/// The mock's timeline (seconds): verification spans 300 s, bonds unbond after 40 days.
+pub const MOCK_SPAN: u64 = 300;
 
 const REGISTRY: Item<Addr> = Item::new("registry");
 const ELIGIBLE: Item<bool> = Item::new("eligible");
@@ -174,6 +183,14 @@ fn query(deps: Deps, _: Env, msg: QueryMsg) -> StdResult<Binary> {
     match msg {
         QueryMsg::Assigned { job_id } => to_json_binary(&ASSIGNED.may_load(deps.storage, job_id)?),
         QueryMsg::Failed { job_id } => to_json_binary(&FAILED.may_load(deps.storage, job_id)?),
+        QueryMsg::Config {} => to_json_binary(&serde_json::json!({
+            "params": {
+                "epoch_length": MOCK_SPAN - 200,
+                "commit_period": 100,
+                "reveal_period": 100,
+                "unbonding_period": 40 * 86_400,
+            }
+        })),
     }
 }
 

@@ -7,6 +7,7 @@ use hmm::job::{CuAmount, ExecuteMsg, JobState, Limits, RefundMode, SettlementOut
 use job_registry::execute::MIN_START_WINDOW;
 use job_registry::ContractError;
 
+use crate::mock_poai::MOCK_SPAN;
 use crate::suite::{reg_err, Suite, SuiteBuilder, CLIENT_AI, FINISH_IN, START_IN};
 
 const LINES: [(usize, u128); 3] = [(0, 1_000_000_000), (1, 2_000_000_000), (2, 500_000_000)];
@@ -168,7 +169,7 @@ fn invalid_specs_are_refused() {
             limits: Some(Limits {
                 max_resources: 2,
                 max_job_duration: 3600 * 24,
-                settlement_grace: 60,
+                settlement_grace: MOCK_SPAN + 60,
                 job_fee_rate: Decimal::zero(),
             }),
         },
@@ -525,7 +526,7 @@ fn admin_only_config_and_sane_limits() {
     let limits = Limits {
         max_resources: 4,
         max_job_duration: 3600,
-        settlement_grace: 60,
+        settlement_grace: MOCK_SPAN + 60,
         job_fee_rate: Decimal::percent(1),
     };
     refused(&mut s, ContractError::Unauthorized("the admin"), |s| {
@@ -555,6 +556,39 @@ fn admin_only_config_and_sane_limits() {
             )
         },
     );
+    // Limits that do not fit poai's verification timeline (read from poai): a grace within the span, or a job
+    // longer than poai's bonds outlive.
+    for (bad, why) in [
+        (
+            Limits {
+                settlement_grace: MOCK_SPAN,
+                ..limits.clone()
+            },
+            hmm::job::TimelineMismatch::GraceTooShort,
+        ),
+        (
+            Limits {
+                max_job_duration: 40 * 86_400,
+                ..limits.clone()
+            },
+            hmm::job::TimelineMismatch::UnbondingTooShort,
+        ),
+    ] {
+        refused(
+            &mut s,
+            ContractError::InvalidLimits(why.reason().into()),
+            |s| {
+                s.exec(
+                    &admin,
+                    &ExecuteMsg::UpdateConfig {
+                        admin: None,
+                        poai: None,
+                        limits: Some(bad.clone()),
+                    },
+                )
+            },
+        );
+    }
     // Hand over the admin role: the old admin loses it.
     s.exec(
         &admin,

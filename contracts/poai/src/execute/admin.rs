@@ -2,6 +2,7 @@
 
 use cosmwasm_std::{Decimal256, Deps, DepsMut, Env, MessageInfo, Response, StdResult, Uint128};
 use cw20::MinterResponse;
+use hmm::job::TimelineMismatch;
 use hmm::poai::{ConfigUpdate, Params};
 use hmm_math::economics::{
     default_experience_deposit, DEFAULT_COLLATERAL_RATIO, MAX_POAI_BONUS_RATE,
@@ -188,22 +189,15 @@ pub fn check_timelines(deps: Deps, config: &Config, p: &Params) -> ContractResul
             reason: format!("its config cannot be read: {e}"),
         })?
         .limits;
-    let span = verification_span(p)?;
-    if limits.settlement_grace <= span {
-        return Err(ContractError::InvalidParam {
-            name: "verification timeline",
-            reason: "the registry's settlement_grace must exceed epoch_length + commit_period + reveal_period"
-                .to_string(),
-        });
-    }
-    if p.unbonding_period <= span.saturating_add(limits.max_job_duration) {
-        return Err(ContractError::InvalidParam {
-            name: "unbonding_period",
-            reason: "must exceed the registry's max_job_duration plus the verification timeline"
-                .to_string(),
-        });
-    }
-    Ok(())
+    hmm::job::check_timelines(&limits, verification_span(p)?, p.unbonding_period).map_err(|m| {
+        ContractError::InvalidParam {
+            name: match m {
+                TimelineMismatch::GraceTooShort => "verification timeline",
+                TimelineMismatch::UnbondingTooShort => "unbonding_period",
+            },
+            reason: m.reason().to_string(),
+        }
+    })
 }
 
 /// Most `emission_per_epoch` may grow in one `UpdateConfig`: ×2 (governance will replace the owner; until then
