@@ -19,7 +19,7 @@ pub use hmm::token::{
 /// On the wire a query is the plain cw20 JSON (e.g. `{"balance":{"address":"..."}}`) or `{"resource_metadata":{}}`,
 /// never wrapped.
 // Serialisation is untagged; deserialisation (the `Deserialize` impl below) dispatches on the variant name instead of
-// using serde's untagged-enum buffering, which costs about 25 KB of wasm.
+// using serde's untagged-enum buffering, which is large in wasm (docs/wasm-size.md).
 #[derive(Serialize, JsonSchema, QueryResponses, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[query_responses(nested)]

@@ -1,10 +1,8 @@
 //! The stored form of a [`Pool`]: a compact binary record instead of JSON.
 //!
-//! Why: every trade loads and saves its pool record once, and in JSON every `Decimal256` is a decimal string that
-//! costs a 256-bit parse (and a 256-bit division to print it back). Measured in the VM before this format
-//! (`bash scripts/bench-gas.sh`, 2026-11-30): one JSON parse of a 1-class record was ~110 M VM gas, about a quarter
-//! of a quote; a 5-class record ~210 M. On chain the record's bytes are what costs: the SDK charges 30 gas per byte
-//! written and 3 per byte read, and the JSON record carried its field names.
+//! Why: every trade loads and saves its pool record once; in JSON every `Decimal256` is a decimal string that costs a
+//! 256-bit parse (and a 256-bit division to print it back), and the field names are bytes the chain charges for on
+//! every write (the measurements: `docs/wasm-size.md`, "Measurements behind code comments").
 //!
 //! Layout (format 1): a version byte, then the fields of [`Pool`] in declaration order. Integers (u64, `Uint128`,
 //! and the 256-bit atomics of `Decimal256`) are written big-endian without leading zero bytes, behind one length

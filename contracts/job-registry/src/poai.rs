@@ -2,7 +2,7 @@
 //!
 //! Only the two variants the registry sends, serialised exactly as `hmm::poai::ExecuteMsg::{JobAssigned,
 //! JobFailed}` (same names and fields): serialising through poai's whole `ExecuteMsg` would link serde code for
-//! every poai message into this contract (about 60 KiB of wasm). The tests' mock poai parses what the registry
+//! every poai message into this contract (docs/wasm-size.md). The tests' mock poai parses what the registry
 //! sends with `hmm::poai::ExecuteMsg` itself, so the two cannot drift apart unnoticed.
 
 use cosmwasm_schema::cw_serde;

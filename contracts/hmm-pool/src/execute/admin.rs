@@ -146,7 +146,7 @@ pub fn accept_owner(deps: DepsMut, info: MessageInfo) -> ContractResult<Response
 /// (empty: every token). Collection is per token: a token that refuses its transfer or burn fails only a
 /// collection that names it (or names none), and anyone can collect the others by naming them. (A sub-message
 /// per token with a reply restoring the failed token's ledger would do it in one call, but the reply entry point
-/// and its JSON cost 11 KB of wasm that this contract does not have under the 600 KiB limit.)
+/// and its JSON cost wasm that this contract does not have under the 600 KiB limit: docs/wasm-size.md.)
 pub fn collect_protocol_fees(deps: DepsMut, tokens: Vec<String>) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
     let only = deferred_tokens(deps.api, &tokens)?;

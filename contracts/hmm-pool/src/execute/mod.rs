@@ -27,8 +27,8 @@ pub fn check_deadline(env: &Env, deadline: Option<u64>) -> ContractResult<()> {
 }
 
 /// The three cw20 execute messages the pool sends, wire-identical to `cw20::Cw20ExecuteMsg`'s variants (the unit test
-/// below compares the JSON). Serialising the full enum links a serializer for all of its variants: measured 2 KB of
-/// wasm, which `hmm_pool.wasm` does not have under the 600 KiB limit.
+/// below compares the JSON). Serialising the full enum links a serializer for all of its variants, bytes that
+/// `hmm_pool.wasm` does not have under the 600 KiB limit (docs/wasm-size.md).
 #[derive(serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 enum Cw20Out {

@@ -54,8 +54,8 @@ pub fn class_pool(storage: &dyn Storage, token: &Addr) -> ContractResult<u64> {
         .ok_or_else(|| ContractError::UnknownClass(token.to_string()))
 }
 
-/// Load, change and save the [`Totals`]. The change is a `&dyn Fn`, not a generic: a generic was compiled once per
-/// caller (13 copies, 7.6 KB of wasm).
+/// Load, change and save the [`Totals`]. The change is a `&dyn Fn`, not a generic: a generic is compiled once per
+/// caller (docs/wasm-size.md, "Generic code is paid per instance").
 pub fn update_totals(
     storage: &mut dyn Storage,
     f: &dyn Fn(&mut Totals) -> ContractResult<()>,
