@@ -14,9 +14,10 @@ use crate::state::{Config, CONFIG, JOB_COUNT, OPEN_JOBS, TOTAL_AI};
 
 pub const CONTRACT_NAME: &str = "crates.io:job-registry";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The first version whose stored layout this code reads: 0.2.0 stores the config and jobs compactly (`hmm_record`);
-/// 0.1.x stored JSON, which this code does not read, so `migrate` refuses it rather than leave unreadable jobs behind.
-const LAYOUT_SINCE: &str = "0.2.0";
+/// The first version whose stored layout this code reads: 0.3.0 (issue 18: `Limits.job_fee_rate` and `Job.fee` were
+/// added to the positional `hmm_record` records); 0.2.x and older layouts are not read, so `migrate` refuses them
+/// rather than leave unreadable jobs behind.
+const LAYOUT_SINCE: &str = "0.3.0";
 
 /// Reply id of the `JobFailed` report sent to poai on a timeout (reply on error only).
 pub const REPLY_JOB_FAILED: u64 = 1;

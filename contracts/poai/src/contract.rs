@@ -16,9 +16,10 @@ use crate::wire::Cw20Query as Cw20QueryMsg;
 
 pub const CONTRACT_NAME: &str = "crates.io:poai";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The first version whose stored layout this code reads: 0.2.0 stores every record compactly (`hmm_record`);
-/// 0.1.x stored JSON, which this code does not read, so `migrate` refuses it rather than leave unreadable state behind.
-const LAYOUT_SINCE: &str = "0.2.0";
+/// The first version whose stored layout this code reads: 0.3.0 (issue 18: `Params.worker_min_bond`, `Job.fee`,
+/// `Points.credit` were added to the positional `hmm_record` records); 0.2.x and older layouts are not read, so
+/// `migrate` refuses them rather than leave unreadable state behind.
+const LAYOUT_SINCE: &str = "0.3.0";
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
