@@ -11,7 +11,8 @@
 //!   outputs, roots, proofs and `used`), unbond, claim, return CU and sell CU into the pool; verifiers register,
 //!   dispute, commit and reveal verdicts, unbond and claim; anyone finalizes, distributes emissions, claims rewards,
 //!   reports workers, submits experiences the owner scores, and burns tokens; the owner updates poai's parameters
-//!   and the registry's limits (within poai's timeline, the job fee rate included) and declares the class again;
+//!   and the registry's limits (within poai's timeline, the job fee rate included; outside it as garbage) and
+//!   declares the class again;
 //! - 40 % of the steps are what the honest parties' bots would do next, aimed where it can succeed (reveal a due
 //!   verdict, commit on a job in its commit window as a committee member, attest, take with an eligible worker,
 //!   finalize, time out, report a silent worker); the rest are drawn from weighted generators (`GENERATORS`) that
@@ -2176,10 +2177,17 @@ impl Fuzz {
                 let mut limits = self.limits();
                 let (who, msg) = match self.rng.below(3) {
                     0 => {
-                        if self.rng.chance(50) {
-                            limits.max_resources = 0;
-                        } else {
-                            limits.job_fee_rate = cosmwasm_std::Decimal::percent(11);
+                        // Out of the registry's bounds, or out of poai's timeline: a grace within the
+                        // verification span, jobs longer than the unbonding period leaves room for.
+                        let span = EPOCH + COMMIT + REVEAL;
+                        match self.rng.below(4) {
+                            0 => limits.max_resources = 0,
+                            1 => limits.job_fee_rate = cosmwasm_std::Decimal::percent(11),
+                            2 => limits.settlement_grace = self.rng.range(0, span),
+                            _ => {
+                                let unbonding = self.params().unbonding_period;
+                                limits.max_job_duration = unbonding - span;
+                            }
                         }
                         (
                             owner.clone(),
