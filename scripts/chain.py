@@ -278,7 +278,7 @@ class Chain:
 
     def gas_limit(self, simulated: int) -> int:
         """The gas rule: ceil(simulated x gas_adjustment) + gas_margin. The margin pays for the fee payment that the
-        simulation leaves out (27,860-29,185 gas measured on the devnet, whatever the tx); the factor covers state
+        simulation leaves out (27,564-29,279 gas measured on the devnet, whatever the tx); the factor covers state
         that changes between the simulation and the block (docs/devnet.md)."""
         return math.ceil(simulated * Fraction(str(self.cfg.gas_adjustment))) + int(self.cfg.gas_margin)
 

@@ -303,8 +303,10 @@ class Story:
         # While the attestation's epoch runs: other steps that fit before it ends, the rest after finalization.
         deferred: list[Callable[[], None]] = []
         epoch_end = int(self.att(job1)["attestation"]["commit_end"]) - int(self.params["commit_period"])
-        for est, step in ((6, self.claim_timeout), (6, self.liquidity_round_trip)):
-            if self.c.block_time() + est + 3 < epoch_end:
+        # (step, the block time it can start at, its seconds): the timeout claim first waits for the timeout job's start_by.
+        timeout_at = int(self.timeout_job[4]["start_by"]) + 1
+        for step, ready, est in ((self.claim_timeout, timeout_at, 6), (self.liquidity_round_trip, 0, 6)):
+            if max(self.c.block_time(), ready) + est + 3 < epoch_end:
                 step()
             else:
                 deferred.append(step)
