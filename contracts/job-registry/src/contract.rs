@@ -1,4 +1,4 @@
-//! Entry points: a thin dispatcher onto `execute/` and `query.rs`.
+//! Entry points: a thin dispatcher onto `execute/`, `reply.rs` and `query.rs`.
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
@@ -18,9 +18,6 @@ pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// added to the positional `hmm_record` records); 0.2.x and older layouts are not read, so `migrate` refuses them
 /// rather than leave unreadable jobs behind.
 const LAYOUT_SINCE: &str = "0.3.0";
-
-/// Reply id of the `JobFailed` report sent to poai on a timeout (reply on error only).
-pub const REPLY_JOB_FAILED: u64 = 1;
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -85,19 +82,10 @@ pub fn execute(
     }
 }
 
-/// Only `JobFailed` reports are sent with a reply (on error): a poai that refuses the report must not keep the
-/// client's refund locked, so its error is recorded and the timeout stands.
+/// Replies to sub-messages: `reply.rs` (the ids are [`crate::reply::ReplyId`]).
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn reply(_deps: DepsMut, _env: Env, msg: Reply) -> ContractResult<Response> {
-    match msg.id {
-        REPLY_JOB_FAILED => {
-            let error = msg.result.into_result().err().unwrap_or_default();
-            Ok(Response::new()
-                .add_attribute("action", "poai_job_failed_refused")
-                .add_attribute("error", error))
-        }
-        id => Err(ContractError::UnknownReply(id)),
-    }
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
+    crate::reply::reply(deps, env, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

@@ -8,14 +8,15 @@
 //! (`hmm::job`); the interface with poai and the pool is fixed in `docs/interfaces.md`.
 //!
 //! Layout (one file per action, a thin dispatcher): `contract.rs` dispatches; `execute/` holds the actions;
-//! `query.rs` the queries; `state.rs` the storage (an `IndexedMap` of jobs indexed by client, worker and state);
-//! `poai.rs` the messages sent to poai.
+//! `query.rs` the queries; `reply.rs` the reply ids of sub-messages (one enum) and the replies; `state.rs` the
+//! storage (an `IndexedMap` of jobs indexed by client, worker and state); `poai.rs` the messages sent to poai.
 
 pub mod contract;
 pub mod error;
 pub mod execute;
 pub mod poai;
 pub mod query;
+pub mod reply;
 pub mod state;
 
 pub use error::ContractError;

@@ -5,9 +5,9 @@ use cosmwasm_std::{DepsMut, Env, Response, SubMsg};
 use hmm::job::{CloseReason, JobState};
 
 use super::{close_job, load_job, refund_all_msgs};
-use crate::contract::REPLY_JOB_FAILED;
 use crate::error::{ContractError, ContractResult};
 use crate::poai::{poai_msg, FailureReason, PoaiExecuteMsg};
+use crate::reply::ReplyId;
 use crate::state::CONFIG;
 
 pub fn claim_timeout(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response> {
@@ -39,7 +39,7 @@ pub fn claim_timeout(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Res
                     reason: FailureReason::Timeout,
                 },
             )?,
-            REPLY_JOB_FAILED,
+            ReplyId::JobFailed.id(),
         )),
         _ => None,
     };
