@@ -35,6 +35,7 @@ CRATES = [
     "cw_storage_plus",
     "cw20_base",
     "cw20",
+    "hmm_pool_engine",
     "hmm_pool",
     "job_registry",
     "poai",

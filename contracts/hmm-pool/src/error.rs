@@ -1,6 +1,7 @@
 use cosmwasm_std::{OverflowError, StdError, Uint128};
 use cw_utils::PaymentError;
 use hmm_math::MathError;
+use hmm_pool_engine::EngineError;
 use thiserror::Error;
 
 /// Every way a message to the pool contract can fail. A failed message changes nothing.
@@ -99,7 +100,7 @@ pub enum ContractError {
 
     /// 2026 eq.30's λ(t) changes κ with no token moving (a step lowers κ by `(Δb/2)(q − q̄)²` per class), and
     /// keeping both κ and the spot price continuous across a step leaves the curve unchanged: on chain the
-    /// curvature is static (SECURITY.md, "dynamic curvature").
+    /// curvature is static (SECURITY.md, "dynamic curvature"). From [`EngineError::DynamicCurvatureRefused`].
     #[error("dynamic curvature (alpha or beta > 0) is refused: a curvature step would change the invariant with no trade")]
     DynamicCurvatureRefused,
 
@@ -117,3 +118,70 @@ pub enum ContractError {
 }
 
 pub type ContractResult<T> = Result<T, ContractError>;
+
+/// The engine's refusals keep their variant: the engine has one of the same name and message for each, so clients
+/// and tests match `ContractError::PriceImpactTooHigh { .. }` whether the engine or the contract refused.
+impl From<EngineError> for ContractError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Std(e) => ContractError::Std(e),
+            EngineError::Math(e) => ContractError::Math(e),
+            EngineError::Overflow(e) => ContractError::Overflow(e),
+            EngineError::InvalidParams(reason) => ContractError::InvalidParams(reason),
+            EngineError::ZeroAmount => ContractError::ZeroAmount,
+            EngineError::PriceImpactTooHigh {
+                impact_bps,
+                limit_bps,
+            } => ContractError::PriceImpactTooHigh {
+                impact_bps,
+                limit_bps,
+            },
+            EngineError::NoLiquidity => ContractError::NoLiquidity,
+            EngineError::FirstDepositTooSmall(locked) => {
+                ContractError::FirstDepositTooSmall(locked)
+            }
+            EngineError::SameToken => ContractError::SameToken,
+            EngineError::UnsupportedExecution { mode, kind, reason } => {
+                ContractError::UnsupportedExecution { mode, kind, reason }
+            }
+            EngineError::DynamicCurvatureRefused => ContractError::DynamicCurvatureRefused,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every engine error becomes the contract error of the same name, with the same message.
+    #[test]
+    fn engine_errors_keep_their_variant_and_message() {
+        let cases = [
+            EngineError::Std(StdError::generic_err("bad address")),
+            EngineError::Math(MathError::InvariantDecreased),
+            EngineError::Overflow(OverflowError::new(cosmwasm_std::OverflowOperation::Add)),
+            EngineError::InvalidParams("x".to_string()),
+            EngineError::ZeroAmount,
+            EngineError::PriceImpactTooHigh {
+                impact_bps: 2_001,
+                limit_bps: 2_000,
+            },
+            EngineError::NoLiquidity,
+            EngineError::FirstDepositTooSmall(1_000),
+            EngineError::SameToken,
+            EngineError::UnsupportedExecution {
+                mode: "verlet",
+                kind: "augmented",
+                reason: "r",
+            },
+            EngineError::DynamicCurvatureRefused,
+        ];
+        for e in cases {
+            let message = e.to_string();
+            let name = format!("{e:?}");
+            let converted = ContractError::from(e);
+            assert_eq!(converted.to_string(), message);
+            assert_eq!(format!("{converted:?}"), name);
+        }
+    }
+}

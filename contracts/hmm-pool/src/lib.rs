@@ -1,18 +1,20 @@
 //! # hmm-pool
 //!
-//! Many Hamiltonian Market Maker pools in one contract, addressed by pool id. Every formula comes from
-//! `hmm-math`; every message type from the shared `hmm` package (`hmm::pool`).
+//! Many Hamiltonian Market Maker pools in one contract, addressed by pool id. The pools themselves (record, curves,
+//! prices, trades, fees, λ(t), shares) are the stateless `hmm-pool-engine` package, which the simulator runs too;
+//! this contract stores them and moves the tokens. Every formula comes from `hmm-math`; every message type from the
+//! shared `hmm` package (`hmm::pool`).
 //!
-//! Layout (one file per action, a thin dispatcher): `contract.rs` dispatches; `execute/` holds the actions;
-//! `query.rs` the queries; `curve.rs` builds the invariant of a pool and prices it; `state.rs` the storage;
-//! `record.rs` the binary form of a stored pool.
+//! Layout (one file per action, a thin dispatcher): `contract.rs` dispatches;
+//! `execute/` holds the actions; `query.rs` the queries; `twap.rs` stores the TWAP observations the engine's price
+//! updates make due; `state.rs` the storage; `record.rs` the binary form of a stored pool.
 
 pub mod contract;
-pub mod curve;
 pub mod error;
 pub mod execute;
 pub mod query;
 pub mod record;
 pub mod state;
+pub mod twap;
 
 pub use error::ContractError;

@@ -9,13 +9,16 @@ use hmm::pool::{
 use hmm_math::quality::{efe_softmax, expected_free_energy};
 use hmm_math::swap::atoms;
 use hmm_math::{Hamiltonian, MathError, PhaseState, Rounding, Sdec, Udec};
+use hmm_pool_engine::curve::{
+    accumulate, class_of, invariant, pool_curve, spot_price as class_spot,
+};
+use hmm_pool_engine::trade::{plan_swap, Side};
 
-use crate::curve::{accumulate, class_of, invariant, pool_curve, spot_price as class_spot};
 use crate::error::{ContractError, ContractResult};
 use crate::execute::liquidity::settled_position;
 use crate::execute::load_pool;
 use crate::execute::route::plan_bundle;
-use crate::execute::swap::{ask_side, plan_swap, side_of, Side};
+use crate::execute::swap::{ask_side, side_of};
 use crate::state::{
     Pool, CONFIG, OBSERVATIONS, OBSERVATION_HEAD, OBSERVATION_SLOTS, OWED, POOLS, PROTOCOL_FEES,
 };

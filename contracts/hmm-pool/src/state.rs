@@ -3,10 +3,11 @@
 
 use cosmwasm_std::{Addr, Decimal256, Uint128};
 use cw_storage_plus::{Item, Map};
-use hmm::pool::{CurvatureConfig, CurveKind, ExecutionMode, FeeConfig, SlaTags};
 use serde::{Deserialize, Serialize};
 
 pub use crate::record::PoolRecords;
+/// The pool record is the engine's (`hmm-pool-engine`), stored in the binary form of [`crate::record`].
+pub use hmm_pool_engine::{Pool, PoolClass};
 
 // The other stored types are compact records too (hmm-record: postcard fields in a base64 string), not JSON objects:
 // smaller wasm and cheaper loads. The layout is positional: see `migrate` before changing a field.
@@ -22,54 +23,6 @@ pub struct Config {
     pub permissionless_pools: bool,
     pub paused: bool,
     pub pool_count: u64,
-}
-
-/// One resource class of a pool.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PoolClass {
-    pub cu_token: Addr,
-    pub weight: Decimal256,
-    /// q̄: CU atoms; 0 until the first deposit.
-    pub target_reserve: Uint128,
-    /// p̄: $AI atoms; 0 until the first deposit.
-    pub reference_credit: Uint128,
-    /// q.
-    pub resource_reserve: Uint128,
-    /// p.
-    pub credit_reserve: Uint128,
-    /// LP fees in this CU token per share (eq.32 accumulator).
-    pub fee_growth_resource: Decimal256,
-    /// Σ price·dt since creation, $AI atoms per CU atom × seconds (Uniswap-v2 style TWAP accumulator).
-    pub price_cumulative: Decimal256,
-    /// Spot price at the last update (for the cumulative and the volatility estimate).
-    pub last_price: Decimal256,
-}
-
-/// A pool. Stored as a binary record ([`crate::record`]), not JSON.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Pool {
-    pub id: u64,
-    pub kind: CurveKind,
-    pub classes: Vec<PoolClass>,
-    pub curvature: CurvatureConfig,
-    /// λ(t) in force (2026 eq.30).
-    pub lambda_now: Decimal256,
-    /// EWMA of relative price moves per trade (the Vol of eq.12/28/30).
-    pub volatility: Decimal256,
-    pub fees: FeeConfig,
-    pub execution: ExecutionMode,
-    pub sla: SlaTags,
-    pub max_price_impact: Decimal256,
-    pub total_shares: Uint128,
-    /// LP fees in $AI per share (eq.32 accumulator).
-    pub fee_growth_credits: Decimal256,
-    pub paused: bool,
-    /// Block time (seconds) of the last price update.
-    pub last_update: u64,
-    /// Block time of the last TWAP observation written (0: none yet).
-    pub last_observation: u64,
-    /// Batch-auction window (seconds); `None`: continuous trading.
-    pub batch_window: Option<u64>,
 }
 
 /// An LP position.
@@ -106,11 +59,8 @@ pub const OBSERVATION_HEAD: Map<(u64, u8), (u16, u16)> = Map::new("obs_head");
 /// Protocol fees held until `CollectProtocolFees`: token → (treasury share, burn share).
 pub const PROTOCOL_FEES: Map<&Addr, (Uint128, Uint128)> = Map::new("protocol_fees");
 
-/// Ring size of TWAP observations per class.
+/// Ring size of TWAP observations per class (one at most every `hmm_pool_engine::prices::OBSERVATION_INTERVAL`).
 pub const OBSERVATION_SLOTS: u16 = 64;
-/// At most one observation per class per this many seconds, so a 64-slot ring spans ≥ 64 min ≥ the 30-min
-/// window of 2026 §12.2 whatever the trading rate.
-pub const OBSERVATION_INTERVAL: u64 = 60;
 /// (CU token, pool id) → (): which pools trade a class, for routing.
 pub const CLASS_POOLS: Map<(&Addr, u64), ()> = Map::new("class_pools");
 

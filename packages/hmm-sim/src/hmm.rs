@@ -1,23 +1,25 @@
 //! The HMM design: the pool contract's own code, not a model of it.
 //!
-//! A pool is created and funded through the contract's `instantiate`/`execute` entry points (`CreatePool`,
-//! `AddLiquidity`) on cosmwasm-std mock dependencies; trades then run the contract's swap path in memory:
-//! `hmm_pool::execute::swap::plan_swap` (fees via `hmm_math::fees`, the level-set solve `hmm_math::swap_exact`, the
-//! price-impact limit) followed by `finish_trade` (fee split, TWAP, volatility EWMA and the dynamic curvature of
-//! 2026 eq.30). Only the pool record's storage load/save and the cw20 messages of a real transaction are skipped.
-//! The arbitrage agent's sizing (`size_to_price`) is off-chain f64 arithmetic on the pool's curve coefficients; the
-//! trade it sizes still executes through the contract code.
+//! The contract's pools are the stateless `hmm-pool-engine`, and so are these: a pool is created and funded with
+//! the engine's `new_pool` and `deposit` (the checks and arithmetic of `CreatePool` and `AddLiquidity`); trades run
+//! `hmm_pool_engine::trade::plan_swap` (fees via `hmm_math::fees`, the level-set solve `hmm_math::swap_exact`, the
+//! price-impact limit) followed by `hmm_pool_engine::prices::finish_trade` (fee split, TWAP, volatility EWMA and the
+//! dynamic curvature of 2026 eq.30). Only what the contract adds around the engine is skipped: storage (the pool
+//! record, the protocol-fee ledger, TWAP observations) and the cw20 messages of a real transaction. The arbitrage
+//! agent's sizing (`size_to_price`) is off-chain f64 arithmetic on the pool's curve coefficients; the trade it sizes
+//! still executes through the engine.
 
 use anyhow::{anyhow, Result};
-use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env};
-use cosmwasm_std::{Decimal256, MemoryStorage, Uint128};
+use cosmwasm_std::testing::{mock_env, MockApi};
+use cosmwasm_std::{Decimal256, Uint128};
 use hmm::pool::{
-    ClassDeposit, ClassParams, CreatePoolMsg, CurvatureConfig, CurveKind, ExecuteMsg,
-    InstantiateMsg, LatencyClass, SlaTags,
+    ClassDeposit, ClassParams, CreatePoolMsg, CurvatureConfig, CurveKind, LatencyClass, SlaTags,
 };
-use hmm_pool::execute::swap::{finish_trade, plan_swap, Side};
-use hmm_pool::state::{Config, Pool, CONFIG, POOLS};
-use hmm_pool::ContractError;
+use hmm_pool_engine::curve::{invariant, pool_curve, split_fee, spot_price};
+use hmm_pool_engine::liquidity::deposit;
+use hmm_pool_engine::prices::{finish_trade, update_prices, Moved};
+use hmm_pool_engine::trade::{plan_swap, quote_leg, Side};
+use hmm_pool_engine::{new_pool, EngineError, Pool};
 
 use crate::venue::{Fill, Refusal, TradeResult, Venue};
 
@@ -56,49 +58,34 @@ fn whole(a: Uint128) -> f64 {
     a.u128() as f64 / SCALE
 }
 
-fn refusal(e: ContractError) -> Refusal {
+fn refusal(e: EngineError) -> Refusal {
     match e {
-        ContractError::NoLiquidity => Refusal::Liquidity,
-        ContractError::Math(hmm_math::MathError::InsufficientLiquidity) => Refusal::Liquidity,
+        EngineError::NoLiquidity => Refusal::Liquidity,
+        EngineError::Math(hmm_math::MathError::InsufficientLiquidity) => Refusal::Liquidity,
         other => Refusal::Refused(other.to_string()),
     }
 }
 
-/// A single-class HMM pool (2026 §9.1: one pool per resource class) run by the contract's code.
+/// A single-class HMM pool (2026 §9.1: one pool per resource class) run by the pool engine, the contract's code.
 pub struct HmmVenue {
-    storage: MemoryStorage,
-    config: Config,
     pub pool: Pool,
     fees: (f64, f64),
 }
 
 impl HmmVenue {
-    /// Create and fund a target-reserve pool (2026 eq.4, normalised) through the contract's entry points.
+    /// Create and fund a target-reserve pool (2026 eq.4, normalised) with the engine's `new_pool` and `deposit`: the
+    /// checks and arithmetic of the contract's `CreatePool` and `AddLiquidity`.
     pub fn new(params: &HmmParams, cu: f64, ai: f64) -> Result<Self> {
-        let mut deps = mock_dependencies();
-        let owner = deps.api.addr_make("owner");
-        let ai_token = deps.api.addr_make("ai-token");
-        let cu_token = deps.api.addr_make("cu-token");
-        let env = mock_env();
-        let info = message_info(&owner, &[]);
-        let err = |e: ContractError| anyhow!("hmm-pool: {e}");
-        hmm_pool::contract::instantiate(
-            deps.as_mut(),
-            env.clone(),
-            info.clone(),
-            InstantiateMsg {
-                owner: None,
-                ai_token: ai_token.to_string(),
-                treasury: owner.to_string(),
-                permissionless_pools: false,
-            },
-        )
-        .map_err(err)?;
-        hmm_pool::contract::execute(
-            deps.as_mut(),
-            env.clone(),
-            info.clone(),
-            ExecuteMsg::CreatePool(CreatePoolMsg {
+        let api = MockApi::default();
+        let ai_token = api.addr_make("ai-token");
+        let cu_token = api.addr_make("cu-token");
+        let now = mock_env().block.time.seconds();
+        let err = |e: EngineError| anyhow!("hmm-pool: {e}");
+        let mut pool = new_pool(
+            &api,
+            &ai_token,
+            1,
+            CreatePoolMsg {
                 kind: CurveKind::TargetReserve,
                 classes: vec![ClassParams {
                     cu_token: cu_token.to_string(),
@@ -121,39 +108,28 @@ impl HmmVenue {
                 },
                 max_price_impact: None,
                 batch_window: None,
-            }),
+            },
+            now,
         )
         .map_err(err)?;
         // Eq.30's dynamic curvature is refused on chain (`DynamicCurvatureRefused`: a λ step changes κ with no
-        // trade); the simulator studies it by writing α and β into the stored pool, so the engine's eq.30 code runs.
+        // trade); the simulator studies it by writing α and β into the pool it created, so the engine's eq.30 code
+        // runs.
         if params.alpha != 0.0 || params.beta != 0.0 {
-            let mut pool = POOLS.load(&deps.storage, 1).map_err(|e| anyhow!("{e}"))?;
             pool.curvature.alpha = dec(params.alpha)?;
             pool.curvature.beta = dec(params.beta)?;
-            POOLS
-                .save(&mut deps.storage, 1, &pool)
-                .map_err(|e| anyhow!("{e}"))?;
         }
-        hmm_pool::contract::execute(
-            deps.as_mut(),
-            env,
-            info,
-            ExecuteMsg::AddLiquidity {
-                pool_id: 1,
-                deposits: vec![ClassDeposit {
-                    resource: atoms(cu),
-                    credits: atoms(ai),
-                }],
-                min_shares: Uint128::zero(),
-                deadline: None,
-            },
+        deposit(
+            &mut pool,
+            vec![ClassDeposit {
+                resource: atoms(cu),
+                credits: atoms(ai),
+            }],
         )
         .map_err(err)?;
-        let config = CONFIG.load(&deps.storage)?;
-        let pool = POOLS.load(&deps.storage, 1)?;
+        // The contract would also store the TWAP observation this makes due; the simulator keeps none.
+        let _observe = update_prices(&mut pool, Moved::All, now).map_err(err)?;
         Ok(HmmVenue {
-            storage: deps.storage,
-            config,
             pool,
             fees: (0.0, 0.0),
         })
@@ -187,10 +163,11 @@ impl HmmVenue {
             }),
         };
         if commit {
-            finish_trade(&mut self.storage, &mut pool, &self.config, &plan.legs, now)
-                .map_err(refusal)?;
+            // The protocol's fee parts and a due TWAP observation go to the contract's storage: the simulator
+            // keeps neither.
+            let _finished = finish_trade(&mut pool, &plan.legs, now).map_err(refusal)?;
             for leg in &plan.legs {
-                let (lp, _, _) = hmm_pool::curve::split_fee(&pool, leg.fee).map_err(refusal)?;
+                let (lp, _, _) = split_fee(&pool, leg.fee).map_err(refusal)?;
                 if buy {
                     self.fees.1 += whole(lp);
                 } else {
@@ -205,9 +182,7 @@ impl HmmVenue {
 
 impl Venue for HmmVenue {
     fn spot(&self) -> f64 {
-        hmm_pool::curve::spot_price(&self.pool, 0)
-            .map(dec_f64)
-            .unwrap_or(f64::NAN)
+        spot_price(&self.pool, 0).map(dec_f64).unwrap_or(f64::NAN)
     }
     fn buy(&mut self, cu: f64, now: u64) -> TradeResult {
         self.trade(true, cu, now, true)
@@ -217,7 +192,7 @@ impl Venue for HmmVenue {
     }
     fn quote_buy(&self, cu: f64) -> TradeResult {
         let amount = atoms(cu);
-        let leg = hmm_pool::execute::swap::quote_leg(
+        let leg = quote_leg(
             &self.pool,
             0,
             hmm_math::Direction::BuyResource,
@@ -231,7 +206,7 @@ impl Venue for HmmVenue {
         })
     }
     fn quote_sell(&self, cu: f64) -> TradeResult {
-        let leg = hmm_pool::execute::swap::quote_leg(
+        let leg = quote_leg(
             &self.pool,
             0,
             hmm_math::Direction::SellResource,
@@ -246,7 +221,7 @@ impl Venue for HmmVenue {
     }
     fn size_to_price(&self, target: f64) -> f64 {
         // Off-chain sizing on the curve a·q·p + (b/2)(q − t)² (c = 0 for target-reserve pools), in atoms.
-        let Ok(curve) = hmm_pool::curve::pool_curve(&self.pool, 0) else {
+        let Ok(curve) = pool_curve(&self.pool, 0) else {
             return 0.0;
         };
         let (a, b, t) = (curve.a.to_f64(), curve.b.to_f64(), curve.t.to_f64());
@@ -291,15 +266,13 @@ impl Venue for HmmVenue {
         self.fees
     }
     fn invariant(&self) -> Option<f64> {
-        hmm_pool::curve::invariant(&self.pool).ok().map(dec_f64)
+        invariant(&self.pool).ok().map(dec_f64)
     }
     fn lambda(&self) -> Option<f64> {
         Some(dec_f64(self.pool.lambda_now))
     }
     fn boxed_clone(&self) -> Box<dyn Venue> {
         Box::new(HmmVenue {
-            storage: MemoryStorage::new(),
-            config: self.config.clone(),
             pool: self.pool.clone(),
             fees: self.fees,
         })

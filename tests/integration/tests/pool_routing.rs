@@ -179,7 +179,7 @@ fn three_class_pool() -> (Suite, u64) {
     let mut s = Suite::new(3);
     let mut msg = s.create_msg(CurveKind::TargetReserve, &[0, 1, 2], "0.5");
     // Without the volatility surcharge a trade's fee does not depend on the trades before it in the same block.
-    let mut fees = hmm_pool::execute::create::default_fees();
+    let mut fees = hmm_pool_engine::params::default_fees();
     fees.volatility_fee = Decimal256::zero();
     msg.fees = Some(fees);
     let id = s.create_pool(msg).unwrap();

@@ -3,12 +3,16 @@
 use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Order, Response, Uint128};
 use hmm::pool::PoolUpdate;
 
-use super::create::{check_sound_at_target, validate_curvature, validate_execution, validate_fees};
-use super::swap::record_prices;
+use hmm_pool_engine::curve::check_sound_with;
+use hmm_pool_engine::params::{
+    check_curvature, validate_execution, validate_fees, validate_max_price_impact,
+};
+use hmm_pool_engine::prices::record_prices;
+
 use super::{burn_msg, deferred_tokens, load_pool, transfer_msg};
-use crate::curve::check_sound_with;
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Config, CONFIG, POOLS, PROTOCOL_FEES};
+use crate::twap;
 
 fn owner_only(config: &Config, info: &MessageInfo) -> ContractResult<()> {
     if info.sender != config.owner {
@@ -28,14 +32,7 @@ pub fn update_pool(
     owner_only(&config, &info)?;
     let mut pool = load_pool(deps.storage, pool_id)?;
     if let Some(c) = update.curvature {
-        let min_weight = pool
-            .classes
-            .iter()
-            .map(|c| c.weight)
-            .min()
-            .unwrap_or_default();
-        validate_curvature(pool.kind, &c, min_weight)?;
-        check_sound_at_target(pool.kind, &c, pool.classes.iter().map(|k| k.weight))?;
+        check_curvature(pool.kind, &c, &pool.classes)?;
         // The current reserves must stay sound under the curvature as it will be stored (its λ and its μ).
         let mut updated = pool.clone();
         updated.curvature = c;
@@ -45,12 +42,8 @@ pub fn update_pool(
         // Every class's curve changed: the TWAP takes the old prices up to now and the new ones from now on (and
         // a later trade of one class keeps the others' prices recorded here).
         let recompute_all = vec![None; pool.classes.len()];
-        record_prices(
-            deps.storage,
-            &mut pool,
-            &recompute_all,
-            env.block.time.seconds(),
-        )?;
+        let due = record_prices(&mut pool, &recompute_all, env.block.time.seconds())?;
+        twap::observe(deps.storage, &pool, due)?;
     }
     if let Some(f) = update.fees {
         validate_fees(&f)?;
@@ -64,11 +57,7 @@ pub fn update_pool(
         pool.sla = s;
     }
     if let Some(m) = update.max_price_impact {
-        if m.is_zero() || m > cosmwasm_std::Decimal256::one() {
-            return Err(ContractError::InvalidParams(
-                "max_price_impact must be in (0, 1]".to_string(),
-            ));
-        }
+        validate_max_price_impact(m)?;
         pool.max_price_impact = m;
     }
     POOLS.save(deps.storage, pool_id, &pool)?;

@@ -16,17 +16,18 @@ use hmm::pool::{
     Ask, BatchIntentInfo, BatchResponse, BATCH_GRACE, DEFER_AFTER, MAX_INTENTS_PER_TRADER,
 };
 use hmm_math::{swap_exact, Direction, MathError, Rounding, SwapKind, Udec};
+use hmm_pool_engine::curve::{class_of, class_of_mut, fee_rate, pool_curve};
+use hmm_pool_engine::prices::Moved;
+use hmm_pool_engine::trade::{credit_fee, quote_leg, Side};
 
-use super::swap::{
-    ask_side, credit_fee, quote_leg, record_protocol_fee, side_of, update_prices, Moved, Side,
-};
+use super::swap::{ask_side, record_protocol_fee, side_of};
 use super::{credit_owed, deferred_tokens, load_pool, pay, transfer_msg};
-use crate::curve::{class_of, class_of_mut, fee_rate, pool_curve};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
     Config, Intent, Pool, BATCHES, CONFIG, INTENTS, MAX_INTENTS, MIN_INTENT_PPM, POOLS,
     TRADER_INTENTS,
 };
+use crate::twap::update_prices;
 
 /// The token an intent was paid in: $AI for a buy, the class's CU for a sale.
 fn offer_token(pool: &Pool, config: &Config, intent: &Intent) -> ContractResult<Addr> {

@@ -1,152 +1,12 @@
-//! `CreatePool`: validate the parameters (the curve must be able to be sound) and store an empty pool.
+//! `CreatePool`: the engine builds the empty pool from the message, every parameter checked
+//! (`hmm_pool_engine::new_pool`); the contract authorises, numbers and stores it.
 
-use cosmwasm_std::{Decimal256, DepsMut, Env, MessageInfo, Response, Uint128};
-use hmm::pool::{CreatePoolMsg, CurvatureConfig, CurveKind, ExecutionMode, FeeConfig};
+use cosmwasm_std::{DepsMut, Env, MessageInfo, Response};
+use hmm::pool::CreatePoolMsg;
+use hmm_pool_engine::new_pool;
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Pool, PoolClass, CONFIG, POOLS};
-
-/// Most classes one pool may hold (bounds the gas of every trade, which touches all classes' prices).
-pub const MAX_CLASSES: usize = 8;
-/// Most integrator steps per swap.
-pub const MAX_STEPS: u32 = 256;
-
-/// The seeds' defaults, from `hmm_math::fees::FeeParams::default()` (f_m 30 bps, λ_r 0.02, f_v 0.1, cap 5 %,
-/// ζ 0.25, treasury 10 %).
-pub fn default_fees() -> FeeConfig {
-    let d = hmm_math::fees::FeeParams::default();
-    FeeConfig {
-        market_fee: d.market.into(),
-        risk_fee: d.risk.into(),
-        volatility_fee: d.volatility.into(),
-        max_fee: d.max_total.into(),
-        burn_share: d.burn_share.into(),
-        treasury_share: d.treasury_share.into(),
-    }
-}
-
-pub fn default_curvature() -> CurvatureConfig {
-    CurvatureConfig {
-        lambda: Decimal256::percent(50),
-        mu: Decimal256::percent(5),
-        alpha: Decimal256::zero(),
-        beta: Decimal256::zero(),
-        lambda_max: Decimal256::percent(150),
-    }
-}
-
-fn invalid(reason: &str) -> ContractError {
-    ContractError::InvalidParams(reason.to_string())
-}
-
-/// Fee bounds of `hmm_math::fees::FeeParams::validate` (positive base fee, cap below 1, shares ≤ 1), and a cap of
-/// at most 50 %.
-pub fn validate_fees(f: &FeeConfig) -> ContractResult<()> {
-    if f.max_fee > Decimal256::percent(50) {
-        return Err(invalid("fees: max_fee must be <= 0.5"));
-    }
-    crate::curve::fee_params(f).validate()?;
-    Ok(())
-}
-
-/// The curvature bounds that keep each kind sound (see `hmm_math::hamiltonian`): at target the normalised
-/// target-reserve curve is sound iff λ < 2, the normalised multi-asset curve iff λ < w.
-pub fn validate_curvature(
-    kind: CurveKind,
-    c: &CurvatureConfig,
-    min_weight: Decimal256,
-) -> ContractResult<()> {
-    if c.lambda > c.lambda_max {
-        return Err(invalid("curvature: lambda must be <= lambda_max"));
-    }
-    match kind {
-        CurveKind::Bilinear => {}
-        CurveKind::TargetReserve | CurveKind::Augmented => {
-            if c.lambda_max >= Decimal256::percent(200) {
-                return Err(invalid("curvature: lambda_max must be < 2 (lambda = 2 is constant sum, > 2 gives negative prices)"));
-            }
-        }
-        CurveKind::MultiAsset => {
-            if c.lambda_max >= min_weight {
-                return Err(invalid(
-                    "curvature: multi-asset curve is sound only for lambda_max < every weight",
-                ));
-            }
-        }
-    }
-    if c.mu > Decimal256::one() {
-        return Err(invalid("curvature: mu must be <= 1"));
-    }
-    // Eq.30's α and β stay in the message (the simulator studies them) but a pool on chain keeps λ fixed between
-    // owner updates: see `ContractError::DynamicCurvatureRefused`.
-    if !c.alpha.is_zero() || !c.beta.is_zero() {
-        return Err(ContractError::DynamicCurvatureRefused);
-    }
-    Ok(())
-}
-
-/// The execution mode must trade on the pool's curve. The integrators (2026 Alg.1, Alg.2) are offered where the
-/// flow's projection lands on whole atoms in the pool's favour: constant product and target reserve. Where `H` has
-/// a `p²` term (multi-asset, augmented) the projected credit reserve differs from the closed form by a fraction of
-/// an atom that the exact-in check must refuse, so every trade would fail: those pools trade in exact mode only.
-pub fn validate_execution(kind: CurveKind, e: &ExecutionMode) -> ContractResult<()> {
-    let (mode, steps) = match e {
-        ExecutionMode::Exact => return Ok(()),
-        ExecutionMode::Verlet { steps } => ("verlet", *steps),
-        ExecutionMode::Ruth4 { steps } => ("ruth4", *steps),
-    };
-    if steps == 0 || steps > MAX_STEPS {
-        return Err(invalid("execution: steps must be in 1..=256"));
-    }
-    let kind = match kind {
-        CurveKind::Bilinear | CurveKind::TargetReserve => return Ok(()),
-        CurveKind::MultiAsset => "multi_asset",
-        CurveKind::Augmented => "augmented",
-    };
-    Err(ContractError::UnsupportedExecution {
-        mode,
-        kind,
-        reason: "the integrators' projection cannot keep H on a curve with a p² term: use exact",
-    })
-}
-
-/// Reserves of the probe class used to check a curvature at the target (the normalised curves are scale-free).
-const PROBE_RESERVE: u128 = 1_000_000_000_000;
-
-/// Every class is sound at its target (q = q̄, p = p̄) for every λ the pool may reach (λ₀ and λ_max: the
-/// discriminant is monotone in λ), with the pool's μ: a pool that no deposit could make tradable is refused at
-/// creation, not at its first deposit.
-pub fn check_sound_at_target(
-    kind: CurveKind,
-    c: &CurvatureConfig,
-    weights: impl Iterator<Item = Decimal256>,
-) -> ContractResult<()> {
-    let probe = Uint128::new(PROBE_RESERVE);
-    let q = hmm_math::swap::atoms(probe)?;
-    for weight in weights {
-        let class = PoolClass {
-            cu_token: cosmwasm_std::Addr::unchecked(""),
-            weight,
-            target_reserve: probe,
-            reference_credit: probe,
-            resource_reserve: probe,
-            credit_reserve: probe,
-            fee_growth_resource: Decimal256::zero(),
-            price_cumulative: Decimal256::zero(),
-            last_price: Decimal256::zero(),
-        };
-        for lambda in [c.lambda, c.lambda_max] {
-            crate::curve::class_curve(kind, &class, lambda, c.mu)?
-                .check_sound(q, q)
-                .map_err(|_| {
-                    invalid(
-                        "curvature: unsound at the target for lambda or lambda_max with this mu",
-                    )
-                })?;
-        }
-    }
-    Ok(())
-}
+use crate::state::{CONFIG, POOLS};
 
 pub fn create_pool(
     deps: DepsMut,
@@ -160,74 +20,18 @@ pub fn create_pool(
             "the owner (pool creation is permissioned)",
         ));
     }
-    if msg.classes.is_empty() || msg.classes.len() > MAX_CLASSES {
-        return Err(invalid("a pool holds 1 to 8 classes"));
-    }
-    let mut classes: Vec<PoolClass> = Vec::with_capacity(msg.classes.len());
-    for c in &msg.classes {
-        let token = deps.api.addr_validate(&c.cu_token)?;
-        if token == config.ai_token {
-            return Err(invalid("a class cannot be the $AI token"));
-        }
-        if classes.iter().any(|k| k.cu_token == token) {
-            return Err(invalid("duplicate class token"));
-        }
-        if c.weight.is_zero() || c.weight > Decimal256::one() {
-            return Err(invalid("class weights must be in (0, 1]"));
-        }
-        classes.push(PoolClass {
-            cu_token: token,
-            weight: c.weight,
-            target_reserve: Uint128::zero(),
-            reference_credit: Uint128::zero(),
-            resource_reserve: Uint128::zero(),
-            credit_reserve: Uint128::zero(),
-            fee_growth_resource: Decimal256::zero(),
-            price_cumulative: Decimal256::zero(),
-            last_price: Decimal256::zero(),
-        });
-    }
-    let min_weight = classes.iter().map(|c| c.weight).min().unwrap_or_default();
-    let curvature = msg.curvature.unwrap_or_else(default_curvature);
-    validate_curvature(msg.kind, &curvature, min_weight)?;
-    check_sound_at_target(msg.kind, &curvature, classes.iter().map(|c| c.weight))?;
-    let fees = msg.fees.unwrap_or_else(default_fees);
-    validate_fees(&fees)?;
-    let execution = msg.execution.unwrap_or(ExecutionMode::Exact);
-    validate_execution(msg.kind, &execution)?;
-    let max_price_impact = msg.max_price_impact.unwrap_or(Decimal256::percent(20));
-    if max_price_impact.is_zero() || max_price_impact > Decimal256::one() {
-        return Err(invalid("max_price_impact must be in (0, 1]"));
-    }
-
-    if let Some(w) = msg.batch_window {
-        if w == 0 || w > 86_400 {
-            return Err(invalid("batch_window must be 1 to 86400 seconds"));
-        }
-    }
-    config.pool_count += 1;
-    let id = config.pool_count;
+    let id = config.pool_count + 1;
+    let pool = new_pool(
+        deps.api,
+        &config.ai_token,
+        id,
+        msg,
+        env.block.time.seconds(),
+    )?;
+    config.pool_count = id;
     CONFIG.save(deps.storage, &config)?;
     // The pool joins the routing index (`CLASS_POOLS`) at its first deposit, not here: empty pools that anyone
     // may create must not crowd the router's view of a class.
-    let pool = Pool {
-        id,
-        kind: msg.kind,
-        classes,
-        lambda_now: curvature.lambda,
-        curvature,
-        volatility: Decimal256::zero(),
-        fees,
-        execution,
-        sla: msg.sla,
-        max_price_impact,
-        total_shares: Uint128::zero(),
-        fee_growth_credits: Decimal256::zero(),
-        paused: false,
-        last_update: env.block.time.seconds(),
-        last_observation: 0,
-        batch_window: msg.batch_window,
-    };
     POOLS.save(deps.storage, id, &pool)?;
     Ok(Response::new()
         .add_attribute("action", "create_pool")

@@ -1,20 +1,19 @@
 //! `AddLiquidity`, `RemoveLiquidity`, `ClaimFees`: LP shares as an internal ledger.
 //!
-//! First deposit: shares = √(Σᵢ Δqᵢ·Δpᵢ) (2025 eq.13 for one class), of which `MINIMUM_LIQUIDITY` are locked
-//! forever; it also sets the targets q̄ = Δq, p̄ = Δp (the pool starts at its target). Later deposits: the
-//! min-ratio rule of HIP-8 — the exact proportional amounts are pulled (rounded up) and shares minted rounded down,
-//! so prices do not move and no rounding favours the depositor. Targets scale with liquidity. Fees accrue per
-//! share (2026 eq.32) in the token they were paid in.
+//! What a deposit mints and a withdrawal pays is the engine's (`hmm_pool_engine::liquidity`: the first deposit's
+//! √(Σ Δq·Δp) and targets, later deposits' min-ratio rule). Positions live here: fees accrue per share (2026 eq.32)
+//! in the token they were paid in.
 
 use cosmwasm_std::{Addr, Decimal256, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
-use hmm::pool::{ClassDeposit, MINIMUM_LIQUIDITY};
+use hmm::pool::ClassDeposit;
 use hmm_math::{MathError, Rounding, Udec};
+use hmm_pool_engine::liquidity::{deposit, scale, withdraw, Deposit};
+use hmm_pool_engine::prices::Moved;
 
-use super::swap::{update_prices, Moved};
 use super::{check_deadline, deferred_tokens, load_pool, pay, transfer_from_msg, transfer_msg};
-use crate::curve::check_sound_with;
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Pool, Position, CLASS_POOLS, CONFIG, OWED, POOLS, POSITIONS};
+use crate::twap::update_prices;
 
 /// shares × Δgrowth, rounded down: LPs are never paid more than was collected. Fails closed: an accumulator
 /// below the checkpoint or a product past `Uint128` is an error, never a guessed amount.
@@ -73,17 +72,6 @@ pub fn settled_position(
     Ok(pos)
 }
 
-fn scale(
-    amount: Uint128,
-    num: Uint128,
-    den: Uint128,
-    rounding: Rounding,
-) -> ContractResult<Uint128> {
-    Ok(Udec::from_amount(amount)
-        .mul_div(Udec::from_amount(num), Udec::from_amount(den), rounding)?
-        .to_amount(rounding)?)
-}
-
 pub fn add_liquidity(
     deps: DepsMut,
     env: Env,
@@ -99,89 +87,18 @@ pub fn add_liquidity(
     if config.paused || pool.paused {
         return Err(ContractError::Paused);
     }
-    if deposits.len() != pool.classes.len() {
-        return Err(ContractError::InvalidParams(format!(
-            "expected {} deposits, one per class",
-            pool.classes.len()
-        )));
-    }
-    if deposits
-        .iter()
-        .any(|d| d.resource.is_zero() || d.credits.is_zero())
-    {
-        return Err(ContractError::ZeroAmount);
-    }
+    let Deposit {
+        minted,
+        pulled,
+        first,
+    } = deposit(&mut pool, deposits)?;
+    // The position's fees are settled against the pool's fee accumulators, which a deposit does not move.
     let mut pos = settled_position(deps.storage, &pool, &info.sender)?;
-    let mut pulled: Vec<ClassDeposit> = Vec::with_capacity(deposits.len());
-    let minted;
-    if pool.total_shares.is_zero() {
-        // √(Σ Δq·Δp), rounded down.
-        let mut sum = Udec::ZERO;
-        for d in &deposits {
-            sum = sum.checked_add(
-                Udec::from_amount(d.resource).mul(Udec::from_amount(d.credits), Rounding::Down)?,
-            )?;
-        }
-        let shares = sum.sqrt(Rounding::Down)?.to_amount(Rounding::Down)?;
-        if shares <= Uint128::new(MINIMUM_LIQUIDITY) {
-            return Err(ContractError::FirstDepositTooSmall(MINIMUM_LIQUIDITY));
-        }
-        for (class, d) in pool.classes.iter_mut().zip(&deposits) {
-            class.target_reserve = d.resource;
-            class.reference_credit = d.credits;
-            class.resource_reserve = d.resource;
-            class.credit_reserve = d.credits;
-        }
-        check_sound_with(&pool, pool.lambda_now)?;
-        pool.total_shares = shares;
+    if first {
         // Funded: the router sees it from now on.
         for class in &pool.classes {
             CLASS_POOLS.save(deps.storage, (&class.cu_token, pool_id), &())?;
         }
-        minted = shares.checked_sub(Uint128::new(MINIMUM_LIQUIDITY))?;
-        pulled = deposits;
-    } else {
-        // Share of the pool the deposit buys: the smallest ratio over all reserves (rounded down).
-        let mut ratio = Udec::MAX;
-        for (class, d) in pool.classes.iter().zip(&deposits) {
-            let rq = Udec::from_amount(d.resource)
-                .div(Udec::from_amount(class.resource_reserve), Rounding::Down)?;
-            let rp = Udec::from_amount(d.credits)
-                .div(Udec::from_amount(class.credit_reserve), Rounding::Down)?;
-            ratio = ratio.min(rq).min(rp);
-        }
-        let shares = Udec::from_amount(pool.total_shares)
-            .mul(ratio, Rounding::Down)?
-            .to_amount(Rounding::Down)?;
-        if shares.is_zero() {
-            return Err(ContractError::ZeroAmount);
-        }
-        let old_total = pool.total_shares;
-        let new_total = old_total.checked_add(shares)?;
-        for class in pool.classes.iter_mut() {
-            // Pull the proportional amounts, rounded up; targets scale the same way.
-            let dq = scale(class.resource_reserve, shares, old_total, Rounding::Up)?;
-            let dp = scale(class.credit_reserve, shares, old_total, Rounding::Up)?;
-            class.resource_reserve = class.resource_reserve.checked_add(dq)?;
-            class.credit_reserve = class.credit_reserve.checked_add(dp)?;
-            class.target_reserve =
-                scale(class.target_reserve, new_total, old_total, Rounding::Down)?;
-            class.reference_credit =
-                scale(class.reference_credit, new_total, old_total, Rounding::Down)?;
-            pulled.push(ClassDeposit {
-                resource: dq,
-                credits: dp,
-            });
-        }
-        if pulled
-            .iter()
-            .zip(&deposits)
-            .any(|(p, d)| p.resource > d.resource || p.credits > d.credits)
-        {
-            return Err(MathError::InvariantDecreased.into());
-        }
-        pool.total_shares = new_total;
-        minted = shares;
     }
     if minted < min_shares {
         return Err(ContractError::MinSharesNotMet {
@@ -273,22 +190,15 @@ pub fn remove_liquidity(
             "min_resources: one entry per class or none".to_string(),
         ));
     }
-    let total = pool.total_shares;
-    let remaining = total.checked_sub(shares)?;
+    let paid = withdraw(&mut pool, shares)?;
     let mut msgs = Vec::with_capacity(pool.classes.len() + 1);
     let mut credits = Uint128::zero();
-    for (i, class) in pool.classes.iter_mut().enumerate() {
-        let dq = scale(class.resource_reserve, shares, total, Rounding::Down)?;
-        let dp = scale(class.credit_reserve, shares, total, Rounding::Down)?;
+    for (i, (class, &(dq, dp))) in pool.classes.iter().zip(&paid).enumerate() {
         if let Some(min) = min_resources.get(i) {
             if dq < *min {
                 return Err(ContractError::MinOutNotMet { got: dq, min: *min });
             }
         }
-        class.resource_reserve = class.resource_reserve.checked_sub(dq)?;
-        class.credit_reserve = class.credit_reserve.checked_sub(dp)?;
-        class.target_reserve = scale(class.target_reserve, remaining, total, Rounding::Up)?;
-        class.reference_credit = scale(class.reference_credit, remaining, total, Rounding::Up)?;
         credits = credits.checked_add(dp)?;
         let fee = pos
             .owed_resources
@@ -324,7 +234,6 @@ pub fn remove_liquidity(
         &info.sender,
         pay_credits,
     )?);
-    pool.total_shares = remaining;
     pos.shares = pos.shares.checked_sub(shares)?;
     update_prices(
         deps.storage,

@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 use cosmwasm_std::{Addr, Decimal256, Deps, DepsMut, Env, Order, Response, Storage, Uint128};
 use hmm::pool::{BundleItem, LatencyClass, RouteLeg, RoutePart, SlaRequirement, SlaTags};
 use hmm_math::{Direction, Rounding, Udec};
+use hmm_pool_engine::prices::{Moved, TradedClass};
+use hmm_pool_engine::trade::{apply_leg, plan_buy_after, Prior, Side, SwapPlan};
 
-use super::swap::{
-    apply_leg, fee_token, plan_buy_after, record_protocol_fee, side_of, update_prices, Moved,
-    Prior, Side, SwapPlan, TradedClass,
-};
+use super::swap::{fee_token, record_protocol_fee, side_of};
 use super::{load_pool, transfer_msg};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Config, Pool, CLASS_POOLS, CONFIG, POOLS};
+use crate::twap::update_prices;
 
 /// Most pools a line is planned against (bounds the solves per line): the deepest eligible ones.
 pub const MAX_CANDIDATES: usize = 16;
@@ -455,9 +455,9 @@ pub fn buy_bundle(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::execute::create::{default_curvature, default_fees};
     use crate::state::PoolClass;
     use hmm::pool::{CurveKind, ExecutionMode};
+    use hmm_pool_engine::params::{default_curvature, default_fees};
     use proptest::prelude::*;
 
     /// A pool of one class holding `q` CU atoms against `p` $AI atoms.

@@ -1,5 +1,5 @@
-//! The invariant of a stored pool, its prices, fees and the dynamic-curvature update. Formulas live in
-//! `hmm-math`; this file only maps stored parameters onto them.
+//! The invariant of a pool, its prices, fee rates and the integrated (flow) swap. Formulas live in `hmm-math`;
+//! this file only maps a pool's parameters onto them.
 
 use cosmwasm_std::{Decimal256, Uint128};
 use hmm::pool::CurveKind;
@@ -10,10 +10,10 @@ use hmm_math::{
     TargetReserve, Udec,
 };
 
-use crate::error::{ContractError, ContractResult};
-use crate::state::{Pool, PoolClass};
+use crate::error::{EngineError, EngineResult};
+use crate::pool::{Pool, PoolClass};
 
-pub fn dec(d: Decimal256) -> ContractResult<Sdec> {
+pub fn dec(d: Decimal256) -> EngineResult<Sdec> {
     Ok(Udec::from(d).to_signed()?)
 }
 
@@ -23,7 +23,7 @@ pub fn class_curve(
     class: &PoolClass,
     lambda: Decimal256,
     mu: Decimal256,
-) -> ContractResult<ClassCurve> {
+) -> EngineResult<ClassCurve> {
     if kind == CurveKind::Bilinear {
         return Ok(ClassCurve::constant_product());
     }
@@ -32,7 +32,7 @@ pub fn class_curve(
     let q_bar = atoms(class.target_reserve)?;
     let p_ref = atoms(class.reference_credit)?;
     if !q_bar.is_positive() || !p_ref.is_positive() {
-        return Err(ContractError::NoLiquidity);
+        return Err(EngineError::NoLiquidity);
     }
     let scaling = Scaling::Normalised { p_ref: vec![p_ref] };
     let curve = match kind {
@@ -66,7 +66,7 @@ pub fn class_curve(
 }
 
 /// Class `i` of a pool.
-pub fn class_of(pool: &Pool, i: usize) -> ContractResult<&PoolClass> {
+pub fn class_of(pool: &Pool, i: usize) -> EngineResult<&PoolClass> {
     Ok(pool.classes.get(i).ok_or(MathError::ClassOutOfRange {
         index: i,
         classes: pool.classes.len(),
@@ -74,7 +74,7 @@ pub fn class_of(pool: &Pool, i: usize) -> ContractResult<&PoolClass> {
 }
 
 /// Class `i` of a pool, to change it.
-pub fn class_of_mut(pool: &mut Pool, i: usize) -> ContractResult<&mut PoolClass> {
+pub fn class_of_mut(pool: &mut Pool, i: usize) -> EngineResult<&mut PoolClass> {
     let classes = pool.classes.len();
     Ok(pool
         .classes
@@ -83,30 +83,30 @@ pub fn class_of_mut(pool: &mut Pool, i: usize) -> ContractResult<&mut PoolClass>
 }
 
 /// The curve of class `i` of a pool at its current curvature.
-pub fn pool_curve(pool: &Pool, i: usize) -> ContractResult<ClassCurve> {
+pub fn pool_curve(pool: &Pool, i: usize) -> EngineResult<ClassCurve> {
     let class = class_of(pool, i)?;
     class_curve(pool.kind, class, pool.lambda_now, pool.curvature.mu)
 }
 
 /// Marginal price of class `i` in $AI atoms per CU atom (2025 eq.3, 2026 eq.7), rounded down.
-pub fn spot_price(pool: &Pool, i: usize) -> ContractResult<Decimal256> {
+pub fn spot_price(pool: &Pool, i: usize) -> EngineResult<Decimal256> {
     let class = class_of(pool, i)?;
     if class.resource_reserve.is_zero() {
-        return Err(ContractError::NoLiquidity);
+        return Err(EngineError::NoLiquidity);
     }
     spot_price_on(&pool_curve(pool, i)?, class)
 }
 
 /// [`spot_price`] of `class` on its curve already built.
-pub fn spot_price_on(curve: &ClassCurve, class: &PoolClass) -> ContractResult<Decimal256> {
+pub fn spot_price_on(curve: &ClassCurve, class: &PoolClass) -> EngineResult<Decimal256> {
     if class.resource_reserve.is_zero() {
-        return Err(ContractError::NoLiquidity);
+        return Err(EngineError::NoLiquidity);
     }
     price_at(&curve.gradient(atoms(class.resource_reserve)?, atoms(class.credit_reserve)?)?)
 }
 
 /// The spot price at a class's gradient (a trade's solve finds the gradients before and after it).
-pub fn price_at(gradient: &Gradient) -> ContractResult<Decimal256> {
+pub fn price_at(gradient: &Gradient) -> EngineResult<Decimal256> {
     Ok(gradient.price(Rounding::Down)?.to_unsigned("price")?.into())
 }
 
@@ -116,7 +116,7 @@ pub fn accumulate(
     cumulative: Decimal256,
     price: Decimal256,
     seconds: u64,
-) -> ContractResult<Decimal256> {
+) -> EngineResult<Decimal256> {
     let held = Udec::from(price).mul(Udec::from_int(u128::from(seconds)), Rounding::Down)?;
     Ok(Udec::from(cumulative)
         .checked_add(held)
@@ -125,7 +125,7 @@ pub fn accumulate(
 }
 
 /// The whole pool's invariant H (lower bound), for monitoring.
-pub fn invariant(pool: &Pool) -> ContractResult<Decimal256> {
+pub fn invariant(pool: &Pool) -> EngineResult<Decimal256> {
     let mut sum = Sdec::ZERO;
     for (i, class) in pool.classes.iter().enumerate() {
         if class.resource_reserve.is_zero() {
@@ -142,7 +142,7 @@ pub fn invariant(pool: &Pool) -> ContractResult<Decimal256> {
 }
 
 /// Every class of the pool is in the sound region under curvature `lambda`.
-pub fn check_sound_with(pool: &Pool, lambda: Decimal256) -> ContractResult<()> {
+pub fn check_sound_with(pool: &Pool, lambda: Decimal256) -> EngineResult<()> {
     for class in &pool.classes {
         if class.resource_reserve.is_zero() {
             continue;
@@ -167,11 +167,7 @@ pub fn fee_params(f: &hmm::pool::FeeConfig) -> FeeParams {
 
 /// Fee rate of a trade moving `amount_in` into a reserve of `reserve_in` (2025 eq.11, 2026 eq.28, capped). The
 /// inventory move ‖Δq‖/‖q‖ is measured on the input side, known before the solve.
-pub fn fee_rate(
-    pool: &Pool,
-    amount_in: Uint128,
-    reserve_in: Uint128,
-) -> ContractResult<Decimal256> {
+pub fn fee_rate(pool: &Pool, amount_in: Uint128, reserve_in: Uint128) -> EngineResult<Decimal256> {
     let rate = fees::fee_rate(
         &[Udec::from_amount(amount_in)],
         &[Udec::from_amount(reserve_in)],
@@ -182,7 +178,7 @@ pub fn fee_rate(
 }
 
 /// Splits a fee into (LP, treasury, burn) exactly (2025 §4.3).
-pub fn split_fee(pool: &Pool, fee: Uint128) -> ContractResult<(Uint128, Uint128, Uint128)> {
+pub fn split_fee(pool: &Pool, fee: Uint128) -> EngineResult<(Uint128, Uint128, Uint128)> {
     let split = fees::split_fee(fee, &fee_params(&pool.fees))?;
     Ok((split.lp, split.treasury, split.burn))
 }
@@ -224,7 +220,7 @@ pub fn flow_swap(
     direction: hmm_math::Direction,
     kind: hmm_math::SwapKind,
     amount: Uint128,
-) -> ContractResult<hmm_math::SwapOutcome> {
+) -> EngineResult<hmm_math::SwapOutcome> {
     use hmm_math::integrator::{swap_along_flow, Method};
     use hmm_math::{Direction, PhaseState, SwapKind};
     let (steps, method) = match mode {
@@ -275,7 +271,7 @@ pub fn flow_swap(
         Direction::SellResource => (exact.amount_in, p.checked_sub(p_after)?),
     };
     if amount_out.is_zero() {
-        return Err(ContractError::ZeroAmount);
+        return Err(EngineError::ZeroAmount);
     }
     // The credit reserve moved past the closed form's: the gradient after is that of the flow's state.
     let gradient_after = curve.check_sound(atoms(exact.q_after)?, atoms(p_after)?)?;
