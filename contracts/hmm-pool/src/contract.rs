@@ -1,12 +1,15 @@
-//! Entry points: a thin dispatcher onto `execute/` and `query.rs`.
+//! Entry points: a thin dispatcher onto `execute/` and `query.rs`, and the cw20 `Receive` hooks' dispatcher.
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
-use hmm::pool::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use cosmwasm_std::{
+    from_json, to_json_binary, Addr, Binary, Deps, DepsMut, Env, MessageInfo, Response,
+};
+use cw20::Cw20ReceiveMsg;
+use hmm::pool::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::{admin, batch, create, liquidity, swap};
+use crate::execute::{admin, batch, check_deadline, create, liquidity, route, swap};
 use crate::query;
 use crate::state::{Config, CONFIG};
 
@@ -54,7 +57,7 @@ pub fn execute(
     // Every action is paid in cw20 tokens: native funds would be stranded.
     cw_utils::nonpayable(&info)?;
     match msg {
-        ExecuteMsg::Receive(wrapper) => swap::receive(deps, env, info, wrapper),
+        ExecuteMsg::Receive(wrapper) => receive(deps, env, info, wrapper),
         ExecuteMsg::CreatePool(msg) => create::create_pool(deps, env, info, msg),
         ExecuteMsg::AddLiquidity {
             pool_id,
@@ -109,6 +112,84 @@ pub fn execute(
     }
 }
 
+/// A cw20 `Send` to the pool: the tokens sent pay for the hook's action (a swap, a bundle, a batch intent).
+fn receive(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    wrapper: Cw20ReceiveMsg,
+) -> ContractResult<Response> {
+    if wrapper.amount.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    let trader = deps.api.addr_validate(&wrapper.sender)?;
+    let token = info.sender;
+    match from_json(&wrapper.msg)? {
+        ReceiveMsg::Swap {
+            pool_id,
+            ask,
+            exact_out,
+            min_out,
+            deadline,
+            to,
+        } => {
+            let to = recipient(&deps, &env, deadline, to, &trader)?;
+            swap::swap(
+                deps,
+                env,
+                swap::SwapRequest {
+                    pool_id,
+                    token,
+                    trader,
+                    amount: wrapper.amount,
+                    ask,
+                    exact_out,
+                    min_out,
+                    to,
+                },
+            )
+        }
+        ReceiveMsg::BuyBundle {
+            items,
+            sla,
+            deadline,
+            to,
+        } => {
+            let to = recipient(&deps, &env, deadline, to, &trader)?;
+            route::buy_bundle(deps, env, token, trader, wrapper.amount, items, sla, to)
+        }
+        ReceiveMsg::BatchIntent {
+            pool_id,
+            ask,
+            min_out,
+        } => batch::add_intent(
+            deps,
+            env,
+            token,
+            trader,
+            wrapper.amount,
+            pool_id,
+            ask,
+            min_out,
+        ),
+    }
+}
+
+/// Who a hook pays (`to`, else the trader), once its deadline is checked.
+fn recipient(
+    deps: &DepsMut,
+    env: &Env,
+    deadline: Option<u64>,
+    to: Option<String>,
+    trader: &Addr,
+) -> ContractResult<Addr> {
+    check_deadline(env, deadline)?;
+    match to {
+        Some(to) => Ok(deps.api.addr_validate(&to)?),
+        None => Ok(trader.clone()),
+    }
+}
+
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
     Ok(match msg {
@@ -156,11 +237,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         QueryMsg::ImpermanentLoss { pool_id, owner } => {
             to_json_binary(&query::impermanent_loss(deps, pool_id, owner)?)?
         }
-        QueryMsg::Batch { pool_id } => to_json_binary(&batch::batch_query(deps, &env, pool_id)?)?,
+        QueryMsg::Batch { pool_id } => to_json_binary(&query::batch(deps, &env, pool_id)?)?,
         QueryMsg::Owed { address } => to_json_binary(&query::owed(deps, address)?)?,
-        QueryMsg::Route { items, sla } => {
-            to_json_binary(&crate::execute::route::route_query(deps, items, sla)?)?
-        }
+        QueryMsg::Route { items, sla } => to_json_binary(&query::route(deps, items, sla)?)?,
         QueryMsg::EfeRank {
             policies,
             beta,

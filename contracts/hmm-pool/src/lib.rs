@@ -5,7 +5,7 @@
 //! this contract stores them and moves the tokens. Every formula comes from `hmm-math`; every message type from the
 //! shared `hmm` package (`hmm::pool`).
 //!
-//! Layout (one file per action, a thin dispatcher): `contract.rs` dispatches;
+//! Layout (one file per action, a thin dispatcher): `contract.rs` dispatches (and unpacks cw20 `Receive` hooks);
 //! `execute/` holds the actions; `query.rs` the queries; `twap.rs` stores the TWAP observations the engine's price
 //! updates make due; `state.rs` the storage; `record.rs` the binary form of a stored pool.
 

@@ -1,10 +1,12 @@
-//! Queries. Quotes run the same planning code as swaps on a copy of the pool.
+//! Queries, every one of them. Quotes and routes run the same planning code as swaps and bundles on copies of the
+//! pools.
 
 use cosmwasm_std::{Decimal256, Deps, Env, Order, SignedDecimal256, Uint128};
 use hmm::pool::{
-    Ask, ClassInfo, ConfigResponse, CrossPriceResponse, EfePolicy, EfeRankResponse, EfeScore,
-    ImpermanentLossResponse, OwedResponse, PoolResponse, PoolsResponse, QuoteResponse,
-    ShareResponse, SpotPriceResponse, TokenAmount, TwapResponse,
+    Ask, BatchIntentInfo, BatchResponse, BundleItem, ClassInfo, ConfigResponse, CrossPriceResponse,
+    EfePolicy, EfeRankResponse, EfeScore, ImpermanentLossResponse, OwedResponse, PoolResponse,
+    PoolsResponse, QuoteResponse, RouteResponse, ShareResponse, SlaRequirement, SpotPriceResponse,
+    TokenAmount, TwapResponse,
 };
 use hmm_math::quality::{efe_softmax, expected_free_energy};
 use hmm_math::swap::atoms;
@@ -20,7 +22,8 @@ use crate::execute::load_pool;
 use crate::execute::route::plan_bundle;
 use crate::execute::swap::{ask_side, side_of};
 use crate::state::{
-    Pool, CONFIG, OBSERVATIONS, OBSERVATION_HEAD, OBSERVATION_SLOTS, OWED, POOLS, PROTOCOL_FEES,
+    Pool, BATCHES, CONFIG, INTENTS, OBSERVATIONS, OBSERVATION_HEAD, OBSERVATION_SLOTS, OWED, POOLS,
+    PROTOCOL_FEES,
 };
 
 pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
@@ -406,4 +409,59 @@ pub fn owed(deps: Deps, address: String) -> ContractResult<OwedResponse> {
         .map(|item| item.map(|(token, amount)| TokenAmount { token, amount }))
         .collect::<Result<_, _>>()?;
     Ok(OwedResponse { owed })
+}
+
+/// `Route`: the bundle's lines priced as `BuyBundle` would buy them now.
+pub fn route(
+    deps: Deps,
+    items: Vec<BundleItem>,
+    sla: SlaRequirement,
+) -> ContractResult<RouteResponse> {
+    let config = CONFIG.load(deps.storage)?;
+    let plan = plan_bundle(deps.storage, deps.api, &config, &items, &sla)?;
+    Ok(RouteResponse {
+        legs: plan.legs.into_iter().map(|(l, _)| l).collect(),
+        total_cost: plan.total_cost,
+    })
+}
+
+/// `Batch`: the intents waiting in a pool's batch and when its window closes.
+pub fn batch(deps: Deps, env: &Env, pool_id: u64) -> ContractResult<BatchResponse> {
+    let config = CONFIG.load(deps.storage)?;
+    let pool = load_pool(deps.storage, pool_id)?;
+    let window = pool
+        .batch_window
+        .ok_or(ContractError::NotBatched(pool_id))?;
+    let (opened, count) = BATCHES
+        .may_load(deps.storage, pool_id)?
+        .unwrap_or((env.block.time.seconds(), 0));
+    let mut intents = vec![];
+    for item in INTENTS
+        .prefix(pool_id)
+        .range(deps.storage, None, None, Order::Ascending)
+    {
+        let (n, i) = item?;
+        let cu = pool
+            .classes
+            .get(usize::from(i.class))
+            .map(|c| c.cu_token.clone())
+            .ok_or(ContractError::NoLiquidity)?;
+        let (offer_token, ask_token) = if i.buy {
+            (config.ai_token.clone(), cu)
+        } else {
+            (cu, config.ai_token.clone())
+        };
+        intents.push(BatchIntentInfo {
+            intent: n,
+            trader: i.trader,
+            offer_token,
+            offer_amount: i.amount,
+            ask_token,
+            min_out: i.min_out,
+        });
+    }
+    Ok(BatchResponse {
+        window_end: (count > 0).then(|| opened.saturating_add(window)),
+        intents,
+    })
 }

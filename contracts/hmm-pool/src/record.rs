@@ -15,8 +15,7 @@
 
 use cosmwasm_std::{Addr, Decimal256, Order, StdError, StdResult, Storage, Uint128, Uint256};
 use hmm::pool::{CurvatureConfig, CurveKind, ExecutionMode, FeeConfig, LatencyClass, SlaTags};
-
-use crate::state::{Pool, PoolClass};
+use hmm_pool_engine::{Pool, PoolClass};
 
 /// The record format written by [`encode`]; [`decode`] refuses any other.
 const FORMAT: u8 = 1;

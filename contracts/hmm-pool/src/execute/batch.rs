@@ -10,11 +10,9 @@
 //! amounts sent (rounded down); the rounding dust stays in the pool's reserves, so `H` only rises.
 
 use cosmwasm_std::{
-    Addr, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Order, Response, Storage, Uint128, Uint256,
+    Addr, CosmosMsg, DepsMut, Env, MessageInfo, Order, Response, Storage, Uint128, Uint256,
 };
-use hmm::pool::{
-    Ask, BatchIntentInfo, BatchResponse, BATCH_GRACE, DEFER_AFTER, MAX_INTENTS_PER_TRADER,
-};
+use hmm::pool::{Ask, BATCH_GRACE, DEFER_AFTER, MAX_INTENTS_PER_TRADER};
 use hmm_math::{swap_exact, Direction, MathError, Rounding, SwapKind, Udec};
 use hmm_pool_engine::curve::{class_of, class_of_mut, fee_rate, pool_curve};
 use hmm_pool_engine::prices::Moved;
@@ -589,44 +587,4 @@ pub fn settle_batch(
     update_prices(deps.storage, &mut pool, Moved::Traded(&traded), now)?;
     POOLS.save(deps.storage, pool_id, &pool)?;
     Ok(resp.add_messages(msgs))
-}
-
-pub fn batch_query(deps: Deps, env: &Env, pool_id: u64) -> ContractResult<BatchResponse> {
-    let config = CONFIG.load(deps.storage)?;
-    let pool = load_pool(deps.storage, pool_id)?;
-    let window = pool
-        .batch_window
-        .ok_or(ContractError::NotBatched(pool_id))?;
-    let (opened, count) = BATCHES
-        .may_load(deps.storage, pool_id)?
-        .unwrap_or((env.block.time.seconds(), 0));
-    let mut intents = vec![];
-    for item in INTENTS
-        .prefix(pool_id)
-        .range(deps.storage, None, None, Order::Ascending)
-    {
-        let (n, i) = item?;
-        let cu = pool
-            .classes
-            .get(usize::from(i.class))
-            .map(|c| c.cu_token.clone())
-            .ok_or(ContractError::NoLiquidity)?;
-        let (offer_token, ask_token) = if i.buy {
-            (config.ai_token.clone(), cu)
-        } else {
-            (cu, config.ai_token.clone())
-        };
-        intents.push(BatchIntentInfo {
-            intent: n,
-            trader: i.trader,
-            offer_token,
-            offer_amount: i.amount,
-            ask_token,
-            min_out: i.min_out,
-        });
-    }
-    Ok(BatchResponse {
-        window_end: (count > 0).then(|| opened.saturating_add(window)),
-        intents,
-    })
 }

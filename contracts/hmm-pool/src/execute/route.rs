@@ -8,7 +8,7 @@
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Addr, Decimal256, Deps, DepsMut, Env, Order, Response, Storage, Uint128};
+use cosmwasm_std::{Addr, Decimal256, DepsMut, Env, Order, Response, Storage, Uint128};
 use hmm::pool::{BundleItem, LatencyClass, RouteLeg, RoutePart, SlaRequirement, SlaTags};
 use hmm_math::{Direction, Rounding, Udec};
 use hmm_pool_engine::prices::{Moved, TradedClass};
@@ -346,19 +346,6 @@ fn split_line(candidates: &[Candidate], amount: Uint128) -> ContractResult<Optio
         steps.push(step);
     }
     Ok(Some(steps))
-}
-
-pub fn route_query(
-    deps: Deps,
-    items: Vec<BundleItem>,
-    sla: SlaRequirement,
-) -> ContractResult<hmm::pool::RouteResponse> {
-    let config = CONFIG.load(deps.storage)?;
-    let plan = plan_bundle(deps.storage, deps.api, &config, &items, &sla)?;
-    Ok(hmm::pool::RouteResponse {
-        legs: plan.legs.into_iter().map(|(l, _)| l).collect(),
-        total_cost: plan.total_cost,
-    })
 }
 
 #[allow(clippy::too_many_arguments)]

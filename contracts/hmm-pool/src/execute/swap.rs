@@ -1,15 +1,14 @@
-//! Swaps: `Receive` hooks, and `Swap` (one pool, one or two legs) planned and applied by the engine
-//! (`hmm_pool_engine::trade`); the fees' protocol parts and the TWAP observations are stored here.
+//! `Swap`: one pool, one or two legs, planned and applied by the engine (`hmm_pool_engine::trade`); the fees'
+//! protocol parts and the TWAP observations are stored here.
 
-use cosmwasm_std::{from_json, Addr, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
-use cw20::Cw20ReceiveMsg;
-use hmm::pool::{Ask, ReceiveMsg};
+use cosmwasm_std::{Addr, DepsMut, Env, Response, Storage, Uint128};
+use hmm::pool::Ask;
 use hmm_math::Direction;
 use hmm_pool_engine::curve::class_of;
 use hmm_pool_engine::prices;
 use hmm_pool_engine::trade::{plan_swap, Leg, Side};
 
-use super::{check_deadline, load_pool, route, transfer_msg};
+use super::{load_pool, transfer_msg};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Config, Pool, CONFIG, POOLS, PROTOCOL_FEES};
 use crate::twap;
@@ -87,76 +86,6 @@ pub fn token_of(pool: &Pool, config: &Config, side: Side) -> ContractResult<Addr
     }
 }
 
-pub fn receive(
-    deps: DepsMut,
-    env: Env,
-    info: MessageInfo,
-    wrapper: Cw20ReceiveMsg,
-) -> ContractResult<Response> {
-    if wrapper.amount.is_zero() {
-        return Err(ContractError::ZeroAmount);
-    }
-    let trader = deps.api.addr_validate(&wrapper.sender)?;
-    let token = info.sender;
-    match from_json(&wrapper.msg)? {
-        ReceiveMsg::Swap {
-            pool_id,
-            ask,
-            exact_out,
-            min_out,
-            deadline,
-            to,
-        } => {
-            check_deadline(&env, deadline)?;
-            let to = match to {
-                Some(to) => deps.api.addr_validate(&to)?,
-                None => trader.clone(),
-            };
-            swap(
-                deps,
-                env,
-                SwapRequest {
-                    pool_id,
-                    token,
-                    trader,
-                    amount: wrapper.amount,
-                    ask,
-                    exact_out,
-                    min_out,
-                    to,
-                },
-            )
-        }
-        ReceiveMsg::BuyBundle {
-            items,
-            sla,
-            deadline,
-            to,
-        } => {
-            check_deadline(&env, deadline)?;
-            let to = match to {
-                Some(to) => deps.api.addr_validate(&to)?,
-                None => trader.clone(),
-            };
-            route::buy_bundle(deps, env, token, trader, wrapper.amount, items, sla, to)
-        }
-        ReceiveMsg::BatchIntent {
-            pool_id,
-            ask,
-            min_out,
-        } => super::batch::add_intent(
-            deps,
-            env,
-            token,
-            trader,
-            wrapper.amount,
-            pool_id,
-            ask,
-            min_out,
-        ),
-    }
-}
-
 pub struct SwapRequest {
     pub pool_id: u64,
     pub token: Addr,
@@ -168,7 +97,7 @@ pub struct SwapRequest {
     pub to: Addr,
 }
 
-fn swap(deps: DepsMut, env: Env, req: SwapRequest) -> ContractResult<Response> {
+pub fn swap(deps: DepsMut, env: Env, req: SwapRequest) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
     let mut pool = load_pool(deps.storage, req.pool_id)?;
     if config.paused || pool.paused {
