@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
+echo "== crate and module graphs (scripts/check-crate-graph.py: packages/ link no contract, contracts/ link no other"
+echo "   contract, no crate's modules import each other)"
+python3 scripts/check-crate-graph.py
+
 echo "== cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
@@ -15,8 +19,9 @@ echo "== cargo test"
 cargo test --workspace --locked --exclude vm-tests
 
 echo "== python unit tests: published test vectors (docs/test-vectors/) against scripts/attestation.py;"
-echo "   scripts/chain.py: every injectived command carries the configured --home/--node, the gas rule"
-python3 -m unittest scripts/test_vectors.py scripts/test_chain.py
+echo "   scripts/chain.py: every injectived command carries the configured --home/--node, the gas rule;"
+echo "   scripts/check-crate-graph.py: the layering and module-cycle rules"
+python3 -m unittest scripts/test_vectors.py scripts/test_chain.py scripts/test_crate_graph.py
 
 # ---- wasm artifacts, VM tests, schema check (issue 4: scripts/build-wasm.sh, tests/vm) ----------------------------
 echo "== schema check (regenerate every contract's schema/; committed files must be up to date)"
