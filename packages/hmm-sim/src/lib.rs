@@ -1,9 +1,10 @@
 //! # hmm-sim
 //!
 //! A discrete-event simulator of the 2026 paper's evaluation (§11): the HMM pools run by the pool contract's own code
-//! (`hmm-pool` as a library over `hmm-math`), side by side with reference designs (constant product, concentrated
-//! liquidity, stableswap, weighted, a limit-order book with market makers, an oracle-priced AMM) on the same order
-//! flow, plus exact reproductions of Table 3 (impermanent loss) and Table 2 (integrator drift).
+//! (`hmm-pool-engine`, the stateless engine the `hmm-pool` contract runs, over `hmm-math`), side by side with
+//! reference designs (constant product, concentrated liquidity, stableswap, weighted, a limit-order book with market
+//! makers, an oracle-priced AMM) on the same order flow, plus exact reproductions of Table 3 (impermanent loss) and
+//! Table 2 (integrator drift).
 //!
 //! Floats appear here (reference designs and agents); contracts never link this crate.
 

@@ -420,11 +420,12 @@ split in halves up to 4 times; what is still refused is not delivered.",
     );
     let _ = writeln!(
         md,
-        "- **HMM**: one single-class pool per resource (2026 §9.1) created and funded through the pool contract's \
-`instantiate`/`execute` entry points, then traded through the contract's `plan_swap` + `finish_trade` (fees from \
-`hmm_math::fees`, exact level-set solve `hmm_math::swap_exact`, price-impact limit 20%, fee split, TWAP, volatility \
-EWMA, dynamic curvature eq.30 via `hmm_math::fees::dynamic_curvature`) — the same code as a transaction, without the \
-storage load/save and the cw20 messages. Variants: λ = 0.5, 1.0, 1.5 and λ₀ = 0.5 with eq.30 (α = 50, β = 1, \
+        "- **HMM**: one single-class pool per resource (2026 §9.1) created and funded with the pool engine's \
+`new_pool` + `deposit` (the checks and arithmetic of the contract's `CreatePool` and `AddLiquidity`), then traded \
+through the engine's `plan_swap` + `finish_trade` (fees from `hmm_math::fees`, exact level-set solve \
+`hmm_math::swap_exact`, price-impact limit 20%, fee split, TWAP, volatility EWMA, dynamic curvature eq.30 via \
+`hmm_math::fees::dynamic_curvature`) — the code a transaction runs (`hmm-pool-engine`), without the contract's \
+storage (pool record, fee ledger, TWAP observations) and the cw20 messages. Variants: λ = 0.5, 1.0, 1.5 and λ₀ = 0.5 with eq.30 (α = 50, β = 1, \
 λ_max = 1.5). λ = 2 and above are refused by the contract (constant sum / negative prices, docs/design.md).",
     );
     let _ = writeln!(
