@@ -7,12 +7,12 @@ mod suite;
 
 use cosmwasm_std::{to_json_binary, Addr, Uint128};
 use cw20::Cw20ExecuteMsg;
-use cw_multi_test::{ContractWrapper, Executor};
+use cw_multi_test::Executor;
 use hmm::job::CuAmount;
 use hmm::job::{
     ExecuteMsg as JobExec, JobSpec, JobState, QueryMsg as JobQuery, ReceiveMsg as JobReceive,
 };
-use hmm::poai::{AssignmentState, ConfigUpdate, ExecuteMsg, Verdict};
+use hmm::poai::{AssignmentState, ExecuteMsg, Verdict};
 use hmm::pool::{BundleItem, PoolResponse, QueryMsg as PoolQuery};
 use suite::*;
 
@@ -26,40 +26,9 @@ fn with_registry() -> (Suite, Addr) {
 
 /// The same with these registry limits (e.g. another job fee).
 fn with_registry_limits(limits: hmm::job::Limits) -> (Suite, Addr) {
-    let mut s = Suite::without_registry();
-    let code = s.app.store_code(Box::new(ContractWrapper::new(
-        job_registry::contract::execute,
-        job_registry::contract::instantiate,
-        job_registry::contract::query,
-    )));
-    let owner = s.owner.clone();
-    let registry = s
-        .app
-        .instantiate_contract(
-            code,
-            owner.clone(),
-            &hmm::job::InstantiateMsg {
-                admin: None,
-                ai_token: s.ai.to_string(),
-                pool: s.pool.to_string(),
-                poai: Some(s.poai.to_string()),
-                // Jobs and bonds on the test suite's scale (poai refuses a registry whose longest job plus
-                // verification outlives its unbonding period).
-                limits: Some(limits),
-            },
-            &[],
-            "job-registry",
-            None,
-        )
-        .unwrap();
-    s.exec(
-        &owner,
-        &ExecuteMsg::UpdateConfig(ConfigUpdate {
-            job_registry: Some(registry.to_string()),
-            ..Default::default()
-        }),
-    )
-    .unwrap();
+    let mut s = Suite::with_job_registry(limits);
+    let registry = s.registry.clone();
+    // Counted in the $AI books (its escrow, and the job fees it burns).
     s.holders_extra.push(registry.clone());
     (s, registry)
 }
