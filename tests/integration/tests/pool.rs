@@ -9,7 +9,8 @@ use hmm::pool::{
     SlaRequirement, SpotPriceResponse, TwapResponse, MINIMUM_LIQUIDITY,
 };
 use hmm_pool::ContractError;
-use integration_tests::Suite;
+use hmm_testing::pool::Suite;
+use hmm_testing::Chain;
 
 const Q0: u128 = 100_000_000_000; // 100k CU (6 decimals)
 const P0: u128 = 500_000_000_000_000_000_000_000; // 500k $AI (18 decimals): 5 $AI per CU

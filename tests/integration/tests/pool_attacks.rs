@@ -7,7 +7,8 @@ use cw20::Cw20ExecuteMsg;
 use cw_multi_test::Executor;
 use hmm::pool::{Ask, CurveKind, ExecuteMsg, QueryMsg, ShareResponse};
 use hmm_pool::ContractError;
-use integration_tests::Suite;
+use hmm_testing::pool::Suite;
+use hmm_testing::Chain;
 use proptest::prelude::*;
 
 const Q0: u128 = 100_000_000_000; // 100k CU (6 decimals)

@@ -44,7 +44,9 @@ use hmm::pool::{
     BATCH_GRACE, DEFER_AFTER, MAX_INTENTS_PER_TRADER, MINIMUM_LIQUIDITY,
 };
 use hmm_pool::ContractError;
-use integration_tests::{token_contract, Suite, START_AI, START_CU};
+use hmm_testing::contracts::token_contract;
+use hmm_testing::pool::{Suite, START_AI, START_CU};
+use hmm_testing::Chain;
 
 /// One $AI.
 const AI: u128 = 1_000_000_000_000_000_000;
@@ -240,7 +242,7 @@ fn classify(e: &anyhow::Error, flaky: &Addr) -> Option<String> {
     if let Some(te) = e.downcast_ref::<ai_token::ContractError>() {
         return Some(format!("token::{}", variant_path(&format!("{te:?}"))));
     }
-    // The flaky token's wrapper (`integration_tests::flaky_token_contract`) refuses with an untyped message.
+    // The flaky token's wrapper (`hmm_testing::contracts::flaky_token_contract`) refuses with an untyped message.
     if e.chain().any(|c| c.to_string().contains("token frozen")) {
         return Some(FROZEN.to_string());
     }

@@ -9,7 +9,8 @@ use hmm::pool::{
     BATCH_GRACE, MAX_INTENTS_PER_TRADER,
 };
 use hmm_pool::ContractError;
-use integration_tests::Suite;
+use hmm_testing::pool::Suite;
+use hmm_testing::Chain;
 use proptest::prelude::*;
 
 const Q0: u128 = 100_000_000_000; // 100k CU (6 decimals)
@@ -341,7 +342,7 @@ proptest! {
         // Unwind every CU position back to $AI (selling back what was bought).
         for t in &cus {
             let have = s.balance(t, &a);
-            let start_cu = integration_tests::START_CU;
+            let start_cu = hmm_testing::pool::START_CU;
             if have > start_cu {
                 let _ = s.swap(&a, id, t, have - start_cu, Ask::Ai, None, None);
             }

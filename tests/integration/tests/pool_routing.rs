@@ -8,7 +8,8 @@ use hmm::pool::{
     Ask, BundleItem, CurveKind, EfePolicy, EfeRankResponse, ExecuteMsg, QueryMsg, ReceiveMsg,
     RouteResponse, SlaRequirement,
 };
-use integration_tests::Suite;
+use hmm_testing::pool::Suite;
+use hmm_testing::Chain;
 use proptest::prelude::*;
 
 const Q0: u128 = 100_000_000_000; // 100k CU (6 decimals)

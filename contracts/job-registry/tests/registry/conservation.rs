@@ -20,7 +20,8 @@ use cw_multi_test::Executor;
 use hmm::job::{CuAmount, JobState, RefundMode, SettlementOutcome, Verdict};
 use proptest::prelude::*;
 
-use crate::suite::{Suite, SuiteBuilder, CLASSES, GRACE};
+use hmm_testing::registry::{Suite, SuiteBuilder, CLASSES, GRACE};
+use hmm_testing::Chain;
 
 /// Which job an operation is about: with `aim`, the `index`-th job among those in a state where the operation
 /// can succeed (if any); otherwise any job id (possibly refused, possibly unknown).
@@ -362,7 +363,7 @@ proptest! {
             check(&s, &m);
         }
         // Every open job can be closed by anyone once its deadline passes.
-        s.wait(crate::suite::FINISH_IN + GRACE + 1);
+        s.wait(hmm_testing::registry::FINISH_IN + GRACE + 1);
         let anyone = s.attacker.clone();
         for j in s.all_jobs() {
             if !j.state.is_final() {

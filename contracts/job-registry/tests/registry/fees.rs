@@ -5,7 +5,8 @@ use hmm::job::{CuAmount, ExecuteMsg, RefundMode, SettlementOutcome};
 use job_registry::execute::MIN_START_WINDOW;
 use job_registry::ContractError;
 
-use crate::suite::{reg_err, SuiteBuilder, CLIENT_AI, START_IN};
+use hmm_testing::registry::{reg_err, SuiteBuilder, CLIENT_AI, START_IN};
+use hmm_testing::Chain;
 
 const LINES: [(usize, u128); 2] = [(0, 1_000_000_000), (1, 2_000_000_000)];
 const SENT: u128 = 20_000_000_000;

@@ -6,8 +6,9 @@ use hmm::job::{
     SettlementOutcome, Verdict,
 };
 
-use crate::mock_poai::FailureReason;
-use crate::suite::{SuiteBuilder, CLIENT_AI, FINISH_IN, GRACE, START_IN};
+use hmm_testing::mock_poai::FailureReason;
+use hmm_testing::registry::{SuiteBuilder, CLIENT_AI, FINISH_IN, GRACE, START_IN};
+use hmm_testing::Chain;
 
 /// 1000, 2000 and 500 CU of the three classes.
 const LINES: [(usize, u128); 3] = [(0, 1_000_000_000), (1, 2_000_000_000), (2, 500_000_000)];
@@ -263,7 +264,7 @@ fn cancel_selling_back_to_the_pools() {
 }
 
 /// Walk a job to `state` (Open, Assigned, Running, Attested, Verified, Disputed).
-fn job_in(state: JobState) -> (crate::suite::Suite, u64) {
+fn job_in(state: JobState) -> (hmm_testing::registry::Suite, u64) {
     let mut s = SuiteBuilder::new().build();
     let client = s.clients[0].clone();
     let worker = s.workers[0].clone();
@@ -313,7 +314,7 @@ fn every_non_final_state_times_out() {
         let before = s.snapshot();
         let e = s.claim_timeout(&anyone, id).unwrap_err();
         assert_eq!(
-            crate::suite::reg_err(e),
+            hmm_testing::registry::reg_err(e),
             job_registry::ContractError::DeadlineNotReached {
                 job_id: id,
                 deadline,
@@ -345,7 +346,7 @@ fn every_non_final_state_times_out() {
         // A closed job cannot time out again.
         let e = s.claim_timeout(&anyone, id).unwrap_err();
         assert_eq!(
-            crate::suite::reg_err(e),
+            hmm_testing::registry::reg_err(e),
             job_registry::ContractError::InvalidState {
                 job_id: id,
                 state: JobState::Expired,
@@ -382,7 +383,7 @@ fn poai_can_be_set_once_after_instantiation() {
     let before = s.snapshot();
     let e = s.take(&worker, id).unwrap_err();
     assert_eq!(
-        crate::suite::reg_err(e),
+        hmm_testing::registry::reg_err(e),
         job_registry::ContractError::PoaiNotSet
     );
     assert_eq!(s.snapshot(), before);
@@ -411,7 +412,7 @@ fn poai_can_be_set_once_after_instantiation() {
         )
         .unwrap_err();
     assert_eq!(
-        crate::suite::reg_err(e),
+        hmm_testing::registry::reg_err(e),
         job_registry::ContractError::PoaiAlreadySet
     );
     assert_eq!(s.snapshot(), before);

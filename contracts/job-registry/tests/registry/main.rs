@@ -8,6 +8,4 @@
 mod conservation;
 mod fees;
 mod flows;
-mod mock_poai;
 mod refusals;
-mod suite;

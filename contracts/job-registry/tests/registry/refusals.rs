@@ -7,8 +7,9 @@ use hmm::job::{CuAmount, ExecuteMsg, JobState, Limits, RefundMode, SettlementOut
 use job_registry::execute::MIN_START_WINDOW;
 use job_registry::ContractError;
 
-use crate::mock_poai::MOCK_SPAN;
-use crate::suite::{reg_err, Suite, SuiteBuilder, CLIENT_AI, FINISH_IN, START_IN};
+use hmm_testing::mock_poai::MOCK_SPAN;
+use hmm_testing::registry::{reg_err, Suite, SuiteBuilder, CLIENT_AI, FINISH_IN, START_IN};
+use hmm_testing::Chain;
 
 const LINES: [(usize, u128); 3] = [(0, 1_000_000_000), (1, 2_000_000_000), (2, 500_000_000)];
 const SENT: u128 = 20_000_000_000;
