@@ -1,14 +1,12 @@
 //! Issue 18: attacks on collateral and rewards, one test per class, each failing on the code before the fix.
 
-mod suite;
-
 use cosmwasm_std::{to_json_binary, Addr, Uint128};
 use cw20::Cw20ExecuteMsg;
 use cw_multi_test::Executor;
 use hmm::poai::ExecuteMsg;
 use hmm::pool::{Ask, ReceiveMsg as PoolReceive};
+use hmm_testing::poai::*;
 use poai::ContractError;
-use suite::*;
 
 const BOND: u128 = 3_000 * UNIT;
 

@@ -4,15 +4,13 @@
 //! digest, fields swapped after signing, a signature made for another chain or another poai instance, a key without
 //! (or with a wrong) proof of possession, and someone else's key. Each refusal changes nothing.
 
-mod suite;
-
 use cosmwasm_std::{Addr, Binary, Uint128};
 use cw_multi_test::{AppResponse, Executor};
 use hmm::poai::{
     CommitmentResponse, CuAmount, EnclaveKeySignatures, ExecuteMsg, InstantiateMsg, QueryMsg,
 };
+use hmm_testing::poai::*;
 use poai::ContractError;
-use suite::*;
 
 const BOND: u128 = 10_000 * UNIT;
 const RAW: u128 = 2_000 * UNIT;

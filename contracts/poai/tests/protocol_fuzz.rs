@@ -66,8 +66,6 @@
 //! every transaction). Long run: `PROTOCOL_FUZZ_STEPS=1000000 cargo test --release -p poai --test protocol_fuzz --
 //! --nocapture`.
 
-mod suite;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -89,10 +87,10 @@ use hmm::poai::{
     ReportCondition, Verdict, VerifierResponse, WorkersResponse,
 };
 use hmm::pool::{Ask, BundleItem, QueryMsg as PoolQuery, ReceiveMsg as PoolReceive, RouteResponse};
+use hmm_testing::poai::*;
 use job_registry::execute::MIN_START_WINDOW;
 use poai::execute::epoch::MAX_CLOSE_PER_CALL;
 use serde::Serialize;
-use suite::*;
 
 /// The registry's settlement grace here: more than poai's verification span (epoch + commit + reveal = 200 s), short
 /// enough that attested jobs also time out within a run.

@@ -3,8 +3,6 @@
 //! attest (`Job` query, `RecordAttestation`), finalize (`Settle`: used CU burned, escrow refunded) and a timeout
 //! (`ClaimTimeout` → `JobFailed` → slash).
 
-mod suite;
-
 use cosmwasm_std::{to_json_binary, Addr, Uint128};
 use cw20::Cw20ExecuteMsg;
 use cw_multi_test::Executor;
@@ -14,7 +12,7 @@ use hmm::job::{
 };
 use hmm::poai::{AssignmentState, ExecuteMsg, Verdict};
 use hmm::pool::{BundleItem, PoolResponse, QueryMsg as PoolQuery};
-use suite::*;
+use hmm_testing::poai::*;
 
 const BOND: u128 = 10_000 * UNIT;
 const RAW: u128 = 2_000 * UNIT;

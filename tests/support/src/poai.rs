@@ -15,6 +15,7 @@ use hmm::pool::{LatencyClass, SlaRequirement};
 use sha2::{Digest, Sha256};
 
 pub use crate::chain::{attr, Chain, PoolActions};
+pub use crate::contracts::{poai_contract, token_contract};
 pub use crate::keys::*;
 pub use crate::mock_registry::{MockExec, MOCK_CALLS, MOCK_FEE_PERCENT, MOCK_LIMITS};
 use crate::stack::{PoaiSpec, PoolsSpec, RegistrySpec, StackBuilder, TokenSpec};
