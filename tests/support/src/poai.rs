@@ -65,6 +65,28 @@ pub struct Suite {
     pub holders_extra: Vec<Addr>,
 }
 
+/// What a refused message's error must be, e.g. `|e| matches!(e, ContractError::InvalidParam { name: "x", .. })`.
+pub type Expect = fn(&ContractError) -> bool;
+
+/// A case of a refusal table: its name, the sender, the message, the error expected.
+pub type Refusal = (&'static str, Addr, ExecuteMsg, Expect);
+
+/// A case of a parameter table: its name, the change to the parameters, the error expected.
+pub type ParamRefusal = (&'static str, fn(&mut Params), Expect);
+
+/// `UpdateConfig` of the parameters alone.
+pub fn update_params(params: Params) -> ExecuteMsg {
+    update_config(hmm::poai::ConfigUpdate {
+        params: Some(params),
+        ..Default::default()
+    })
+}
+
+/// `UpdateConfig`.
+pub fn update_config(update: hmm::poai::ConfigUpdate) -> ExecuteMsg {
+    ExecuteMsg::UpdateConfig(update)
+}
+
 pub fn test_params() -> Params {
     Params {
         collateral_ratio: Decimal256::percent(150),
@@ -393,14 +415,37 @@ impl Suite {
         let mut p = self.config().params;
         f(&mut p);
         let owner = self.owner.clone();
-        self.exec(
-            &owner,
-            &ExecuteMsg::UpdateConfig(hmm::poai::ConfigUpdate {
-                params: Some(p),
-                ..Default::default()
-            }),
-        )
-        .expect("params updated");
+        self.exec(&owner, &update_params(p))
+            .expect("params updated");
+    }
+
+    /// Runs a case table: each message, sent by its sender, must be refused with an error its check accepts, and
+    /// change nothing (the [`Suite::snapshot`]).
+    pub fn assert_refusals(&mut self, cases: Vec<Refusal>) {
+        for (name, who, msg, expect) in cases {
+            let snap = self.snapshot();
+            let e = err(self.exec(&who, &msg).expect_err(name));
+            assert!(expect(&e), "{name}: refused with {e:?}");
+            assert_eq!(
+                self.snapshot(),
+                snap,
+                "{name}: the refusal changed something"
+            );
+        }
+    }
+
+    /// [`Suite::assert_refusals`] of `UpdateConfig` by the owner with `base` changed by each case's mutation.
+    pub fn assert_param_refusals(&mut self, base: &Params, cases: Vec<ParamRefusal>) {
+        let owner = self.owner.clone();
+        let cases = cases
+            .into_iter()
+            .map(|(name, mutate, expect)| {
+                let mut p = base.clone();
+                mutate(&mut p);
+                (name, owner.clone(), update_params(p), expect)
+            })
+            .collect();
+        self.assert_refusals(cases);
     }
 
     /// A verdict commitment computed off chain.

@@ -15,91 +15,110 @@ fn bad_signatures_replays_and_strangers_are_refused_without_change() {
     s.take(1, &w).unwrap();
     let snap = s.snapshot();
 
-    // Wrong key: signed by a key the worker did not register.
-    let msg = s.attest_msg(1, &Key::secp(3), None);
-    assert_eq!(
-        err(s.exec(&w, &msg).unwrap_err()),
-        ContractError::InvalidSignature
-    );
-    // Wrong scheme: an ed25519 signature against a secp256k1 registration.
-    let msg = s.attest_msg(1, &Key::ed(1), None);
-    assert_eq!(
-        err(s.exec(&w, &msg).unwrap_err()),
-        ContractError::InvalidSignature
-    );
-    // A proof for another job: the signature covers job 2's digest.
+    // Each refused without change.
     let mut for_job2 = s.signed(1, None);
     for_job2.job_id = 2;
     for_job2.input = input_of(2);
-    let msg = Suite::attest_with(&s.signed(1, None), key.sign(&s.digest_of(&for_job2)));
-    assert_eq!(
-        err(s.exec(&w, &msg).unwrap_err()),
-        ContractError::InvalidSignature
-    );
-    // Another output than the one signed.
-    let mut msg = s.attest_msg(1, &key, None);
-    if let ExecuteMsg::Attest {
-        output_commitment, ..
-    } = &mut msg
-    {
-        *output_commitment = hex(&sha(b"forged output"));
-    }
-    assert_eq!(
-        err(s.exec(&w, &msg).unwrap_err()),
-        ContractError::InvalidSignature
-    );
-    // Malformed signature and commitments.
-    let mut msg = s.attest_msg(1, &key, None);
-    if let ExecuteMsg::Attest { signature, .. } = &mut msg {
-        *signature = Binary::from(vec![1u8; 63]);
-    }
-    assert_eq!(
-        err(s.exec(&w, &msg).unwrap_err()),
-        ContractError::InvalidSignature
-    );
-    let mut msg = s.attest_msg(1, &key, None);
-    if let ExecuteMsg::Attest {
-        tee_report_hash, ..
-    } = &mut msg
-    {
-        *tee_report_hash = "not hex".to_string();
-    }
-    assert!(matches!(
-        err(s.exec(&w, &msg).unwrap_err()),
-        ContractError::InvalidInput {
-            field: "tee_report_hash",
-            ..
+    let forged_output = {
+        let mut msg = s.attest_msg(1, &key, None);
+        if let ExecuteMsg::Attest {
+            output_commitment, ..
+        } = &mut msg
+        {
+            *output_commitment = hex(&sha(b"forged output"));
         }
-    ));
-    // Using more CU than reserved.
-    let mut msg = s.attest_msg(1, &key, None);
-    if let ExecuteMsg::Attest { used, .. } = &mut msg {
-        *used = Some(vec![CuAmount {
-            token: s.cu.to_string(),
-            amount: Uint128::new(JOB_CU + 1),
-        }]);
-    }
-    assert!(matches!(
-        err(s.exec(&w, &msg).unwrap_err()),
-        ContractError::InvalidInput { field: "used", .. }
-    ));
-    // Someone else attests the job, even with a valid signature of their own.
-    let msg = s.attest_msg(1, &Key::secp(2), None);
-    assert_eq!(
-        err(s.exec(&other, &msg).unwrap_err()),
-        ContractError::Unauthorized("the job's worker")
-    );
-    // Unknown job (and a job nobody took).
-    let msg = s.attest_msg(99, &key, None);
-    assert_eq!(
-        err(s.exec(&w, &msg).unwrap_err()),
-        ContractError::UnknownJob(99)
-    );
-    let msg = s.attest_msg(2, &key, None);
-    assert_eq!(
-        err(s.exec(&w, &msg).unwrap_err()),
-        ContractError::UnknownJob(2)
-    );
+        msg
+    };
+    let short_signature = {
+        let mut msg = s.attest_msg(1, &key, None);
+        if let ExecuteMsg::Attest { signature, .. } = &mut msg {
+            *signature = Binary::from(vec![1u8; 63]);
+        }
+        msg
+    };
+    let bad_hex = {
+        let mut msg = s.attest_msg(1, &key, None);
+        if let ExecuteMsg::Attest {
+            tee_report_hash, ..
+        } = &mut msg
+        {
+            *tee_report_hash = "not hex".to_string();
+        }
+        msg
+    };
+    let too_much_cu = {
+        let mut msg = s.attest_msg(1, &key, None);
+        if let ExecuteMsg::Attest { used, .. } = &mut msg {
+            *used = Some(vec![CuAmount {
+                token: s.cu.to_string(),
+                amount: Uint128::new(JOB_CU + 1),
+            }]);
+        }
+        msg
+    };
+    let invalid_signature: Expect = |e| *e == ContractError::InvalidSignature;
+    s.assert_refusals(vec![
+        (
+            "wrong key: signed by a key the worker did not register",
+            w.clone(),
+            s.attest_msg(1, &Key::secp(3), None),
+            invalid_signature,
+        ),
+        (
+            "wrong scheme: an ed25519 signature against a secp256k1 registration",
+            w.clone(),
+            s.attest_msg(1, &Key::ed(1), None),
+            invalid_signature,
+        ),
+        (
+            "a proof for another job: the signature covers job 2's digest",
+            w.clone(),
+            Suite::attest_with(&s.signed(1, None), key.sign(&s.digest_of(&for_job2))),
+            invalid_signature,
+        ),
+        (
+            "another output than the one signed",
+            w.clone(),
+            forged_output,
+            invalid_signature,
+        ),
+        (
+            "a malformed signature",
+            w.clone(),
+            short_signature,
+            invalid_signature,
+        ),
+        ("a malformed commitment", w.clone(), bad_hex, |e| {
+            matches!(
+                e,
+                ContractError::InvalidInput {
+                    field: "tee_report_hash",
+                    ..
+                }
+            )
+        }),
+        ("using more CU than reserved", w.clone(), too_much_cu, |e| {
+            matches!(e, ContractError::InvalidInput { field: "used", .. })
+        }),
+        (
+            "someone else attests the job, even with a valid signature of their own",
+            other.clone(),
+            s.attest_msg(1, &Key::secp(2), None),
+            |e| *e == ContractError::Unauthorized("the job's worker"),
+        ),
+        (
+            "an unknown job",
+            w.clone(),
+            s.attest_msg(99, &key, None),
+            |e| *e == ContractError::UnknownJob(99),
+        ),
+        (
+            "a job nobody took",
+            w.clone(),
+            s.attest_msg(2, &key, None),
+            |e| *e == ContractError::UnknownJob(2),
+        ),
+    ]);
     // Native funds are refused.
     let msg = s.attest_msg(1, &key, None);
     assert!(s

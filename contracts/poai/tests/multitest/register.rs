@@ -72,52 +72,59 @@ fn registering_a_worker_needs_its_first_bond() {
 fn registration_is_validated_and_updates_wait_for_jobs() {
     let mut s = Suite::new();
     let w = s.workers[0].clone();
-    let mut c = caps();
-    c.region = "EU West".to_string();
-    let bad = ExecuteMsg::Register {
-        capabilities: c,
-        enclave_keys: Key::secp(1).keys(),
+    let register = |capabilities, enclave_keys| ExecuteMsg::Register {
+        capabilities,
+        enclave_keys,
         possession: Default::default(),
     };
-    assert!(matches!(
-        err(register_new(&mut s, &w, &bad, BOND).unwrap_err()),
-        ContractError::InvalidInput {
-            field: "region",
-            ..
-        }
-    ));
-    let no_keys = ExecuteMsg::Register {
-        capabilities: caps(),
-        enclave_keys: hmm::poai::EnclaveKeys {
-            secp256k1: None,
-            ed25519: None,
-            secp256r1: None,
-        },
-        possession: Default::default(),
+    let keys = |secp256k1| hmm::poai::EnclaveKeys {
+        secp256k1,
+        ed25519: None,
+        secp256r1: None,
     };
-    assert!(matches!(
-        err(register_new(&mut s, &w, &no_keys, BOND).unwrap_err()),
-        ContractError::InvalidInput {
-            field: "enclave_keys",
-            ..
-        }
-    ));
-    let short_key = ExecuteMsg::Register {
-        capabilities: caps(),
-        enclave_keys: hmm::poai::EnclaveKeys {
-            secp256k1: Some(Binary::from(vec![2u8; 20])),
-            ed25519: None,
-            secp256r1: None,
-        },
-        possession: Default::default(),
-    };
-    assert!(matches!(
-        err(register_new(&mut s, &w, &short_key, BOND).unwrap_err()),
-        ContractError::InvalidInput {
-            field: "secp256k1",
-            ..
-        }
-    ));
+    let mut bad_region = caps();
+    bad_region.region = "EU West".to_string();
+    let cases: Vec<(&str, ExecuteMsg, Expect)> = vec![
+        (
+            "a region that is not a slug",
+            register(bad_region, Key::secp(1).keys()),
+            |e| {
+                matches!(
+                    e,
+                    ContractError::InvalidInput {
+                        field: "region",
+                        ..
+                    }
+                )
+            },
+        ),
+        ("no enclave key", register(caps(), keys(None)), |e| {
+            matches!(
+                e,
+                ContractError::InvalidInput {
+                    field: "enclave_keys",
+                    ..
+                }
+            )
+        }),
+        (
+            "a short key",
+            register(caps(), keys(Some(Binary::from(vec![2u8; 20])))),
+            |e| {
+                matches!(
+                    e,
+                    ContractError::InvalidInput {
+                        field: "secp256k1",
+                        ..
+                    }
+                )
+            },
+        ),
+    ];
+    for (name, msg, expect) in cases {
+        let e = err(register_new(&mut s, &w, &msg, BOND).unwrap_err());
+        assert!(expect(&e), "{name}: refused with {e:?}");
+    }
     // Bonding before registering is refused.
     assert!(matches!(
         err(s.bond(&w, BOND).unwrap_err()),

@@ -7,95 +7,111 @@ fn parameters_are_bounded_and_owner_only() {
     let mut s = Suite::new();
     let anyone = s.anyone.clone();
     let owner = s.owner.clone();
-    let mut p = s.config().params;
-    let upd = |p: hmm::poai::Params| {
-        ExecuteMsg::UpdateConfig(ConfigUpdate {
-            params: Some(p),
-            ..Default::default()
-        })
-    };
-    assert_eq!(
-        err(s.exec(&anyone, &upd(p.clone())).unwrap_err()),
-        ContractError::Unauthorized("the owner")
+    let base = s.config().params;
+    s.assert_refusals(vec![(
+        "a stranger",
+        anyone.clone(),
+        update_params(base.clone()),
+        |e| *e == ContractError::Unauthorized("the owner"),
+    )]);
+    // Each case on top of the changes the earlier ones kept (as the owner would retry).
+    s.assert_param_refusals(
+        &base,
+        vec![
+            (
+                "PoAI bonus above 10 %",
+                |p| p.poai_bonus_rate = Decimal256::percent(20),
+                |e| {
+                    matches!(
+                        e,
+                        ContractError::InvalidParam {
+                            name: "poai_bonus_rate",
+                            ..
+                        }
+                    )
+                },
+            ),
+            (
+                "emission shares above 100 %",
+                |p| {
+                    p.poai_bonus_rate = Decimal256::percent(10);
+                    p.emission_curators = Decimal256::percent(20);
+                },
+                |e| {
+                    matches!(
+                        e,
+                        ContractError::InvalidParam {
+                            name: "emission shares",
+                            ..
+                        }
+                    )
+                },
+            ),
+            (
+                "collateral ratio below 100 %",
+                |p| {
+                    p.poai_bonus_rate = Decimal256::percent(10);
+                    p.collateral_ratio = Decimal256::percent(90);
+                },
+                |e| {
+                    matches!(
+                        e,
+                        ContractError::InvalidParam {
+                            name: "collateral_ratio",
+                            ..
+                        }
+                    )
+                },
+            ),
+            (
+                "another epoch length",
+                |p| {
+                    p.poai_bonus_rate = Decimal256::percent(10);
+                    p.collateral_ratio = Decimal256::percent(200);
+                    p.epoch_length = 200;
+                },
+                |e| *e == ContractError::EpochLengthImmutable,
+            ),
+        ],
     );
-    p.poai_bonus_rate = Decimal256::percent(20);
-    assert!(matches!(
-        err(s.exec(&owner, &upd(p.clone())).unwrap_err()),
-        ContractError::InvalidParam {
-            name: "poai_bonus_rate",
-            ..
-        }
-    ));
+    let mut p = base;
     p.poai_bonus_rate = Decimal256::percent(10);
-    p.emission_curators = Decimal256::percent(20);
-    assert!(matches!(
-        err(s.exec(&owner, &upd(p.clone())).unwrap_err()),
-        ContractError::InvalidParam {
-            name: "emission shares",
-            ..
-        }
-    ));
-    p.emission_curators = Decimal256::percent(10);
-    p.collateral_ratio = Decimal256::percent(90);
-    assert!(matches!(
-        err(s.exec(&owner, &upd(p.clone())).unwrap_err()),
-        ContractError::InvalidParam {
-            name: "collateral_ratio",
-            ..
-        }
-    ));
     p.collateral_ratio = Decimal256::percent(200);
-    p.epoch_length = 200;
-    assert_eq!(
-        err(s.exec(&owner, &upd(p.clone())).unwrap_err()),
-        ContractError::EpochLengthImmutable
-    );
-    p.epoch_length = EPOCH;
-    s.exec(&owner, &upd(p)).unwrap();
+    s.exec(&owner, &update_params(p)).unwrap();
     assert_eq!(s.config().params.collateral_ratio, Decimal256::percent(200));
     // Classes: owner only, and only a token the pool trades.
-    let cu = s.cu.to_string();
-    assert_eq!(
-        err(s
-            .exec(
-                &anyone,
-                &ExecuteMsg::SetResourceClass {
-                    cu_token: cu,
-                    pool_id: s.pool_id
-                }
-            )
-            .unwrap_err()),
-        ContractError::Unauthorized("the owner")
-    );
-    let ai = s.ai.to_string();
-    assert!(matches!(
-        err(s
-            .exec(
-                &owner,
-                &ExecuteMsg::SetResourceClass {
-                    cu_token: ai,
-                    pool_id: s.pool_id
-                }
-            )
-            .unwrap_err()),
-        ContractError::WrongToken(_)
-    ));
-    let lp = s.lp.to_string();
-    assert!(matches!(
-        err(s
-            .exec(
-                &owner,
-                &ExecuteMsg::SetResourceClass {
-                    cu_token: lp,
-                    pool_id: s.pool_id
-                }
-            )
-            .unwrap_err()),
-        ContractError::InvalidInput {
-            field: "pool_id",
-            ..
-        }
-    ));
+    let class = |token: &cosmwasm_std::Addr, pool_id| ExecuteMsg::SetResourceClass {
+        cu_token: token.to_string(),
+        pool_id,
+    };
+    s.assert_refusals(vec![
+        (
+            "a stranger declares a class",
+            anyone,
+            class(&s.cu, s.pool_id),
+            |e| *e == ContractError::Unauthorized("the owner"),
+        ),
+        (
+            "$AI as a class",
+            owner.clone(),
+            class(&s.ai, s.pool_id),
+            |e| matches!(e, ContractError::WrongToken(_)),
+        ),
+        (
+            "a token the pool does not trade",
+            owner.clone(),
+            class(&s.lp, s.pool_id),
+            |e| {
+                matches!(
+                    e,
+                    ContractError::InvalidInput {
+                        field: "pool_id",
+                        ..
+                    }
+                )
+            },
+        ),
+    ]);
     // Defaults at instantiation come from the token's decimals (6 here): D = 25 $AI.
     let code = s.app.store_code(poai_contract());
     let fresh = s
@@ -150,57 +166,67 @@ fn migrate_keeps_state() {
 #[test]
 fn timelines_must_fit_across_contracts() {
     let mut s = Suite::new();
-    let owner = s.owner.clone();
-    let update = |p: hmm::poai::Params| {
-        ExecuteMsg::UpdateConfig(ConfigUpdate {
-            params: Some(p),
-            ..ConfigUpdate::default()
-        })
-    };
     let base = s.config().params;
-    let snap = s.snapshot();
-    // The denial window shorter than the heartbeat timeout.
-    let mut p = base.clone();
-    p.denial_window = p.heartbeat_timeout - 1;
-    assert!(matches!(
-        err(s.exec(&owner, &update(p)).unwrap_err()),
-        ContractError::InvalidParam {
-            name: "denial_window",
-            ..
-        }
-    ));
-    // Unbonding before a refuted attestation could be slashed.
-    let mut p = base.clone();
-    p.unbonding_period = p.epoch_length + p.commit_period + p.reveal_period;
-    assert!(matches!(
-        err(s.exec(&owner, &update(p)).unwrap_err()),
-        ContractError::InvalidParam {
-            name: "unbonding_period",
-            ..
-        }
-    ));
-    // Verification longer than the registry's settlement grace (1 day in the mock).
-    let mut p = base.clone();
-    p.commit_period = 86_400;
-    p.unbonding_period = 10 * 86_400;
-    assert!(matches!(
-        err(s.exec(&owner, &update(p)).unwrap_err()),
-        ContractError::InvalidParam {
-            name: "verification timeline",
-            ..
-        }
-    ));
-    // Unbonding shorter than the registry's longest job plus verification.
-    let mut p = base.clone();
-    p.unbonding_period = p.epoch_length + p.commit_period + p.reveal_period + 1;
-    assert!(matches!(
-        err(s.exec(&owner, &update(p)).unwrap_err()),
-        ContractError::InvalidParam {
-            name: "unbonding_period",
-            ..
-        }
-    ));
-    assert_eq!(s.snapshot(), snap);
+    s.assert_param_refusals(
+        &base,
+        vec![
+            (
+                "the denial window shorter than the heartbeat timeout",
+                |p| p.denial_window = p.heartbeat_timeout - 1,
+                |e| {
+                    matches!(
+                        e,
+                        ContractError::InvalidParam {
+                            name: "denial_window",
+                            ..
+                        }
+                    )
+                },
+            ),
+            (
+                "unbonding before a refuted attestation could be slashed",
+                |p| p.unbonding_period = p.epoch_length + p.commit_period + p.reveal_period,
+                |e| {
+                    matches!(
+                        e,
+                        ContractError::InvalidParam {
+                            name: "unbonding_period",
+                            ..
+                        }
+                    )
+                },
+            ),
+            (
+                "verification longer than the registry's settlement grace (1 day in the mock)",
+                |p| {
+                    p.commit_period = 86_400;
+                    p.unbonding_period = 10 * 86_400;
+                },
+                |e| {
+                    matches!(
+                        e,
+                        ContractError::InvalidParam {
+                            name: "verification timeline",
+                            ..
+                        }
+                    )
+                },
+            ),
+            (
+                "unbonding shorter than the registry's longest job plus verification",
+                |p| p.unbonding_period = p.epoch_length + p.commit_period + p.reveal_period + 1,
+                |e| {
+                    matches!(
+                        e,
+                        ContractError::InvalidParam {
+                            name: "unbonding_period",
+                            ..
+                        }
+                    )
+                },
+            ),
+        ],
+    );
 }
 
 #[test]
@@ -208,56 +234,45 @@ fn the_owner_cannot_repoint_contracts_or_inflate_at_once() {
     let mut s = Suite::new();
     let owner = s.owner.clone();
     let stranger = s.anyone.to_string();
-    let snap = s.snapshot();
-    for (update, what) in [
+    s.assert_refusals(vec![
         (
-            ConfigUpdate {
+            "repoint the pool",
+            owner.clone(),
+            update_config(ConfigUpdate {
                 pool: Some(stranger.clone()),
                 ..ConfigUpdate::default()
-            },
-            "pool",
+            }),
+            |e| *e == ContractError::Immutable("pool"),
         ),
         (
-            ConfigUpdate {
-                job_registry: Some(stranger.clone()),
+            "repoint the registry",
+            owner.clone(),
+            update_config(ConfigUpdate {
+                job_registry: Some(stranger),
                 ..ConfigUpdate::default()
-            },
-            "job_registry",
+            }),
+            |e| *e == ContractError::Immutable("job_registry"),
         ),
-    ] {
-        assert_eq!(
-            err(s
-                .exec(&owner, &ExecuteMsg::UpdateConfig(update))
-                .unwrap_err()),
-            ContractError::Immutable(what)
-        );
-    }
-    let mut p = s.config().params;
-    p.emission_per_epoch *= Uint128::new(3);
-    assert!(matches!(
-        err(s
-            .exec(
-                &owner,
-                &ExecuteMsg::UpdateConfig(ConfigUpdate {
-                    params: Some(p.clone()),
-                    ..ConfigUpdate::default()
-                })
-            )
-            .unwrap_err()),
-        ContractError::InvalidParam {
-            name: "emission_per_epoch",
-            ..
-        }
-    ));
-    assert_eq!(s.snapshot(), snap);
+    ]);
+    let base = s.config().params;
+    s.assert_param_refusals(
+        &base,
+        vec![(
+            "triple the emission at once",
+            |p| p.emission_per_epoch *= Uint128::new(3),
+            |e| {
+                matches!(
+                    e,
+                    ContractError::InvalidParam {
+                        name: "emission_per_epoch",
+                        ..
+                    }
+                )
+            },
+        )],
+    );
     // Doubling is allowed.
-    p.emission_per_epoch = s.config().params.emission_per_epoch * Uint128::new(2);
-    s.exec(
-        &owner,
-        &ExecuteMsg::UpdateConfig(ConfigUpdate {
-            params: Some(p),
-            ..ConfigUpdate::default()
-        }),
-    )
-    .unwrap();
+    let mut p = base;
+    p.emission_per_epoch *= Uint128::new(2);
+    s.exec(&owner, &update_params(p)).unwrap();
 }
