@@ -65,11 +65,31 @@ pub struct Suite {
     pub holders_extra: Vec<Addr>,
 }
 
-/// What a refused message's error must be, e.g. `|e| matches!(e, ContractError::InvalidParam { name: "x", .. })`.
-pub type Expect = fn(&ContractError) -> bool;
+/// What a refused message's error must be: [`is`] an error, or [`like`] a pattern.
+pub struct Expect(Box<dyn Fn(&ContractError) -> bool>);
+
+impl Expect {
+    /// Whether `e` is the error expected.
+    pub fn accepts(&self, e: &ContractError) -> bool {
+        (self.0)(e)
+    }
+}
+
+/// The error must equal `expected`.
+pub fn is(expected: ContractError) -> Expect {
+    Expect(Box::new(move |e| *e == expected))
+}
+
+/// The error must pass `check`, e.g. `like(|e| matches!(e, ContractError::InvalidParam { name: "x", .. }))`.
+pub fn like(check: fn(&ContractError) -> bool) -> Expect {
+    Expect(Box::new(check))
+}
 
 /// A case of a refusal table: its name, the sender, the message, the error expected.
 pub type Refusal = (&'static str, Addr, ExecuteMsg, Expect);
+
+/// Something a test does to the suite, e.g. `Box::new(|s| s.offer(&w, 0))`.
+pub type Action = Box<dyn FnOnce(&mut Suite) -> Result<AppResponse>>;
 
 /// A case of a parameter table: its name, the change to the parameters, the error expected.
 pub type ParamRefusal = (&'static str, fn(&mut Params), Expect);
@@ -422,10 +442,23 @@ impl Suite {
     /// Runs a case table: each message, sent by its sender, must be refused with an error its check accepts, and
     /// change nothing (the [`Suite::snapshot`]).
     pub fn assert_refusals(&mut self, cases: Vec<Refusal>) {
-        for (name, who, msg, expect) in cases {
+        let actions = cases
+            .into_iter()
+            .map(|(name, who, msg, expect)| {
+                let action: Action = Box::new(move |s: &mut Suite| s.exec(&who, &msg));
+                (name, action, expect)
+            })
+            .collect();
+        self.assert_refused_actions(actions);
+    }
+
+    /// Runs a case table of any actions (a cw20 hook, a take through the registry, …): each must be refused with
+    /// an error its check accepts, and change nothing.
+    pub fn assert_refused_actions(&mut self, cases: Vec<(&'static str, Action, Expect)>) {
+        for (name, action, expect) in cases {
             let snap = self.snapshot();
-            let e = err(self.exec(&who, &msg).expect_err(name));
-            assert!(expect(&e), "{name}: refused with {e:?}");
+            let e = err(action(self).expect_err(name));
+            assert!(expect.accepts(&e), "{name}: refused with {e:?}");
             assert_eq!(
                 self.snapshot(),
                 snap,

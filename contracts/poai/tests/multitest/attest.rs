@@ -56,67 +56,74 @@ fn bad_signatures_replays_and_strangers_are_refused_without_change() {
         }
         msg
     };
-    let invalid_signature: Expect = |e| *e == ContractError::InvalidSignature;
     s.assert_refusals(vec![
         (
             "wrong key: signed by a key the worker did not register",
             w.clone(),
             s.attest_msg(1, &Key::secp(3), None),
-            invalid_signature,
+            is(ContractError::InvalidSignature),
         ),
         (
             "wrong scheme: an ed25519 signature against a secp256k1 registration",
             w.clone(),
             s.attest_msg(1, &Key::ed(1), None),
-            invalid_signature,
+            is(ContractError::InvalidSignature),
         ),
         (
             "a proof for another job: the signature covers job 2's digest",
             w.clone(),
             Suite::attest_with(&s.signed(1, None), key.sign(&s.digest_of(&for_job2))),
-            invalid_signature,
+            is(ContractError::InvalidSignature),
         ),
         (
             "another output than the one signed",
             w.clone(),
             forged_output,
-            invalid_signature,
+            is(ContractError::InvalidSignature),
         ),
         (
             "a malformed signature",
             w.clone(),
             short_signature,
-            invalid_signature,
+            is(ContractError::InvalidSignature),
         ),
-        ("a malformed commitment", w.clone(), bad_hex, |e| {
-            matches!(
-                e,
-                ContractError::InvalidInput {
-                    field: "tee_report_hash",
-                    ..
-                }
-            )
-        }),
-        ("using more CU than reserved", w.clone(), too_much_cu, |e| {
-            matches!(e, ContractError::InvalidInput { field: "used", .. })
-        }),
+        (
+            "a malformed commitment",
+            w.clone(),
+            bad_hex,
+            like(|e| {
+                matches!(
+                    e,
+                    ContractError::InvalidInput {
+                        field: "tee_report_hash",
+                        ..
+                    }
+                )
+            }),
+        ),
+        (
+            "using more CU than reserved",
+            w.clone(),
+            too_much_cu,
+            like(|e| matches!(e, ContractError::InvalidInput { field: "used", .. })),
+        ),
         (
             "someone else attests the job, even with a valid signature of their own",
             other.clone(),
             s.attest_msg(1, &Key::secp(2), None),
-            |e| *e == ContractError::Unauthorized("the job's worker"),
+            is(ContractError::Unauthorized("the job's worker")),
         ),
         (
             "an unknown job",
             w.clone(),
             s.attest_msg(99, &key, None),
-            |e| *e == ContractError::UnknownJob(99),
+            is(ContractError::UnknownJob(99)),
         ),
         (
             "a job nobody took",
             w.clone(),
             s.attest_msg(2, &key, None),
-            |e| *e == ContractError::UnknownJob(2),
+            is(ContractError::UnknownJob(2)),
         ),
     ]);
     // Native funds are refused.
@@ -132,7 +139,7 @@ fn bad_signatures_replays_and_strangers_are_refused_without_change() {
         .is_err());
     assert_eq!(s.snapshot(), snap, "refusals changed nothing");
 
-    // The real one passes, and replaying it is refused.
+    // The real one passes), and replaying it is refused.
     s.attest(&w, 1, &key).unwrap();
     let snap = s.snapshot();
     assert_eq!(

@@ -12,7 +12,7 @@ fn parameters_are_bounded_and_owner_only() {
         "a stranger",
         anyone.clone(),
         update_params(base.clone()),
-        |e| *e == ContractError::Unauthorized("the owner"),
+        is(ContractError::Unauthorized("the owner")),
     )]);
     // Each case on top of the changes the earlier ones kept (as the owner would retry).
     s.assert_param_refusals(
@@ -21,7 +21,7 @@ fn parameters_are_bounded_and_owner_only() {
             (
                 "PoAI bonus above 10 %",
                 |p| p.poai_bonus_rate = Decimal256::percent(20),
-                |e| {
+                like(|e| {
                     matches!(
                         e,
                         ContractError::InvalidParam {
@@ -29,7 +29,7 @@ fn parameters_are_bounded_and_owner_only() {
                             ..
                         }
                     )
-                },
+                }),
             ),
             (
                 "emission shares above 100 %",
@@ -37,7 +37,7 @@ fn parameters_are_bounded_and_owner_only() {
                     p.poai_bonus_rate = Decimal256::percent(10);
                     p.emission_curators = Decimal256::percent(20);
                 },
-                |e| {
+                like(|e| {
                     matches!(
                         e,
                         ContractError::InvalidParam {
@@ -45,7 +45,7 @@ fn parameters_are_bounded_and_owner_only() {
                             ..
                         }
                     )
-                },
+                }),
             ),
             (
                 "collateral ratio below 100 %",
@@ -53,7 +53,7 @@ fn parameters_are_bounded_and_owner_only() {
                     p.poai_bonus_rate = Decimal256::percent(10);
                     p.collateral_ratio = Decimal256::percent(90);
                 },
-                |e| {
+                like(|e| {
                     matches!(
                         e,
                         ContractError::InvalidParam {
@@ -61,7 +61,7 @@ fn parameters_are_bounded_and_owner_only() {
                             ..
                         }
                     )
-                },
+                }),
             ),
             (
                 "another epoch length",
@@ -70,7 +70,7 @@ fn parameters_are_bounded_and_owner_only() {
                     p.collateral_ratio = Decimal256::percent(200);
                     p.epoch_length = 200;
                 },
-                |e| *e == ContractError::EpochLengthImmutable,
+                is(ContractError::EpochLengthImmutable),
             ),
         ],
     );
@@ -89,19 +89,19 @@ fn parameters_are_bounded_and_owner_only() {
             "a stranger declares a class",
             anyone,
             class(&s.cu, s.pool_id),
-            |e| *e == ContractError::Unauthorized("the owner"),
+            is(ContractError::Unauthorized("the owner")),
         ),
         (
             "$AI as a class",
             owner.clone(),
             class(&s.ai, s.pool_id),
-            |e| matches!(e, ContractError::WrongToken(_)),
+            like(|e| matches!(e, ContractError::WrongToken(_))),
         ),
         (
             "a token the pool does not trade",
             owner.clone(),
             class(&s.lp, s.pool_id),
-            |e| {
+            like(|e| {
                 matches!(
                     e,
                     ContractError::InvalidInput {
@@ -109,7 +109,7 @@ fn parameters_are_bounded_and_owner_only() {
                         ..
                     }
                 )
-            },
+            }),
         ),
     ]);
     // Defaults at instantiation come from the token's decimals (6 here): D = 25 $AI.
@@ -173,7 +173,7 @@ fn timelines_must_fit_across_contracts() {
             (
                 "the denial window shorter than the heartbeat timeout",
                 |p| p.denial_window = p.heartbeat_timeout - 1,
-                |e| {
+                like(|e| {
                     matches!(
                         e,
                         ContractError::InvalidParam {
@@ -181,12 +181,12 @@ fn timelines_must_fit_across_contracts() {
                             ..
                         }
                     )
-                },
+                }),
             ),
             (
                 "unbonding before a refuted attestation could be slashed",
                 |p| p.unbonding_period = p.epoch_length + p.commit_period + p.reveal_period,
-                |e| {
+                like(|e| {
                     matches!(
                         e,
                         ContractError::InvalidParam {
@@ -194,7 +194,7 @@ fn timelines_must_fit_across_contracts() {
                             ..
                         }
                     )
-                },
+                }),
             ),
             (
                 "verification longer than the registry's settlement grace (1 day in the mock)",
@@ -202,7 +202,7 @@ fn timelines_must_fit_across_contracts() {
                     p.commit_period = 86_400;
                     p.unbonding_period = 10 * 86_400;
                 },
-                |e| {
+                like(|e| {
                     matches!(
                         e,
                         ContractError::InvalidParam {
@@ -210,12 +210,12 @@ fn timelines_must_fit_across_contracts() {
                             ..
                         }
                     )
-                },
+                }),
             ),
             (
                 "unbonding shorter than the registry's longest job plus verification",
                 |p| p.unbonding_period = p.epoch_length + p.commit_period + p.reveal_period + 1,
-                |e| {
+                like(|e| {
                     matches!(
                         e,
                         ContractError::InvalidParam {
@@ -223,7 +223,7 @@ fn timelines_must_fit_across_contracts() {
                             ..
                         }
                     )
-                },
+                }),
             ),
         ],
     );
@@ -242,7 +242,7 @@ fn the_owner_cannot_repoint_contracts_or_inflate_at_once() {
                 pool: Some(stranger.clone()),
                 ..ConfigUpdate::default()
             }),
-            |e| *e == ContractError::Immutable("pool"),
+            is(ContractError::Immutable("pool")),
         ),
         (
             "repoint the registry",
@@ -251,7 +251,7 @@ fn the_owner_cannot_repoint_contracts_or_inflate_at_once() {
                 job_registry: Some(stranger),
                 ..ConfigUpdate::default()
             }),
-            |e| *e == ContractError::Immutable("job_registry"),
+            is(ContractError::Immutable("job_registry")),
         ),
     ]);
     let base = s.config().params;
@@ -260,7 +260,7 @@ fn the_owner_cannot_repoint_contracts_or_inflate_at_once() {
         vec![(
             "triple the emission at once",
             |p| p.emission_per_epoch *= Uint128::new(3),
-            |e| {
+            like(|e| {
                 matches!(
                     e,
                     ContractError::InvalidParam {
@@ -268,7 +268,7 @@ fn the_owner_cannot_repoint_contracts_or_inflate_at_once() {
                         ..
                     }
                 )
-            },
+            }),
         )],
     );
     // Doubling is allowed.
