@@ -20,39 +20,36 @@ fn capacity_is_quality_weighted_and_bond_capped() {
     assert_eq!(s.snapshot(), snap);
     s.bond(&w, BOND - WORKER_MIN).unwrap();
     // 20 000 raw → 10 000 CU → 20 000 $AI of obligation → 30 000 $AI required > 10 000 bonded.
-    let snap = s.snapshot();
-    assert_eq!(
-        err(s.offer(&w, 20_000 * UNIT).unwrap_err()),
-        ContractError::InsufficientBond {
-            bond: Uint128::new(BOND),
-            required: Uint128::new(30_000 * UNIT)
-        }
-    );
-    assert_eq!(err(s.offer(&w, 0).unwrap_err()), ContractError::ZeroAmount);
-    assert_eq!(
-        err(s.offer(&w, 1).unwrap_err()),
-        ContractError::ZeroAmount,
-        "⌊0.5·1⌋ = 0"
-    );
-    let ai = s.ai.to_string();
-    assert!(matches!(
-        err(s
-            .exec(
-                &w,
-                &ExecuteMsg::OfferCapacity {
-                    cu_token: ai,
-                    raw_amount: Uint128::new(RAW)
-                }
-            )
-            .unwrap_err()),
-        ContractError::UnknownClass(_)
-    ));
     let stranger = s.anyone.clone();
-    assert!(matches!(
-        err(s.offer(&stranger, RAW).unwrap_err()),
-        ContractError::NotRegistered(_)
-    ));
-    assert_eq!(s.snapshot(), snap);
+    let offer = |raw: u128, token: &cosmwasm_std::Addr| ExecuteMsg::OfferCapacity {
+        cu_token: token.to_string(),
+        raw_amount: Uint128::new(raw),
+    };
+    s.assert_refusals(vec![
+        (
+            "20 000 raw → 10 000 CU → 20 000 $AI of obligation → 30 000 $AI required > 10 000 bonded",
+            w.clone(),
+            offer(20_000 * UNIT, &s.cu),
+            is(ContractError::InsufficientBond {
+                bond: Uint128::new(BOND),
+                required: Uint128::new(30_000 * UNIT),
+            }),
+        ),
+        ("nothing", w.clone(), offer(0, &s.cu), is(ContractError::ZeroAmount)),
+        ("⌊0.5·1⌋ = 0", w.clone(), offer(1, &s.cu), is(ContractError::ZeroAmount)),
+        (
+            "not a declared class",
+            w.clone(),
+            offer(RAW, &s.ai),
+            like(|e| matches!(e, ContractError::UnknownClass(_))),
+        ),
+        (
+            "not a worker",
+            stranger,
+            offer(RAW, &s.cu),
+            like(|e| matches!(e, ContractError::NotRegistered(_))),
+        ),
+    ]);
     // Up to the cap: 6666 raw → 3333 CU → 6666 $AI → 9999 $AI required ≤ 10 000, minted over four epochs: at
     // most the pool's CU reserve (1000 CU) per epoch.
     s.offer(&w, 2_000 * UNIT).unwrap();
@@ -88,37 +85,39 @@ fn withdraw_capacity_burns_unsold_cu() {
     s.take(1, &w).unwrap();
     let cu = s.cu.clone();
     let ai = s.ai.clone();
-    let snap = s.snapshot();
-    // Free obligation is 1000 − 100 reserved = 900.
-    assert_eq!(
-        err(s
-            .send(&w, &cu, 901 * UNIT, &ReceiveMsg::WithdrawCapacity {})
-            .unwrap_err()),
-        ContractError::InsufficientObligation {
-            token: cu.to_string(),
-            free: Uint128::new(900 * UNIT),
-            needed: Uint128::new(901 * UNIT)
-        }
-    );
-    // Wrong token for each hook.
-    assert_eq!(
-        err(s
-            .send(&w, &ai, UNIT, &ReceiveMsg::WithdrawCapacity {})
-            .unwrap_err()),
-        ContractError::WrongToken(ai.to_string())
-    );
-    assert_eq!(
-        err(s.send(&w, &cu, UNIT, &ReceiveMsg::Bond {}).unwrap_err()),
-        ContractError::WrongToken(cu.to_string())
-    );
     let client = s.client.clone();
-    assert!(matches!(
-        err(s
-            .send(&client, &cu, UNIT, &ReceiveMsg::WithdrawCapacity {})
-            .unwrap_err()),
-        ContractError::NotRegistered(_)
-    ));
-    assert_eq!(s.snapshot(), snap);
+    let withdraw =
+        |who: &cosmwasm_std::Addr, token: &cosmwasm_std::Addr, amount: u128, hook: ReceiveMsg| {
+            let (who, token) = (who.clone(), token.clone());
+            let action: Action = Box::new(move |s: &mut Suite| s.send(&who, &token, amount, &hook));
+            action
+        };
+    s.assert_refused_actions(vec![
+        (
+            "free obligation is 1000 − 100 reserved = 900",
+            withdraw(&w, &cu, 901 * UNIT, ReceiveMsg::WithdrawCapacity {}),
+            is(ContractError::InsufficientObligation {
+                token: cu.to_string(),
+                free: Uint128::new(900 * UNIT),
+                needed: Uint128::new(901 * UNIT),
+            }),
+        ),
+        (
+            "$AI to withdraw capacity",
+            withdraw(&w, &ai, UNIT, ReceiveMsg::WithdrawCapacity {}),
+            is(ContractError::WrongToken(ai.to_string())),
+        ),
+        (
+            "CU to bond",
+            withdraw(&w, &cu, UNIT, ReceiveMsg::Bond {}),
+            is(ContractError::WrongToken(cu.to_string())),
+        ),
+        (
+            "not a worker",
+            withdraw(&client, &cu, UNIT, ReceiveMsg::WithdrawCapacity {}),
+            like(|e| matches!(e, ContractError::NotRegistered(_))),
+        ),
+    ]);
     let supply = s.supply(&cu);
     s.send(&w, &cu, 300 * UNIT, &ReceiveMsg::WithdrawCapacity {})
         .unwrap();

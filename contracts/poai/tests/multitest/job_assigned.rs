@@ -16,20 +16,6 @@ fn ineligible_workers_cannot_take_jobs() {
     s.create_job_with(2, JOB_CU, JOB_VALUE, finish_by, far)
         .unwrap();
     s.create_job(3, 2_000 * UNIT, JOB_VALUE, 1_000).unwrap();
-    let snap = s.snapshot();
-
-    assert!(matches!(
-        err(s.take(1, &stranger).unwrap_err()),
-        ContractError::NotRegistered(_)
-    ));
-    assert!(matches!(
-        err(s.take(2, &w).unwrap_err()),
-        ContractError::SlaMismatch(_)
-    ));
-    assert!(matches!(
-        err(s.take(3, &w).unwrap_err()),
-        ContractError::InsufficientObligation { .. }
-    ));
     // Only the registry may assign.
     let direct = ExecuteMsg::JobAssigned {
         job_id: 1,
@@ -44,20 +30,48 @@ fn ineligible_workers_cannot_take_jobs() {
         fee: Uint128::new(JOB_VALUE / 10),
         finish_by: s.now() + 100,
     };
-    assert_eq!(
-        err(s.exec(&w, &direct).unwrap_err()),
-        ContractError::Unauthorized("the job registry")
-    );
     let fail = ExecuteMsg::JobFailed {
         job_id: 1,
         worker: w.to_string(),
         reason: FailureReason::Timeout,
     };
-    assert_eq!(
-        err(s.exec(&w, &fail).unwrap_err()),
-        ContractError::Unauthorized("the job registry")
-    );
-    assert_eq!(s.snapshot(), snap);
+    let take = |job_id: u64, worker: &cosmwasm_std::Addr| {
+        let worker = worker.clone();
+        let action: Action = Box::new(move |s: &mut Suite| s.take(job_id, &worker));
+        action
+    };
+    let exec = |who: &cosmwasm_std::Addr, msg: &ExecuteMsg| {
+        let (who, msg) = (who.clone(), msg.clone());
+        let action: Action = Box::new(move |s: &mut Suite| s.exec(&who, &msg));
+        action
+    };
+    s.assert_refused_actions(vec![
+        (
+            "not a worker",
+            take(1, &stranger),
+            like(|e| matches!(e, ContractError::NotRegistered(_))),
+        ),
+        (
+            "another region",
+            take(2, &w),
+            like(|e| matches!(e, ContractError::SlaMismatch(_))),
+        ),
+        (
+            "more CU than the worker's obligation",
+            take(3, &w),
+            like(|e| matches!(e, ContractError::InsufficientObligation { .. })),
+        ),
+        (
+            "JobAssigned not from the registry",
+            exec(&w, &direct),
+            is(ContractError::Unauthorized("the job registry")),
+        ),
+        (
+            "JobFailed not from the registry",
+            exec(&w, &fail),
+            is(ContractError::Unauthorized("the job registry")),
+        ),
+    ]);
 
     // A stale heartbeat makes the worker ineligible; a heartbeat restores it.
     s.wait(601);
