@@ -4,8 +4,10 @@ line per offending dependency or module cycle.
 
 1. Crates keep their layers, lowest first: packages/ (math, messages, the pool engine, the simulator) < contracts/ <
    tests/. A crate's normal and build dependencies come from a lower layer, or from its own layer for packages; a
-   contract talks to another contract through messages (packages/hmm), never by linking its code. Dev-dependencies
-   are free: a contract's tests may deploy the others, and a package's tests may too.
+   contract talks to another contract through messages (packages/hmm), never by linking its code. The crates under
+   tests/ are leaves: none is a normal or build dependency of another crate, so the test harness (tests/support,
+   `hmm-testing`, which links every contract) is only ever a dev-dependency (issue 19, part 3). Dev-dependencies
+   are free: a contract's tests may deploy the others (through `hmm-testing`), and a package's tests may too.
 2. Within each workspace library, the modules' imports form no cycle: module A depends on module B when A names a
    path into B (`crate::b::…`, `super::…`). Re-exports at the crate root (its facade) and `#[cfg(test)]` modules
    are left out. The paths are read from the source as text (comments and strings dropped), not compiled.
@@ -21,7 +23,7 @@ import subprocess
 import sys
 
 # Lower layers first; the second field: whether a crate may depend on another crate of its own layer.
-LAYERS = [("packages", True), ("contracts", False), ("tests", True)]
+LAYERS = [("packages", True), ("contracts", False), ("tests", False)]
 
 
 def layer_of(path: str, root: str) -> int | None:
@@ -49,7 +51,12 @@ def violations(metadata: dict) -> list[str]:
             if target is None:
                 continue
             same_allowed = LAYERS[own][1]
-            if target > own or (target == own and not same_allowed):
+            if target == own == len(LAYERS) - 1:
+                found.append(
+                    f"{pkg['name']} (tests/) depends on {dep['name']} (tests/): a test crate, the harness "
+                    "(tests/support) included, is only ever a dev-dependency"
+                )
+            elif target > own or (target == own and not same_allowed):
                 found.append(
                     f"{pkg['name']} ({LAYERS[own][0]}/) depends on {dep['name']} ({LAYERS[target][0]}/): make it "
                     "a dev-dependency, or move the code both need into a crate under packages/"
@@ -204,8 +211,8 @@ def main() -> int:
         print(f"ERROR check-crate-graph: {line}", file=sys.stderr)
     if not found:
         print(
-            "check-crate-graph: packages/ link no contract, contracts/ link no other contract, "
-            "no crate's modules import each other"
+            "check-crate-graph: packages/ link no contract, contracts/ link no other contract, tests/ crates "
+            "are only dev-dependencies, no crate's modules import each other"
         )
     return 1 if found else 0
 

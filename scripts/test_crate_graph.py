@@ -61,6 +61,20 @@ class Layers(unittest.TestCase):
         m = metadata(crate("sim", "packages/sim", [("pool", "contracts/pool", "dev")]))
         self.assertEqual(graph.violations(m), [])
 
+    def test_the_harness_is_only_a_dev_dependency(self):
+        harness = crate("hmm-testing", "tests/support", [("pool", "contracts/pool", None)])
+        ok = metadata(
+            harness,
+            crate("pool", "contracts/pool", [("hmm-testing", "tests/support", "dev")]),
+            crate("it", "tests/it", [("hmm-testing", "tests/support", "dev")]),
+        )
+        self.assertEqual(graph.violations(ok), [])
+        for kind in (None, "build"):
+            bad = metadata(harness, crate("it", "tests/it", [("hmm-testing", "tests/support", kind)]))
+            [line] = graph.violations(bad)
+            self.assertIn("it (tests/) depends on hmm-testing (tests/)", line)
+            self.assertIn("only ever a dev-dependency", line)
+
     def test_contracts_do_not_link_each_other_or_tests(self):
         m = metadata(
             crate("registry", "contracts/registry", [("pool", "contracts/pool", None)]),
