@@ -159,6 +159,12 @@ pub fn sla() -> SlaRequirement {
     }
 }
 
+impl Default for Suite {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Suite {
     /// Everything deployed, the pool seeded, poai the minter of $AI and the CU token, the class declared.
     pub fn new() -> Suite {
@@ -201,7 +207,7 @@ impl Suite {
                 seed: (POOL_CU, POOL_AI),
                 lp: "lp".to_string(),
             })
-            .poai(PoaiSpec::Real(params))
+            .poai(PoaiSpec::Real(Box::new(params)))
             .build();
         let mut s = Suite {
             lp: s.addr("lp"),

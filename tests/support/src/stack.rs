@@ -51,7 +51,7 @@ pub enum RegistrySpec {
 /// poai to deploy: the real contract with these parameters, or the registry's test mock ([`mock_poai`]).
 #[derive(Clone, Debug)]
 pub enum PoaiSpec {
-    Real(Params),
+    Real(Box<Params>),
     Mock,
 }
 
@@ -251,7 +251,7 @@ impl StackBuilder {
         }
         match (&self.registry, &self.poai) {
             (Some(RegistrySpec::Real(limits)), Some(PoaiSpec::Real(params))) => {
-                let poai = s.instantiate_poai(params.clone(), None);
+                let poai = s.instantiate_poai(*params.clone(), None);
                 let registry = s.instantiate_registry(limits.clone(), Some(&poai));
                 let wire = hmm::poai::ConfigUpdate {
                     job_registry: Some(registry.to_string()),
@@ -265,7 +265,7 @@ impl StackBuilder {
                 let registry =
                     s.instantiate(mock_registry::contract(), &mock_registry::MockInit {});
                 s.registry = Some(registry.clone());
-                let poai = s.instantiate_poai(params.clone(), self.wire.then_some(&registry));
+                let poai = s.instantiate_poai(*params.clone(), self.wire.then_some(&registry));
                 let owner = s.owner.clone();
                 let set = mock_registry::MockExec::SetPoai {
                     poai: poai.to_string(),
@@ -294,7 +294,7 @@ impl StackBuilder {
                 s.instantiate_registry(limits.clone(), None);
             }
             (None, Some(PoaiSpec::Real(params))) => {
-                s.instantiate_poai(params.clone(), None);
+                s.instantiate_poai(*params.clone(), None);
             }
             (None, None) => {}
             (registry, poai) => panic!("StackBuilder: {registry:?} with {poai:?} is not a stack"),
