@@ -80,6 +80,20 @@ pub fn is(expected: ContractError) -> Expect {
     Expect(Box::new(move |e| *e == expected))
 }
 
+/// `InvalidParam` of the parameter `name`.
+pub fn invalid_param(name: &'static str) -> Expect {
+    Expect(Box::new(
+        move |e| matches!(e, ContractError::InvalidParam { name: n, .. } if *n == name),
+    ))
+}
+
+/// `InvalidInput` of the field `field`.
+pub fn invalid_input(field: &'static str) -> Expect {
+    Expect(Box::new(
+        move |e| matches!(e, ContractError::InvalidInput { field: f, .. } if *f == field),
+    ))
+}
+
 /// The error must pass `check`, e.g. `like(|e| matches!(e, ContractError::InvalidParam { name: "x", .. }))`.
 pub fn like(check: fn(&ContractError) -> bool) -> Expect {
     Expect(Box::new(check))
@@ -530,6 +544,19 @@ impl Suite {
     pub fn registry_job(&self, job_id: u64) -> JobResponse {
         self.query_on(&self.registry, &JobQueryMsg::Job { job_id })
             .expect("registry job")
+    }
+
+    /// Whether `w` may take a job of `cu` of this suite's CU token under [`sla`].
+    pub fn eligibility(&self, w: &Addr, cu: u128) -> hmm::poai::EligibilityResponse {
+        self.q(&QueryMsg::Eligibility {
+            worker: w.to_string(),
+            cu: vec![hmm::poai::CuAmount {
+                token: self.cu.to_string(),
+                amount: Uint128::new(cu),
+            }],
+            sla: sla(),
+        })
+        .expect("eligibility")
     }
 
     pub fn totals(&self) -> TotalsResponse {

@@ -325,6 +325,21 @@ impl Stack {
             .expect("mock instantiates")
     }
 
+    /// Instantiates `code` with the owner as the migrate admin.
+    fn instantiate_admin<M: serde::Serialize>(&mut self, code: u64, msg: &M, label: &str) -> Addr {
+        let owner = self.owner.clone();
+        self.app
+            .instantiate_contract(
+                code,
+                owner.clone(),
+                msg,
+                &[],
+                label,
+                Some(owner.to_string()),
+            )
+            .unwrap_or_else(|e| panic!("{label} instantiates: {e}"))
+    }
+
     fn instantiate_poai(&mut self, params: Params, registry: Option<&Addr>) -> Addr {
         let code = self.app.store_code(poai_contract());
         let msg = hmm::poai::InstantiateMsg {
@@ -336,18 +351,7 @@ impl Stack {
             experience_oracle: None,
             params: Some(params),
         };
-        let owner = self.owner.clone();
-        let poai = self
-            .app
-            .instantiate_contract(
-                code,
-                owner.clone(),
-                &msg,
-                &[],
-                "poai",
-                Some(owner.to_string()),
-            )
-            .expect("poai instantiates");
+        let poai = self.instantiate_admin(code, &msg, "poai");
         self.poai = Some(poai.clone());
         poai
     }
@@ -365,18 +369,7 @@ impl Stack {
             poai: poai.map(|p| p.to_string()),
             limits,
         };
-        let owner = self.owner.clone();
-        let registry = self
-            .app
-            .instantiate_contract(
-                code,
-                owner.clone(),
-                &msg,
-                &[],
-                "job-registry",
-                Some(owner.to_string()),
-            )
-            .expect("registry instantiates");
+        let registry = self.instantiate_admin(code, &msg, "job-registry");
         self.registry = Some(registry.clone());
         registry
     }

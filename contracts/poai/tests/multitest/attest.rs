@@ -91,21 +91,13 @@ fn bad_signatures_replays_and_strangers_are_refused_without_change() {
             "a malformed commitment",
             w.clone(),
             bad_hex,
-            like(|e| {
-                matches!(
-                    e,
-                    ContractError::InvalidInput {
-                        field: "tee_report_hash",
-                        ..
-                    }
-                )
-            }),
+            invalid_input("tee_report_hash"),
         ),
         (
             "using more CU than reserved",
             w.clone(),
             too_much_cu,
-            like(|e| matches!(e, ContractError::InvalidInput { field: "used", .. })),
+            invalid_input("used"),
         ),
         (
             "someone else attests the job, even with a valid signature of their own",

@@ -53,36 +53,23 @@ fn emissions_sum_exactly_to_r_and_pools_empty_out() {
     );
     s.send(&lp, &ai, DEPOSIT, &submit).unwrap();
     s.wait(EPOCH);
-    for i in 0..3 {
-        commit(&mut s, i, 1, Verdict::Valid).unwrap();
-        commit(
-            &mut s,
-            i,
-            2,
-            if i == 2 {
-                Verdict::Invalid
-            } else {
-                Verdict::Valid
-            },
-        )
-        .unwrap();
+    // Every verifier confirms job 1; verifier 2 refutes job 2, the others confirm it.
+    let verdict = |i: usize, job_id: u64| {
+        if i == 2 && job_id == 2 {
+            Verdict::Invalid
+        } else {
+            Verdict::Valid
+        }
+    };
+    type Step = fn(&mut Suite, usize, u64, Verdict) -> anyhow::Result<cw_multi_test::AppResponse>;
+    for (step, window) in [(commit as Step, COMMIT), (reveal, REVEAL)] {
+        for i in 0..3 {
+            for job_id in [1, 2] {
+                step(&mut s, i, job_id, verdict(i, job_id)).unwrap();
+            }
+        }
+        s.wait(window);
     }
-    s.wait(COMMIT);
-    for i in 0..3 {
-        reveal(&mut s, i, 1, Verdict::Valid).unwrap();
-        reveal(
-            &mut s,
-            i,
-            2,
-            if i == 2 {
-                Verdict::Invalid
-            } else {
-                Verdict::Valid
-            },
-        )
-        .unwrap();
-    }
-    s.wait(REVEAL);
     s.finalize(1).unwrap();
     s.finalize(2).unwrap();
     let anyone = s.anyone.clone();

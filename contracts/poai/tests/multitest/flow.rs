@@ -20,16 +20,7 @@ fn honest_worker_flow_settles_pays_and_emits() {
     assert!(req.covered);
 
     s.create_job(1, JOB_CU, JOB_VALUE, 1_000).unwrap();
-    let elig: EligibilityResponse = s
-        .q(&QueryMsg::Eligibility {
-            worker: w.to_string(),
-            cu: vec![CuAmount {
-                token: s.cu.to_string(),
-                amount: Uint128::new(JOB_CU),
-            }],
-            sla: sla(),
-        })
-        .unwrap();
+    let elig = s.eligibility(&w, JOB_CU);
     assert!(elig.eligible, "{:?}", elig.reason);
     s.take(1, &w).unwrap();
     assert_eq!(obligation(&s, &w).reserved.u128(), JOB_CU);

@@ -80,16 +80,7 @@ fn ineligible_workers_cannot_take_jobs() {
         err(s.take(1, &w).unwrap_err()),
         ContractError::HeartbeatStale { last, timeout: 600 }
     );
-    let elig: EligibilityResponse = s
-        .q(&QueryMsg::Eligibility {
-            worker: w.to_string(),
-            cu: vec![CuAmount {
-                token: s.cu.to_string(),
-                amount: Uint128::new(JOB_CU),
-            }],
-            sla: sla(),
-        })
-        .unwrap();
+    let elig = s.eligibility(&w, JOB_CU);
     assert!(!elig.eligible && elig.reason.unwrap().contains("heartbeat"));
     s.exec(&w, &ExecuteMsg::Heartbeat {}).unwrap();
     s.take(1, &w).unwrap();

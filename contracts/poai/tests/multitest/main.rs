@@ -20,8 +20,8 @@ use cw20::Cw20ExecuteMsg;
 use cw_multi_test::Executor;
 use hmm::job::{JobState, SettlementOutcome};
 use hmm::poai::{
-    AssignmentState, ClaimsResponse, ConfigUpdate, CuAmount, EligibilityResponse, EpochResponse,
-    ExecuteMsg, ExpertWeightsResponse, FailureReason, InclusionResponse, ObligationsResponse,
+    AssignmentState, ClaimsResponse, ConfigUpdate, CuAmount, EpochResponse, ExecuteMsg,
+    ExpertWeightsResponse, FailureReason, InclusionResponse, ObligationsResponse,
     PendingRewardsResponse, QueryMsg, ReceiveMsg, ReportCondition, Verdict, VerifierResponse,
 };
 use hmm_testing::poai::*;

@@ -88,41 +88,17 @@ fn registration_is_validated_and_updates_wait_for_jobs() {
         (
             "a region that is not a slug",
             register(bad_region, Key::secp(1).keys()),
-            like(|e| {
-                matches!(
-                    e,
-                    ContractError::InvalidInput {
-                        field: "region",
-                        ..
-                    }
-                )
-            }),
+            invalid_input("region"),
         ),
         (
             "no enclave key",
             register(caps(), keys(None)),
-            like(|e| {
-                matches!(
-                    e,
-                    ContractError::InvalidInput {
-                        field: "enclave_keys",
-                        ..
-                    }
-                )
-            }),
+            invalid_input("enclave_keys"),
         ),
         (
             "a short key",
             register(caps(), keys(Some(Binary::from(vec![2u8; 20])))),
-            like(|e| {
-                matches!(
-                    e,
-                    ContractError::InvalidInput {
-                        field: "secp256k1",
-                        ..
-                    }
-                )
-            }),
+            invalid_input("secp256k1"),
         ),
     ];
     for (name, msg, expect) in cases {

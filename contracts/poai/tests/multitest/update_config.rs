@@ -17,66 +17,39 @@ fn parameters_are_bounded_and_owner_only() {
     // Each case on top of the changes the earlier ones kept (as the owner would retry).
     s.assert_param_refusals(
         &base,
+        vec![(
+            "PoAI bonus above 10 %",
+            |p| p.poai_bonus_rate = Decimal256::percent(20),
+            invalid_param("poai_bonus_rate"),
+        )],
+    );
+    // The owner retries with each refused value fixed.
+    let mut p = base;
+    p.poai_bonus_rate = Decimal256::percent(10);
+    s.assert_param_refusals(
+        &p,
         vec![
             (
-                "PoAI bonus above 10 %",
-                |p| p.poai_bonus_rate = Decimal256::percent(20),
-                like(|e| {
-                    matches!(
-                        e,
-                        ContractError::InvalidParam {
-                            name: "poai_bonus_rate",
-                            ..
-                        }
-                    )
-                }),
-            ),
-            (
                 "emission shares above 100 %",
-                |p| {
-                    p.poai_bonus_rate = Decimal256::percent(10);
-                    p.emission_curators = Decimal256::percent(20);
-                },
-                like(|e| {
-                    matches!(
-                        e,
-                        ContractError::InvalidParam {
-                            name: "emission shares",
-                            ..
-                        }
-                    )
-                }),
+                |p| p.emission_curators = Decimal256::percent(20),
+                invalid_param("emission shares"),
             ),
             (
                 "collateral ratio below 100 %",
-                |p| {
-                    p.poai_bonus_rate = Decimal256::percent(10);
-                    p.collateral_ratio = Decimal256::percent(90);
-                },
-                like(|e| {
-                    matches!(
-                        e,
-                        ContractError::InvalidParam {
-                            name: "collateral_ratio",
-                            ..
-                        }
-                    )
-                }),
-            ),
-            (
-                "another epoch length",
-                |p| {
-                    p.poai_bonus_rate = Decimal256::percent(10);
-                    p.collateral_ratio = Decimal256::percent(200);
-                    p.epoch_length = 200;
-                },
-                is(ContractError::EpochLengthImmutable),
+                |p| p.collateral_ratio = Decimal256::percent(90),
+                invalid_param("collateral_ratio"),
             ),
         ],
     );
-    let mut p = base;
-    p.poai_bonus_rate = Decimal256::percent(10);
     p.collateral_ratio = Decimal256::percent(200);
+    s.assert_param_refusals(
+        &p,
+        vec![(
+            "another epoch length",
+            |p| p.epoch_length = 200,
+            is(ContractError::EpochLengthImmutable),
+        )],
+    );
     s.exec(&owner, &update_params(p)).unwrap();
     assert_eq!(s.config().params.collateral_ratio, Decimal256::percent(200));
     // Classes: owner only, and only a token the pool trades.
@@ -101,15 +74,7 @@ fn parameters_are_bounded_and_owner_only() {
             "a token the pool does not trade",
             owner.clone(),
             class(&s.lp, s.pool_id),
-            like(|e| {
-                matches!(
-                    e,
-                    ContractError::InvalidInput {
-                        field: "pool_id",
-                        ..
-                    }
-                )
-            }),
+            invalid_input("pool_id"),
         ),
     ]);
     // Defaults at instantiation come from the token's decimals (6 here): D = 25 $AI.
@@ -173,28 +138,12 @@ fn timelines_must_fit_across_contracts() {
             (
                 "the denial window shorter than the heartbeat timeout",
                 |p| p.denial_window = p.heartbeat_timeout - 1,
-                like(|e| {
-                    matches!(
-                        e,
-                        ContractError::InvalidParam {
-                            name: "denial_window",
-                            ..
-                        }
-                    )
-                }),
+                invalid_param("denial_window"),
             ),
             (
                 "unbonding before a refuted attestation could be slashed",
                 |p| p.unbonding_period = p.epoch_length + p.commit_period + p.reveal_period,
-                like(|e| {
-                    matches!(
-                        e,
-                        ContractError::InvalidParam {
-                            name: "unbonding_period",
-                            ..
-                        }
-                    )
-                }),
+                invalid_param("unbonding_period"),
             ),
             (
                 "verification longer than the registry's settlement grace (1 day in the mock)",
@@ -202,28 +151,12 @@ fn timelines_must_fit_across_contracts() {
                     p.commit_period = 86_400;
                     p.unbonding_period = 10 * 86_400;
                 },
-                like(|e| {
-                    matches!(
-                        e,
-                        ContractError::InvalidParam {
-                            name: "verification timeline",
-                            ..
-                        }
-                    )
-                }),
+                invalid_param("verification timeline"),
             ),
             (
                 "unbonding shorter than the registry's longest job plus verification",
                 |p| p.unbonding_period = p.epoch_length + p.commit_period + p.reveal_period + 1,
-                like(|e| {
-                    matches!(
-                        e,
-                        ContractError::InvalidParam {
-                            name: "unbonding_period",
-                            ..
-                        }
-                    )
-                }),
+                invalid_param("unbonding_period"),
             ),
         ],
     );
@@ -260,15 +193,7 @@ fn the_owner_cannot_repoint_contracts_or_inflate_at_once() {
         vec![(
             "triple the emission at once",
             |p| p.emission_per_epoch *= Uint128::new(3),
-            like(|e| {
-                matches!(
-                    e,
-                    ContractError::InvalidParam {
-                        name: "emission_per_epoch",
-                        ..
-                    }
-                )
-            }),
+            invalid_param("emission_per_epoch"),
         )],
     );
     // Doubling is allowed.
