@@ -4,6 +4,9 @@
 //! - `WasmMsg::Execute` sub-messages of a response, depth first and in order (as wasmd does), with the sender set to
 //!   the calling contract; `SubMsg` replies (`reply_on` success / error / always) go to the caller's `reply` entry point.
 //! - `WasmQuery::Smart` queries from a running contract into another contract (nested queries run their own instance).
+//! - Codes other than the artifacts ([`store_code`], e.g. a previous release's): [`Chain::set_code`] deploys a crate
+//!   from one, [`Chain::migrate_to`] swaps the code of a contract and calls the new code's `migrate`, as wasmd's
+//!   `MsgMigrateContract` does (the migration test, `tests/migration.rs`).
 //! - A transaction is atomic: if any call fails (and no `reply_on_error` catches it), every contract's storage is
 //!   restored to what it was before the transaction. A caught sub-message failure reverts only that sub-message.
 //!

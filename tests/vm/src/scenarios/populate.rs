@@ -14,10 +14,7 @@
 use cosmwasm_std::{Binary, Decimal256, Uint128};
 use cw20::Cw20ExecuteMsg;
 use hmm::job::{ExecuteMsg as JobExec, JobSpec, ReceiveMsg as JobReceive, RefundMode};
-use hmm::poai::{
-    AttestationResponse, EnclaveKeySignatures, EnclaveKeys, ExecuteMsg, QueryMsg, ReceiveMsg,
-    Verdict,
-};
+use hmm::poai::{AttestationResponse, ExecuteMsg, QueryMsg, ReceiveMsg, Verdict};
 use hmm::pool::{
     Ask, BundleItem, ClassDeposit, ClassParams, CreatePoolMsg, CurveKind, ExecuteMsg as PoolExec,
     ReceiveMsg as PoolReceive,
@@ -27,8 +24,8 @@ use sha2::{Digest, Sha256};
 
 use super::exchange::{self, balance, job_sla, pool_sla, send, swap_checked, Exchange, UNIT};
 use super::jobs::{
-    self, attestation_digest, capabilities, registration_digest, sign, Jobs, BOND, JOB_MAX_SPEND,
-    JOB_SENT, RAW, WORKER_MIN,
+    self, attestation_digest, register_hook, sign, Jobs, BOND, JOB_MAX_SPEND, JOB_SENT, RAW,
+    WORKER_MIN,
 };
 use crate::chain::{Chain, ChainError};
 
@@ -128,34 +125,8 @@ pub fn onboard_worker(
     key: &SigningKey,
 ) -> Result<(), String> {
     let chain = &x.chain;
-    let public = Binary::from(
-        key.verifying_key()
-            .to_encoded_point(true)
-            .as_bytes()
-            .to_vec(),
-    );
-    let digest = registration_digest(&chain.block().chain_id, &j.poai, worker, &public);
-    send(
-        chain,
-        worker,
-        &x.ai,
-        &j.poai,
-        WORKER_MIN,
-        &ReceiveMsg::Register {
-            capabilities: capabilities(),
-            enclave_keys: EnclaveKeys {
-                secp256k1: Some(public),
-                ed25519: None,
-                secp256r1: None,
-            },
-            possession: EnclaveKeySignatures {
-                secp256k1: Some(sign(key, &digest)?),
-                ed25519: None,
-                secp256r1: None,
-            },
-        },
-    )
-    .map_err(e)?;
+    let (_, hook) = register_hook(&chain.block().chain_id, &j.poai, worker, key)?;
+    send(chain, worker, &x.ai, &j.poai, WORKER_MIN, &hook).map_err(e)?;
     send(
         chain,
         worker,
