@@ -4,6 +4,9 @@
 //! - `WasmMsg::Execute` sub-messages of a response, depth first and in order (as wasmd does), with the sender set to
 //!   the calling contract; `SubMsg` replies (`reply_on` success / error / always) go to the caller's `reply` entry point.
 //! - `WasmQuery::Smart` queries from a running contract into another contract (nested queries run their own instance).
+//! - Codes other than the artifacts ([`store_code`], e.g. a previous release's): [`Chain::set_code`] deploys a crate
+//!   from one, [`Chain::migrate_to`] swaps the code of a contract and calls the new code's `migrate`, as wasmd's
+//!   `MsgMigrateContract` does (the migration test, `tests/migration.rs`).
 //! - A transaction is atomic: if any call fails (and no `reply_on_error` catches it), every contract's storage is
 //!   restored to what it was before the transaction. A caught sub-message failure reverts only that sub-message.
 //!
@@ -20,7 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use cosmwasm_std_v3::{
     Binary, BlockInfo, Checksum, ContractResult, CosmosMsg, Empty, Env, Event, QueryRequest,
@@ -230,19 +233,31 @@ impl Storage for KvStore {
 type VmCache = Cache<MockApi, KvStore, ChainQuerier>;
 type VmInstance = Instance<MockApi, KvStore, ChainQuerier>;
 
-/// One stored code: the artifact's checksum in the cache and its size.
-#[derive(Clone, Copy, Debug)]
+/// One stored code: the artifact's checksum, its size, and the module cache it was compiled into.
+#[derive(Clone, Copy)]
 pub struct Code {
     pub checksum: Checksum,
     pub size: usize,
+    cache: &'static VmCache,
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Code")
+            .field("checksum", &self.checksum)
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
 }
 
 struct Codes {
-    cache: VmCache,
     codes: BTreeMap<&'static str, Code>,
 }
 
 static CODES: OnceLock<Result<Codes, String>> = OnceLock::new();
+/// Codes stored with [`store_code`] (other versions of the contracts, e.g. the fixtures of a migration test), by
+/// checksum: each compiled once per process.
+static EXTRA_CODES: Mutex<BTreeMap<String, Code>> = Mutex::new(BTreeMap::new());
 
 /// Reads every artifact while holding `scripts/build-wasm.sh`'s lock (shared), so a concurrent rebuild (which
 /// deletes and rewrites `artifacts/`) is never seen half done.
@@ -278,6 +293,15 @@ fn default_lock_file(dir: &Path) -> Option<PathBuf> {
 fn init_codes() -> Result<Codes, String> {
     let dir = artifacts_dir();
     let wasms = read_artifacts(&dir).map_err(|e| e.to_string())?;
+    let compiled = compile(&wasms)?;
+    Ok(Codes {
+        codes: CONTRACTS.iter().copied().zip(compiled).collect(),
+    })
+}
+
+/// Compiles `wasms` (name, code) into a new module cache that lives as long as the process; checks each as wasmd
+/// checks an upload.
+fn compile(wasms: &[(&str, Vec<u8>)]) -> Result<Vec<Code>, String> {
     // A private folder for the cache's files: they are only needed until each module sits in the memory cache.
     let base = std::env::temp_dir().join(format!(
         "hmm-vm-cache-{}-{}",
@@ -296,9 +320,11 @@ fn init_codes() -> Result<Codes, String> {
     // SAFETY: the folder is new and private to this process; nothing else writes module files into it.
     let cache: VmCache =
         unsafe { Cache::new(options) }.map_err(|e| format!("cannot create the VM cache: {e}"))?;
-    let mut codes = BTreeMap::new();
+    // Every code keeps a reference to its cache; the caches live until the process ends.
+    let cache: &'static VmCache = Box::leak(Box::new(cache));
+    let mut codes = Vec::new();
     let result = (|| {
-        for (name, wasm) in &wasms {
+        for (name, wasm) in wasms {
             // Checked as wasmd checks an upload (the VM's static checks, capabilities), then compiled once.
             let checksum = cache
                 .store_code(wasm, true, true)
@@ -313,19 +339,35 @@ fn init_codes() -> Result<Codes, String> {
                 .get_instance(&checksum, backend, InstanceOptions { gas_limit: 1 })
                 .map_err(|e| format!("{name}: cannot instantiate the module: {e}"))?;
             drop(instance.recycle());
-            codes.insert(
-                *name,
-                Code {
-                    checksum,
-                    size: wasm.len(),
-                },
-            );
+            codes.push(Code {
+                checksum,
+                size: wasm.len(),
+                cache,
+            });
         }
         Ok::<(), String>(())
     })();
     let _ = std::fs::remove_dir_all(&base);
     result?;
-    Ok(Codes { cache, codes })
+    Ok(codes)
+}
+
+/// Stores another code than the artifacts (e.g. an older release of a contract, to migrate from): checked as wasmd
+/// checks an upload and compiled once per process (a code already stored, by checksum, is returned as it is).
+/// `name` only names the code in errors.
+pub fn store_code(name: &str, wasm: &[u8]) -> Result<Code, String> {
+    let checksum = Checksum::generate(wasm);
+    let mut extra = EXTRA_CODES
+        .lock()
+        .map_err(|_| "the code store is poisoned".to_string())?;
+    if let Some(code) = extra.get(&checksum.to_hex()) {
+        return Ok(*code);
+    }
+    let code = compile(&[(name, wasm.to_vec())])?
+        .pop()
+        .ok_or_else(|| format!("{name}: not compiled"))?;
+    extra.insert(code.checksum.to_hex(), code);
+    Ok(code)
 }
 
 fn codes() -> Result<&'static Codes, String> {
@@ -547,7 +589,8 @@ impl std::error::Error for ChainError {}
 struct ContractSlot {
     label: String,
     crate_name: &'static str,
-    checksum: Checksum,
+    /// The code it runs (changed by [`Chain::migrate_to`]).
+    code: Code,
     /// `None` while the contract runs. A smart query into a contract that is running (itself, or a caller up the
     /// stack) is refused here; wasmd would answer it from the uncommitted state. None of the contracts does that.
     storage: Option<KvStore>,
@@ -562,6 +605,8 @@ struct State {
     running: Vec<usize>,
     records: Vec<TxGas>,
     next_label: Option<String>,
+    /// Codes [`Chain::instantiate`] deploys instead of the artifacts, by crate (see [`Chain::set_code`]).
+    deploy_codes: BTreeMap<&'static str, Code>,
 }
 
 /// The chain. Cheap to clone (a handle).
@@ -646,6 +691,7 @@ impl Chain {
                 running: Vec::new(),
                 records: Vec::new(),
                 next_label: None,
+                deploy_codes: BTreeMap::new(),
             })),
             api: MockApi::default(),
         })
@@ -727,7 +773,36 @@ impl Chain {
         sender: &str,
         msg: &M,
     ) -> Result<(String, TxResult), ChainError> {
-        let code = code(crate_name).map_err(ChainError::Vm)?;
+        let chosen = self.state.borrow().deploy_codes.get(crate_name).copied();
+        let code = match chosen {
+            Some(c) => c,
+            None => code(crate_name).map_err(ChainError::Vm)?,
+        };
+        self.instantiate_code(code, crate_name, label, sender, msg)
+    }
+
+    /// From now on [`Chain::instantiate`] deploys `crate_name` from `code` (e.g. an older release from
+    /// [`store_code`]) instead of its artifact, so that the scenarios can build state on another version.
+    pub fn set_code(&self, crate_name: &str, code: Code) -> Result<(), String> {
+        let name = CONTRACTS
+            .iter()
+            .copied()
+            .find(|c| *c == crate_name)
+            .ok_or_else(|| format!("unknown crate {crate_name}"))?;
+        self.state.borrow_mut().deploy_codes.insert(name, code);
+        Ok(())
+    }
+
+    /// Instantiates `code` (a code of the contract crate `crate_name`, e.g. from [`store_code`]) as a new contract
+    /// called `label`.
+    pub fn instantiate_code<M: Serialize>(
+        &self,
+        code: Code,
+        crate_name: &str,
+        label: &str,
+        sender: &str,
+        msg: &M,
+    ) -> Result<(String, TxResult), ChainError> {
         let crate_name = CONTRACTS
             .iter()
             .copied()
@@ -744,7 +819,7 @@ impl Chain {
                 ContractSlot {
                     label: label.to_string(),
                     crate_name,
-                    checksum: code.checksum,
+                    code,
                     storage: Some(KvStore::default()),
                 },
             );
@@ -775,12 +850,61 @@ impl Chain {
         })
     }
 
-    /// Migrates `contract` to the same code (no code upgrades here).
+    /// Migrates `contract` to the same code.
     pub fn migrate<M: Serialize>(&self, contract: &str, msg: &M) -> Result<TxResult, ChainError> {
         let msg = to_json(msg)?;
         self.transaction(&msg, |chain| {
             chain.run_execute("", contract, Entry::Migrate, &msg, 0)
         })
+    }
+
+    /// Migrates `contract` to `code`, as wasmd's `MsgMigrateContract` does: the address keeps its storage, runs
+    /// `code` from now on, and `code`'s `migrate` entry point is called with `msg`. If the migration fails the
+    /// transaction is reverted, the old code included. (No admin check: this chain has no contract admins.)
+    pub fn migrate_to<M: Serialize>(
+        &self,
+        contract: &str,
+        code: Code,
+        msg: &M,
+    ) -> Result<TxResult, ChainError> {
+        let old = {
+            let mut st = self.state.borrow_mut();
+            let slot = st
+                .contracts
+                .get_mut(contract)
+                .ok_or_else(|| ChainError::Vm(format!("no contract at {contract}")))?;
+            std::mem::replace(&mut slot.code, code)
+        };
+        let res = self.migrate(contract, msg);
+        if res.is_err() {
+            if let Some(slot) = self.state.borrow_mut().contracts.get_mut(contract) {
+                slot.code = old;
+            }
+        }
+        res
+    }
+
+    /// The checksum of the code `contract` runs.
+    pub fn checksum_of(&self, contract: &str) -> Option<Checksum> {
+        self.state
+            .borrow()
+            .contracts
+            .get(contract)
+            .map(|s| s.code.checksum)
+    }
+
+    /// What a `WasmQuery::Raw` of `key` returns: the raw value stored under `key` in `contract`'s storage.
+    pub fn query_raw_key(&self, contract: &str, key: &[u8]) -> Result<Option<Vec<u8>>, ChainError> {
+        let st = self.state.borrow();
+        let slot = st
+            .contracts
+            .get(contract)
+            .ok_or_else(|| ChainError::Vm(format!("no contract at {contract}")))?;
+        let storage = slot
+            .storage
+            .as_ref()
+            .ok_or_else(|| ChainError::Vm(format!("{} is running", slot.label)))?;
+        Ok(storage.data.get(key).cloned())
     }
 
     /// Runs a smart query and parses the answer.
@@ -789,6 +913,17 @@ impl Chain {
         contract: &str,
         msg: &M,
     ) -> Result<T, ChainError> {
+        let bytes = self.query_bytes(contract, msg)?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| ChainError::Vm(format!("cannot parse the query answer: {e}")))
+    }
+
+    /// Runs a smart query and returns the answer as the contract wrote it (JSON bytes).
+    pub fn query_bytes<M: Serialize>(
+        &self,
+        contract: &str,
+        msg: &M,
+    ) -> Result<Vec<u8>, ChainError> {
         let msg = to_json(msg)?;
         let label = self.state.borrow_mut().next_label.take();
         self.state.borrow_mut().trace.clear();
@@ -805,8 +940,7 @@ impl Chain {
         let answer: ContractResult<Binary> = serde_json::from_slice(&bytes)
             .map_err(|e| ChainError::Vm(format!("query result: {e}")))?;
         match answer {
-            ContractResult::Ok(bin) => serde_json::from_slice(bin.as_slice())
-                .map_err(|e| ChainError::Vm(format!("cannot parse the query answer: {e}"))),
+            ContractResult::Ok(bin) => Ok(bin.to_vec()),
             ContractResult::Err(error) => Err(ChainError::Contract {
                 contract: self.label_of(contract),
                 message: message_key(&msg),
@@ -1012,7 +1146,7 @@ impl Chain {
         msg: &[u8],
         depth: usize,
     ) -> Result<Raw, ChainError> {
-        let (label, checksum, storage, env) = {
+        let (label, code, storage, env) = {
             let mut st = self.state.borrow_mut();
             let block = st.block.clone();
             let Some(slot) = st.contracts.get_mut(contract) else {
@@ -1027,9 +1161,8 @@ impl Chain {
             let mut env: Env = mock_env();
             env.block = block;
             env.contract.address = cosmwasm_std_v3::Addr::unchecked(contract);
-            (slot.label.clone(), slot.checksum, storage, env)
+            (slot.label.clone(), slot.code, storage, env)
         };
-        let codes = codes().map_err(ChainError::Vm)?;
         // Record the call before running it; the gas is filled in after.
         let index = {
             let mut st = self.state.borrow_mut();
@@ -1058,8 +1191,8 @@ impl Chain {
                 chain: Some(self.clone()),
             },
         };
-        let instance = codes.cache.get_instance(
-            &checksum,
+        let instance = code.cache.get_instance(
+            &code.checksum,
             backend,
             InstanceOptions {
                 gas_limit: CALL_GAS_LIMIT,

@@ -284,43 +284,46 @@ pub fn deploy(x: &Exchange) -> Result<Jobs, String> {
     Ok(Jobs { registry, poai })
 }
 
-/// The worker registers, bonds and offers capacity; checks the bond, the CU minted and the obligation.
-pub fn onboard(x: &Exchange, j: &Jobs) -> Result<(), String> {
-    let chain = &x.chain;
-    let key = enclave_key();
+/// The $AI hook that registers `worker` (with [`capabilities`]) under the secp256k1 enclave `key`, with the key's
+/// proof of possession; and the public key.
+pub fn register_hook(
+    chain_id: &str,
+    poai: &str,
+    worker: &str,
+    key: &k256::ecdsa::SigningKey,
+) -> Result<(Binary, ReceiveMsg), String> {
     let public = Binary::from(
         key.verifying_key()
             .to_encoded_point(true)
             .as_bytes()
             .to_vec(),
     );
+    let possession = sign(key, &registration_digest(chain_id, poai, worker, &public))?;
+    let hook = ReceiveMsg::Register {
+        capabilities: capabilities(),
+        enclave_keys: EnclaveKeys {
+            secp256k1: Some(public.clone()),
+            ed25519: None,
+            secp256r1: None,
+        },
+        possession: EnclaveKeySignatures {
+            secp256k1: Some(possession),
+            ed25519: None,
+            secp256r1: None,
+        },
+    };
+    Ok((public, hook))
+}
+
+/// The worker registers, bonds and offers capacity; checks the bond, the CU minted and the obligation.
+pub fn onboard(x: &Exchange, j: &Jobs) -> Result<(), String> {
+    let chain = &x.chain;
+    let key = enclave_key();
+    let (public, hook) = register_hook(&chain.block().chain_id, &j.poai, &x.worker, &key)?;
     // Registration pays the first bond (the minimum) through the $AI hook; the rest is bonded after.
     let ai_before = balance(chain, &x.ai, &x.worker)?;
     chain.label_next(label::REGISTER);
-    send(
-        chain,
-        &x.worker,
-        &x.ai,
-        &j.poai,
-        WORKER_MIN,
-        &ReceiveMsg::Register {
-            capabilities: capabilities(),
-            enclave_keys: EnclaveKeys {
-                secp256k1: Some(public.clone()),
-                ed25519: None,
-                secp256r1: None,
-            },
-            possession: EnclaveKeySignatures {
-                secp256k1: Some(sign(
-                    &key,
-                    &registration_digest(&chain.block().chain_id, &j.poai, &x.worker, &public),
-                )?),
-                ed25519: None,
-                secp256r1: None,
-            },
-        },
-    )
-    .map_err(e)?;
+    send(chain, &x.worker, &x.ai, &j.poai, WORKER_MIN, &hook).map_err(e)?;
     chain.label_next(label::BOND);
     send(
         chain,

@@ -227,3 +227,4 @@ pub fn ai_token(token: &mut VmContract) -> Result<TokenAccounts, String> {
 
 pub mod exchange;
 pub mod jobs;
+pub mod populate;
