@@ -493,7 +493,8 @@ mod tests {
         use hmm_record::MigrateError;
         let mut deps = setup();
         migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
-        let refusals: [(&str, &str, fn(&MigrateError) -> bool); 4] = [
+        type Expected = fn(&MigrateError) -> bool;
+        let refusals: [(&str, &str, Expected); 4] = [
             (CONTRACT_NAME, "99.0.0", |e| {
                 matches!(e, MigrateError::Downgrade { .. })
             }),
