@@ -82,7 +82,7 @@ fn mul_div_round(
     rounding: Rounding,
     op: &'static str,
 ) -> MathResult<Uint256> {
-    wide::mul_div(&a, &b, &d, rounding == Rounding::Up).map_err(failure(op))
+    crate::kernel::mul_div(&a, &b, &d, rounding == Rounding::Up).map_err(failure(op))
 }
 
 /// Signed `a × b ÷ d`: floor (`Down`, toward −∞) or ceiling (`Up`, toward +∞) of the exact quotient.
@@ -93,7 +93,7 @@ fn signed_mul_div(
     rounding: Rounding,
     op: &'static str,
 ) -> MathResult<Int256> {
-    wide::signed_mul_div(&a, &b, &d, rounding == Rounding::Up).map_err(failure(op))
+    crate::kernel::signed_mul_div(&a, &b, &d, rounding == Rounding::Up).map_err(failure(op))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ impl Udec {
     /// √self, exact to the last place in the direction asked (integer square root of `raw × 10¹⁸`).
     pub fn sqrt(self, rounding: Rounding) -> MathResult<Udec> {
         let (root, inexact) =
-            wide::sqrt_of_product(&self.0, &scale_u256()).map_err(failure("sqrt"))?;
+            crate::kernel::sqrt_of_product(&self.0, &scale_u256()).map_err(failure("sqrt"))?;
         if rounding == Rounding::Up && inexact {
             root.checked_add(Uint256::one())
                 .map(Udec)

@@ -9,7 +9,17 @@ pub mod fixed;
 pub mod hamiltonian;
 pub mod swap;
 pub mod transcendental;
+#[cfg_attr(feature = "std-kernel", allow(dead_code))]
 mod wide;
+#[cfg(any(test, feature = "std-kernel"))]
+mod wide_std;
+/// The 256-bit multiply-divide and square root every fixed-point operation runs on: the hand-written limb kernel
+/// ([`wide`]), or with the feature `std-kernel` cosmwasm-std's 512-bit integers (measured against each other in
+/// `docs/wasm-size.md`).
+#[cfg(not(feature = "std-kernel"))]
+use wide as kernel;
+#[cfg(feature = "std-kernel")]
+use wide_std as kernel;
 
 pub use error::{MathError, MathResult};
 pub use fixed::{Rounding, Sdec, Udec};

@@ -435,52 +435,13 @@ fn shl_pair(hi: u32, lo: u32, shift: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cosmwasm_std::{Int512, Uint512};
     use proptest::prelude::*;
 
-    /// The reference: cosmwasm-std's 512-bit arithmetic, rounded down or up.
-    fn reference(
-        a: &Uint256,
-        b: &Uint256,
-        d: &Uint256,
-        round_up: bool,
-    ) -> Result<Uint256, Failure> {
-        if d.is_zero() {
-            return Err(Failure::DivideByZero);
-        }
-        let n = a.full_mul(*b);
-        let d = Uint512::from(*d);
-        let mut q = n / d;
-        if round_up && !(n % d).is_zero() {
-            q += Uint512::one();
-        }
-        Uint256::try_from(q).map_err(|_| Failure::Overflow)
-    }
-
-    /// The signed reference: floor (or ceiling) of the exact quotient in 512 bits.
-    fn signed_reference(
-        a: &Int256,
-        b: &Int256,
-        d: &Int256,
-        round_up: bool,
-    ) -> Result<Int256, Failure> {
-        if d.is_zero() {
-            return Err(Failure::DivideByZero);
-        }
-        let n = Int512::from(*a) * Int512::from(*b);
-        let d = Int512::from(*d);
-        // `/` truncates toward zero; step to the floor or the ceiling when there is a remainder.
-        let (mut q, r) = (n / d, n % d);
-        if !r.is_zero() {
-            let exact_negative = n.is_negative() != d.is_negative();
-            if exact_negative && !round_up {
-                q -= Int512::one();
-            } else if !exact_negative && round_up {
-                q += Int512::one();
-            }
-        }
-        Int256::try_from(q).map_err(|_| Failure::Overflow)
-    }
+    /// The reference: cosmwasm-std's 512-bit arithmetic (`wide_std`, the kernel the contracts can be built on).
+    use crate::wide_std::{
+        mul_div as reference, signed_mul_div as signed_reference,
+        sqrt_of_product as sqrt_reference_checked,
+    };
 
     /// Both roundings of the kernel against the reference.
     fn check(a: &Uint256, b: &Uint256, d: &Uint256) {
@@ -638,12 +599,8 @@ mod tests {
         }
     }
 
-    /// `⌊√(a·b)⌋` and whether `a·b` is not a square, by cosmwasm-std's 512-bit `isqrt`.
     fn sqrt_reference(a: &Uint256, b: &Uint256) -> (Uint256, bool) {
-        use cosmwasm_std::Isqrt;
-        let n = a.full_mul(*b);
-        let root = n.isqrt();
-        (Uint256::try_from(root).unwrap(), root * root != n)
+        sqrt_reference_checked(a, b).unwrap()
     }
 
     #[test]
