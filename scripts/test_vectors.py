@@ -1,5 +1,7 @@
 """Checks the published poai test vectors (docs/test-vectors/attestation.json) against the reference implementation
 (scripts/attestation.py). The same file is checked against the contract's code by `cargo test -p poai` (digest.rs).
+Also the pool-record vectors (docs/test-vectors/pool-record.json) against the client decoder (scripts/pool_record.py);
+`cargo test -p hmm-pool` checks the same file against the contract's encoder (record.rs).
 
     python3 -m unittest scripts/test_vectors.py     (or: python3 scripts/test_vectors.py)
 """
@@ -14,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import attestation as ref  # noqa: E402
+import pool_record  # noqa: E402
 
 VECTORS = Path(__file__).resolve().parent.parent / "docs" / "test-vectors" / "attestation.json"
 
@@ -75,6 +78,24 @@ class Vectors(unittest.TestCase):
         old = ref.sha256(c["job_id"].to_bytes(8, "big"), bytes.fromhex(c["input_commitment"]),
                          bytes.fromhex(c["output_commitment"]))
         self.assertNotEqual(old.hex(), c["digest"])
+
+
+class PoolRecords(unittest.TestCase):
+    def setUp(self) -> None:
+        self.v = json.loads((VECTORS.parent / "pool-record.json").read_text())
+
+    def test_records_decode_to_the_contracts_pools(self) -> None:
+        self.assertGreaterEqual(len(self.v["records"]), 4)
+        for c in self.v["records"]:
+            with self.subTest(c["name"]):
+                self.assertEqual(pool_record.decode(bytes.fromhex(c["record"])), c["pool"])
+        self.assertEqual(pool_record.pool_key(7).hex(), self.v["key_of_pool_7"])
+
+    def test_malformed_records_are_refused(self) -> None:
+        good = bytes.fromhex(self.v["records"][0]["record"])
+        for bad in [good[:-1], good + b"\x00", b"\x02" + good[1:], b""]:
+            with self.assertRaises(pool_record.Malformed):
+                pool_record.decode(bad)
 
 
 if __name__ == "__main__":

@@ -22,30 +22,7 @@ pub enum ContractError {
         reason: String,
     },
 
-    /// `migrate` was called on a contract that is not an `ai-token` instance.
-    #[error("cannot migrate contract `{found}`: this code is `{expected}`")]
-    WrongContract {
-        /// The cw2 name of this code.
-        expected: String,
-        /// The cw2 name stored in the contract being migrated.
-        found: String,
-    },
-
-    /// `migrate` would go to an older version.
-    #[error("cannot migrate from version {stored} to older version {new}")]
-    CannotDowngrade {
-        /// The version stored in the contract.
-        stored: String,
-        /// The version of this code.
-        new: String,
-    },
-
-    /// A stored or compiled-in cw2 version is not semver.
-    #[error("invalid contract version `{version}`: {reason}")]
-    InvalidVersion {
-        /// The version string.
-        version: String,
-        /// The parse error.
-        reason: String,
-    },
+    /// `migrate` refused: another contract, a newer version, or a version that is not semver.
+    #[error(transparent)]
+    Migrate(#[from] hmm_record::MigrateError),
 }

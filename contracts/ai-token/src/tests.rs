@@ -393,21 +393,30 @@ fn migrate_checks_name_and_version() {
     cw2::set_contract_version(&mut s.deps.storage, CONTRACT_NAME, "99.0.0").unwrap();
     let err = migrate(s.deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
     assert!(
-        matches!(err, ContractError::CannotDowngrade { .. }),
+        matches!(
+            err,
+            ContractError::Migrate(hmm_record::MigrateError::Downgrade { .. })
+        ),
         "{err:?}"
     );
 
     cw2::set_contract_version(&mut s.deps.storage, CONTRACT_NAME, "not-semver").unwrap();
     let err = migrate(s.deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
     assert!(
-        matches!(err, ContractError::InvalidVersion { .. }),
+        matches!(
+            err,
+            ContractError::Migrate(hmm_record::MigrateError::InvalidVersion { .. })
+        ),
         "{err:?}"
     );
 
     cw2::set_contract_version(&mut s.deps.storage, "crates.io:cw20-base", "2.0.0").unwrap();
     let err = migrate(s.deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
     assert!(
-        matches!(err, ContractError::WrongContract { .. }),
+        matches!(
+            err,
+            ContractError::Migrate(hmm_record::MigrateError::WrongContract { .. })
+        ),
         "{err:?}"
     );
 }

@@ -15,10 +15,9 @@ use crate::state::{Config, CONFIG};
 
 pub const CONTRACT_NAME: &str = "crates.io:hmm-pool";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The first version whose stored layout this code reads: 0.2.0 made pool records binary (`record.rs`), 0.3.0 the
-/// config, positions, observations and intents compact (`hmm_record`). Older layouts are refused by `migrate` rather
-/// than left unreadable.
-const LAYOUT_SINCE: &str = "0.3.0";
+/// The oldest version whose state `migrate` converts: 0.3.0 (binary pool records, `record.rs`, and the other records
+/// compact, which 0.4.0 stores as JSON). Older layouts are refused rather than left unreadable.
+const OLDEST_MIGRATABLE: &str = "0.3.0";
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -250,23 +249,16 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
-    let stored = cw2::get_contract_version(deps.storage)?;
-    if !hmm_record::can_migrate(
-        &stored.contract,
-        &stored.version,
+    Ok(hmm_record::migrate(
+        deps.storage,
         CONTRACT_NAME,
         CONTRACT_VERSION,
-        LAYOUT_SINCE,
-    ) {
-        return Err(ContractError::CannotMigrate {
-            from: stored.contract,
-            from_version: stored.version,
-        });
-    }
-    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    Ok(Response::new()
-        .add_attribute("action", "migrate")
-        .add_attribute("version", CONTRACT_VERSION))
+        OLDEST_MIGRATABLE,
+        |storage, from| match from < &hmm_record::Version::parse("0.4.0")? {
+            true => Ok(crate::state::convert_records(storage)?),
+            false => Ok(0),
+        },
+    )?)
 }
 
 /// Entry-point unit tests on mock dependencies: authorisation, parameter checks, ownership, pause, migration. The
@@ -502,30 +494,66 @@ mod tests {
     }
 
     #[test]
-    fn migrate_accepts_only_this_contract_from_its_layout_up_to_this_version() {
+    fn migrate_accepts_only_this_contract_from_its_oldest_layout_up_to_this_version() {
+        use hmm_record::MigrateError;
         let mut deps = setup();
         migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
-        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "99.0.0").unwrap();
-        assert!(matches!(
-            migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err(),
-            ContractError::CannotMigrate { .. }
-        ));
-        cw2::set_contract_version(&mut deps.storage, "crates.io:cw20-base", "0.0.1").unwrap();
-        assert!(matches!(
-            migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err(),
-            ContractError::CannotMigrate { .. }
-        ));
-        // 0.1.x stored pools as JSON, 0.2.x the config and positions: refused, not half-migrated.
-        for old in ["0.1.9", "0.2.0"] {
-            cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, old).unwrap();
-            assert!(matches!(
-                migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err(),
-                ContractError::CannotMigrate { .. }
-            ));
+        let refusals: [(&str, &str, fn(&MigrateError) -> bool); 4] = [
+            (CONTRACT_NAME, "99.0.0", |e| {
+                matches!(e, MigrateError::Downgrade { .. })
+            }),
+            ("crates.io:cw20-base", "0.4.0", |e| {
+                matches!(e, MigrateError::WrongContract { .. })
+            }),
+            // 0.1.x stored pools as JSON, 0.2.x the config and positions in another layout: refused, not
+            // half-migrated.
+            (CONTRACT_NAME, "0.2.0", |e| {
+                matches!(e, MigrateError::TooOld { .. })
+            }),
+            (CONTRACT_NAME, "latest", |e| {
+                matches!(e, MigrateError::InvalidVersion { .. })
+            }),
+        ];
+        for (name, version, expected) in refusals {
+            cw2::set_contract_version(&mut deps.storage, name, version).unwrap();
+            match migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err() {
+                ContractError::Migrate(e) => assert!(expected(&e), "{name} {version}: {e}"),
+                other => panic!("{name} {version}: {other}"),
+            }
         }
-        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, LAYOUT_SINCE).unwrap();
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, OLDEST_MIGRATABLE).unwrap();
         migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
         let v = cw2::get_contract_version(&deps.storage).unwrap();
         assert_eq!(v.version, CONTRACT_VERSION);
+    }
+
+    /// A 0.3.0 contract's config (no version byte) reads back after `migrate`, which converts it once: migrating
+    /// again from 0.4.0 leaves it alone. (The VM test `tests/vm/tests/migration.rs` migrates whole contracts
+    /// holding real state.)
+    #[test]
+    fn migrate_converts_the_records_of_0_3() {
+        use cosmwasm_std::{Binary, Storage};
+        let mut deps = setup();
+        let config = CONFIG.load(&deps.storage).unwrap();
+        let unversioned = postcard::to_allocvec(&config).unwrap();
+        let stored = cosmwasm_std::to_json_vec(&Binary::new(unversioned).to_base64()).unwrap();
+        deps.storage.set(CONFIG.as_slice(), &stored);
+        assert!(
+            CONFIG.load(&deps.storage).is_err(),
+            "no version byte: not read"
+        );
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.3.0").unwrap();
+        let converted = |res: Response| {
+            res.attributes
+                .into_iter()
+                .find(|a| a.key == "records_converted")
+                .map(|a| a.value)
+        };
+        let res = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        assert_eq!(converted(res).as_deref(), Some("1"));
+        assert_eq!(CONFIG.load(&deps.storage).unwrap(), config);
+        let res = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        assert_eq!(converted(res).as_deref(), Some("0"));
+        assert_eq!(CONFIG.load(&deps.storage).unwrap(), config);
     }
 }

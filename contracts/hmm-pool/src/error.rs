@@ -113,8 +113,8 @@ pub enum ContractError {
     #[error("no owner proposal is pending for the sender")]
     NoPendingOwner,
 
-    #[error("cannot migrate from {from} {from_version}")]
-    CannotMigrate { from: String, from_version: String },
+    #[error(transparent)]
+    Migrate(#[from] hmm_record::MigrateError),
 }
 
 pub type ContractResult<T> = Result<T, ContractError>;

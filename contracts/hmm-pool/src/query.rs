@@ -436,10 +436,7 @@ pub fn batch(deps: Deps, env: &Env, pool_id: u64) -> ContractResult<BatchRespons
         .may_load(deps.storage, pool_id)?
         .unwrap_or((env.block.time.seconds(), 0));
     let mut intents = vec![];
-    for item in INTENTS
-        .prefix(pool_id)
-        .range(deps.storage, None, None, Order::Ascending)
-    {
+    for item in INTENTS.prefix_range(deps.storage, pool_id, Order::Ascending) {
         let (n, i) = item?;
         let cu = pool
             .classes

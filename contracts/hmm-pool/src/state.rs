@@ -1,20 +1,20 @@
 //! Storage. One [`Pool`] record per pool (loaded and saved once per trade, in the binary form of
 //! [`crate::record`]), one [`Position`] per LP and pool, and a ring buffer of TWAP observations per class.
 
-use cosmwasm_std::{Addr, Decimal256, Uint128};
-use cw_storage_plus::{Item, Map};
+use cosmwasm_std::{Addr, Decimal256, StdResult, Storage, Uint128};
+use cw_storage_plus::Map;
+use hmm_record::Item as RecordItem;
+use hmm_record::Map as RecordMap;
 use serde::{Deserialize, Serialize};
 
 pub use crate::record::PoolRecords;
 /// The pool record is the engine's (`hmm-pool-engine`), stored in the binary form of [`crate::record`].
 pub use hmm_pool_engine::{Pool, PoolClass};
 
-// The other stored types are compact records too (hmm-record: postcard fields in a base64 string), not JSON objects:
-// smaller wasm and cheaper loads. The layout is positional: see `migrate` before changing a field.
-hmm_record::record!(Config, Position, Observation, Intent);
+// The other stored types are compact records of layout version 1 (`hmm_record`: a version byte and the fields in
+// postcard). Changing a field means a new version and a conversion in `migrate`.
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
 pub struct Config {
     pub owner: Addr,
     pub pending_owner: Option<Addr>,
@@ -27,7 +27,6 @@ pub struct Config {
 
 /// An LP position.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
 pub struct Position {
     pub shares: Uint128,
     /// Fee accumulators at the last settlement.
@@ -43,17 +42,16 @@ pub struct Position {
 
 /// A TWAP observation: the class's price cumulative at a block time.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
 pub struct Observation {
     pub time: u64,
     pub cumulative: Decimal256,
 }
 
-pub const CONFIG: Item<Config> = Item::new("config");
+pub const CONFIG: RecordItem<Config, 1> = RecordItem::new("config");
 pub const POOLS: PoolRecords = PoolRecords;
-pub const POSITIONS: Map<(u64, &Addr), Position> = Map::new("positions");
+pub const POSITIONS: RecordMap<(u64, &Addr), Position, 1> = RecordMap::new("positions");
 /// (pool, class, slot) → observation; slots form a ring of [`OBSERVATION_SLOTS`].
-pub const OBSERVATIONS: Map<(u64, u8, u16), Observation> = Map::new("obs");
+pub const OBSERVATIONS: RecordMap<(u64, u8, u16), Observation, 1> = RecordMap::new("obs");
 /// (pool, class) → index of the newest slot and number of slots written.
 pub const OBSERVATION_HEAD: Map<(u64, u8), (u16, u16)> = Map::new("obs_head");
 /// Protocol fees held until `CollectProtocolFees`: token → (treasury share, burn share).
@@ -66,7 +64,6 @@ pub const CLASS_POOLS: Map<(&Addr, u64), ()> = Map::new("class_pools");
 
 /// A waiting batch-auction intent: sell `amount` of one side of class `class` for the other.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
 pub struct Intent {
     pub trader: Addr,
     pub class: u8,
@@ -79,7 +76,7 @@ pub struct Intent {
 /// pool id → (block time the current batch opened, intents in it).
 pub const BATCHES: Map<u64, (u64, u32)> = Map::new("batches");
 /// (pool id, index) → intent of the current batch.
-pub const INTENTS: Map<(u64, u32), Intent> = Map::new("intents");
+pub const INTENTS: RecordMap<(u64, u32), Intent, 1> = RecordMap::new("intents");
 /// Most intents one batch holds (bounds the gas of `SettleBatch`). A full batch takes a new intent only if it is
 /// worth more than the smallest one waiting, which is evicted to the owed ledger: dust cannot shut a window.
 pub const MAX_INTENTS: u32 = 50;
@@ -91,3 +88,13 @@ pub const MIN_INTENT_PPM: u128 = 1;
 /// (recipient, token) → atoms the contract owes: payouts deferred past a token that refused them, or evicted
 /// intents. Paid by `ClaimOwed`; counted in every conservation check.
 pub const OWED: Map<(&Addr, &Addr), Uint128> = Map::new("owed");
+
+/// Converts the records of a 0.3 contract (the same fields without a version byte) to version 1. Returns how many
+/// records it rewrote.
+pub fn convert_records(storage: &mut dyn Storage) -> StdResult<u32> {
+    use hmm_record::legacy::{version_item, version_map};
+    Ok(version_item(storage, CONFIG.as_slice(), 1)?
+        + version_map(storage, POSITIONS.namespace_bytes(), 1)?
+        + version_map(storage, OBSERVATIONS.namespace_bytes(), 1)?
+        + version_map(storage, INTENTS.namespace_bytes(), 1)?)
+}

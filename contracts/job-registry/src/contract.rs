@@ -7,17 +7,16 @@ use cosmwasm_std::{
 };
 use hmm::job::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
-use crate::error::{ContractError, ContractResult};
+use crate::error::ContractResult;
 use crate::execute::{admin, attest, cancel, settle, submit, take, timeout};
 use crate::query;
 use crate::state::{Config, CONFIG, JOB_COUNT, OPEN_JOBS, TOTAL_AI};
 
 pub const CONTRACT_NAME: &str = "crates.io:job-registry";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The first version whose stored layout this code reads: 0.3.0 (issue 18: `Limits.job_fee_rate` and `Job.fee` were
-/// added to the positional `hmm_record` records); 0.2.x and older layouts are not read, so `migrate` refuses them
-/// rather than leave unreadable jobs behind.
-const LAYOUT_SINCE: &str = "0.3.0";
+/// The oldest version whose state `migrate` converts: 0.3.0 (compact records, which 0.4.0 stores as JSON; 0.3.0 added
+/// `Limits.job_fee_rate` and `Job.fee`). Older layouts are refused rather than left unreadable.
+const OLDEST_MIGRATABLE: &str = "0.3.0";
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -118,23 +117,16 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
-    let stored = cw2::get_contract_version(deps.storage)?;
-    if !hmm_record::can_migrate(
-        &stored.contract,
-        &stored.version,
+    Ok(hmm_record::migrate(
+        deps.storage,
         CONTRACT_NAME,
         CONTRACT_VERSION,
-        LAYOUT_SINCE,
-    ) {
-        return Err(ContractError::CannotMigrate {
-            from: stored.contract,
-            from_version: stored.version,
-        });
-    }
-    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    Ok(Response::new()
-        .add_attribute("action", "migrate")
-        .add_attribute("version", CONTRACT_VERSION))
+        OLDEST_MIGRATABLE,
+        |storage, from| match from < &hmm_record::Version::parse("0.4.0")? {
+            true => Ok(crate::state::convert_records(storage)?),
+            false => Ok(0),
+        },
+    )?)
 }
 
 #[cfg(test)]
@@ -142,16 +134,45 @@ mod tests {
     use super::*;
     use cosmwasm_std::testing::{mock_dependencies, mock_env};
 
-    /// 0.1.x stored JSON records, which this code cannot read: refused, not half-migrated (the rules themselves
-    /// are tested in hmm-record).
+    /// 0.2.x stored another layout, which this code cannot read: refused, not half-migrated (the policy itself is
+    /// tested in hmm-record). A 0.3.0 contract's config (no version byte) reads back after `migrate`.
     #[test]
-    fn migrate_refuses_the_json_layout_and_accepts_this_one() {
+    fn migrate_converts_0_3_records_and_refuses_older_layouts() {
+        use crate::state::jobs;
+        use cosmwasm_std::{Binary, Storage};
         let mut deps = mock_dependencies();
-        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.1.0").unwrap();
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.2.0").unwrap();
         let refused = migrate(deps.as_mut(), mock_env(), MigrateMsg {});
-        assert!(matches!(refused, Err(ContractError::CannotMigrate { .. })));
-        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, LAYOUT_SINCE).unwrap();
-        migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        assert!(matches!(
+            refused,
+            Err(crate::error::ContractError::Migrate(
+                hmm_record::MigrateError::TooOld { .. }
+            ))
+        ));
+
+        let info = cosmwasm_std::testing::message_info(&deps.api.addr_make("admin"), &[]);
+        let msg = InstantiateMsg {
+            admin: None,
+            ai_token: deps.api.addr_make("ai").to_string(),
+            pool: deps.api.addr_make("pool").to_string(),
+            poai: None,
+            limits: None,
+        };
+        instantiate(deps.as_mut(), mock_env(), info, msg).unwrap();
+        let config = CONFIG.load(&deps.storage).unwrap();
+        let compact = Binary::new(postcard::to_allocvec(&config).unwrap()).to_base64();
+        deps.storage.set(
+            CONFIG.as_slice(),
+            &cosmwasm_std::to_json_vec(&compact).unwrap(),
+        );
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.3.0").unwrap();
+        let res = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        assert!(res
+            .attributes
+            .iter()
+            .any(|a| a.key == "records_converted" && a.value == "1"));
+        assert_eq!(CONFIG.load(&deps.storage).unwrap(), config);
+        assert!(jobs().may_load(&deps.storage, 1).unwrap().is_none());
         let stored = cw2::get_contract_version(&deps.storage).unwrap();
         assert_eq!(stored.version, CONTRACT_VERSION);
     }

@@ -88,8 +88,8 @@ pub enum ContractError {
     #[error("unknown reply id {0}")]
     UnknownReply(u64),
 
-    #[error("cannot migrate from {from} {from_version}")]
-    CannotMigrate { from: String, from_version: String },
+    #[error(transparent)]
+    Migrate(#[from] hmm_record::MigrateError),
 }
 
 pub type ContractResult<T> = Result<T, ContractError>;

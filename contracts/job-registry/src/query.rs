@@ -9,7 +9,9 @@ use hmm::job::{
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::load_job;
-use crate::state::{jobs, state_key, Job, CONFIG, JOB_COUNT, OPEN_JOBS, TOTAL_AI, TOTAL_CU};
+use crate::state::{
+    jobs, state_key, Job, StoredJob, CONFIG, JOB_COUNT, OPEN_JOBS, TOTAL_AI, TOTAL_CU,
+};
 
 /// Default page size.
 pub const DEFAULT_LIMIT: u32 = 10;
@@ -67,12 +69,12 @@ fn page(limit: Option<u32>) -> usize {
 }
 
 fn collect(
-    iter: Box<dyn Iterator<Item = StdResult<(u64, Job)>> + '_>,
+    iter: Box<dyn Iterator<Item = StdResult<(u64, StoredJob)>> + '_>,
     limit: Option<u32>,
 ) -> ContractResult<JobsResponse> {
     let jobs = iter
         .take(page(limit))
-        .map(|r| r.map(|(_, j)| job_response(j)))
+        .map(|r| r.map(|(_, j)| job_response(j.0)))
         .collect::<StdResult<Vec<_>>>()?;
     Ok(JobsResponse { jobs })
 }

@@ -1,7 +1,7 @@
 //! Storage: the config, the jobs (an `IndexedMap` with multi-indexes by client, worker and state), and running
 //! totals of what the registry holds for open jobs (they equal its token balances; tests check it).
 
-use cosmwasm_std::{Addr, Uint128};
+use cosmwasm_std::{Addr, StdResult, Storage, Uint128};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use hmm::job::{CloseReason, CuAmount, JobState, Limits};
 use hmm::pool::{RouteLeg, SlaRequirement};
@@ -9,10 +9,8 @@ use serde::{Deserialize, Serialize};
 
 // Stored as compact records (hmm-record: postcard fields in a base64 string), not JSON objects: smaller wasm and
 // cheaper loads. The layout is positional: see `migrate` before changing a field.
-hmm_record::record!(Config, Job);
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
 pub struct Config {
     pub admin: Addr,
     pub ai_token: Addr,
@@ -23,7 +21,6 @@ pub struct Config {
 
 /// A job as stored. The locked CU are the purchase legs (one per resource line, exact amounts, spec order).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
 pub struct Job {
     pub id: u64,
     pub client: Addr,
@@ -89,36 +86,50 @@ pub fn state_key(state: JobState) -> u8 {
     }
 }
 
+/// A job as the `IndexedMap` holds it: a compact record of layout version 1.
+pub type StoredJob = hmm_record::Stored<Job, 1>;
+
 pub struct JobIndexes<'a> {
-    pub client: MultiIndex<'a, String, Job, u64>,
+    pub client: MultiIndex<'a, String, StoredJob, u64>,
     /// Untaken jobs are indexed under the empty string, which no address equals.
-    pub worker: MultiIndex<'a, String, Job, u64>,
-    pub state: MultiIndex<'a, u8, Job, u64>,
+    pub worker: MultiIndex<'a, String, StoredJob, u64>,
+    pub state: MultiIndex<'a, u8, StoredJob, u64>,
 }
 
-impl IndexList<Job> for JobIndexes<'_> {
-    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<Job>> + '_> {
-        let v: Vec<&dyn Index<Job>> = vec![&self.client, &self.worker, &self.state];
+impl IndexList<StoredJob> for JobIndexes<'_> {
+    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<StoredJob>> + '_> {
+        let v: Vec<&dyn Index<StoredJob>> = vec![&self.client, &self.worker, &self.state];
         Box::new(v.into_iter())
     }
 }
 
-pub fn jobs<'a>() -> IndexedMap<u64, Job, JobIndexes<'a>> {
+/// The namespace of the jobs (the `IndexedMap`'s primary map).
+pub const JOBS_NAMESPACE: &str = "jobs";
+
+pub fn jobs<'a>() -> IndexedMap<u64, StoredJob, JobIndexes<'a>> {
     IndexedMap::new(
-        "jobs",
+        JOBS_NAMESPACE,
         JobIndexes {
-            client: MultiIndex::new(|_, j: &Job| j.client.to_string(), "jobs", "jobs__client"),
+            client: MultiIndex::new(
+                |_, j: &StoredJob| j.0.client.to_string(),
+                "jobs",
+                "jobs__client",
+            ),
             worker: MultiIndex::new(
-                |_, j: &Job| j.worker.as_ref().map(Addr::to_string).unwrap_or_default(),
+                |_, j: &StoredJob| j.0.worker.as_ref().map(Addr::to_string).unwrap_or_default(),
                 "jobs",
                 "jobs__worker",
             ),
-            state: MultiIndex::new(|_, j: &Job| state_key(j.state), "jobs", "jobs__state"),
+            state: MultiIndex::new(
+                |_, j: &StoredJob| state_key(j.0.state),
+                "jobs",
+                "jobs__state",
+            ),
         },
     )
 }
 
-pub const CONFIG: Item<Config> = Item::new("config");
+pub const CONFIG: hmm_record::Item<Config, 1> = hmm_record::Item::new("config");
 /// The last job id.
 pub const JOB_COUNT: Item<u64> = Item::new("job_count");
 /// Jobs not closed yet.
@@ -127,3 +138,11 @@ pub const OPEN_JOBS: Item<u64> = Item::new("open_jobs");
 pub const TOTAL_AI: Item<Uint128> = Item::new("total_ai");
 /// CU held for open jobs, per token.
 pub const TOTAL_CU: Map<&Addr, Uint128> = Map::new("total_cu");
+
+/// Converts the records of a 0.3 contract (the same fields without a version byte) to version 1; the job indexes
+/// hold keys only and stay valid. Returns how many records it rewrote.
+pub fn convert_records(storage: &mut dyn Storage) -> StdResult<u32> {
+    use hmm_record::legacy::{version_item, version_map};
+    Ok(version_item(storage, CONFIG.as_slice(), 1)?
+        + version_map(storage, JOBS_NAMESPACE.as_bytes(), 1)?)
+}

@@ -16,10 +16,9 @@ use crate::wire::Cw20Query as Cw20QueryMsg;
 
 pub const CONTRACT_NAME: &str = "crates.io:poai";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The first version whose stored layout this code reads: 0.3.0 (issue 18: `Params.worker_min_bond`, `Job.fee`,
-/// `Points.credit` were added to the positional `hmm_record` records); 0.2.x and older layouts are not read, so
-/// `migrate` refuses them rather than leave unreadable state behind.
-const LAYOUT_SINCE: &str = "0.3.0";
+/// The oldest version whose state `migrate` converts: 0.3.0 (compact records, which 0.4.0 stores as JSON; 0.3.0 added
+/// `Params.worker_min_bond`, `Job.fee` and `Points.credit`). Older layouts are refused rather than left unreadable.
+const OLDEST_MIGRATABLE: &str = "0.3.0";
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -257,23 +256,16 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
-    let stored = cw2::get_contract_version(deps.storage)?;
-    if !hmm_record::can_migrate(
-        &stored.contract,
-        &stored.version,
+    Ok(hmm_record::migrate(
+        deps.storage,
         CONTRACT_NAME,
         CONTRACT_VERSION,
-        LAYOUT_SINCE,
-    ) {
-        return Err(ContractError::CannotMigrate {
-            from: stored.contract,
-            from_version: stored.version,
-        });
-    }
-    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    Ok(Response::new()
-        .add_attribute("action", "migrate")
-        .add_attribute("version", CONTRACT_VERSION))
+        OLDEST_MIGRATABLE,
+        |storage, from| match from < &hmm_record::Version::parse("0.4.0")? {
+            true => Ok(crate::state::convert_records(storage)?),
+            false => Ok(0),
+        },
+    )?)
 }
 
 #[cfg(test)]
@@ -281,15 +273,20 @@ mod tests {
     use super::*;
     use cosmwasm_std::testing::{mock_dependencies, mock_env};
 
-    /// 0.1.x stored JSON records, which this code cannot read: refused, not half-migrated (the rules themselves
-    /// are tested in hmm-record).
+    /// 0.2.x stored another layout, which this code cannot read: refused, not half-migrated (the policy itself is
+    /// tested in hmm-record; the conversion of real state in the VM test `tests/vm/tests/migration.rs`).
     #[test]
-    fn migrate_refuses_the_json_layout_and_accepts_this_one() {
+    fn migrate_refuses_older_layouts_and_accepts_this_one() {
         let mut deps = mock_dependencies();
-        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.1.0").unwrap();
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.2.0").unwrap();
         let refused = migrate(deps.as_mut(), mock_env(), MigrateMsg {});
-        assert!(matches!(refused, Err(ContractError::CannotMigrate { .. })));
-        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, LAYOUT_SINCE).unwrap();
+        assert!(matches!(
+            refused,
+            Err(ContractError::Migrate(
+                hmm_record::MigrateError::TooOld { .. }
+            ))
+        ));
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, OLDEST_MIGRATABLE).unwrap();
         migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
         let stored = cw2::get_contract_version(&deps.storage).unwrap();
         assert_eq!(stored.version, CONTRACT_VERSION);

@@ -207,8 +207,8 @@ pub enum ContractError {
     #[error("query to {contract} failed: {reason}")]
     QueryFailed { contract: String, reason: String },
 
-    #[error("cannot migrate from {from} {from_version}")]
-    CannotMigrate { from: String, from_version: String },
+    #[error(transparent)]
+    Migrate(#[from] hmm_record::MigrateError),
 }
 
 pub type ContractResult<T> = Result<T, ContractError>;

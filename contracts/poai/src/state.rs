@@ -1,32 +1,21 @@
 //! Storage of the poai contract.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal256, Uint128};
+use cosmwasm_std::{Addr, Decimal256, StdResult, Storage, Uint128};
 use cw_storage_plus::{Item, Map};
 use hmm::poai::{
     AssignmentState, AuditRecord, Capabilities, Claim, EnclaveKeys, Hip8Metrics, Params,
     RewardPool, Verdict,
 };
+use hmm_record::Item as RecordItem;
+use hmm_record::Map as RecordMap;
 use serde::{Deserialize, Serialize};
 
-// Stored as compact records (hmm-record: postcard fields in a base64 string), not JSON objects: smaller wasm and
-// cheaper loads. The layout is positional: see `migrate` before changing a field.
-hmm_record::record!(
-    Config,
-    Worker,
-    ObligationState,
-    Job,
-    VerifierState,
-    VerdictRecord,
-    EpochState,
-    Points,
-    Experience,
-    Totals,
-);
+// The structs of this module and `Params` are stored as compact records of layout version 1 (`hmm_record`: a version
+// byte and the fields in postcard). Changing a field means a new version and a conversion in `migrate`.
 
 /// Addresses and the epoch clock.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
 pub struct Config {
     pub owner: Addr,
     pub ai_token: Addr,
@@ -40,7 +29,6 @@ pub struct Config {
 
 /// A registered worker.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
 pub struct Worker {
     pub capabilities: Capabilities,
     pub enclave_keys: EnclaveKeys,
@@ -63,9 +51,7 @@ pub struct Worker {
 }
 
 /// A worker's CU obligation in one class.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
-#[derive(Default)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct ObligationState {
     pub minted: Uint128,
     pub used: Uint128,
@@ -107,7 +93,6 @@ pub struct StoredAttestation {
 
 /// A job as poai tracks it, from `JobAssigned` to its end.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
 pub struct Job {
     pub worker: Addr,
     pub client: Addr,
@@ -126,7 +111,6 @@ pub struct Job {
 
 /// A bonded verifier.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
 pub struct VerifierState {
     pub bond: Uint128,
     pub open_commits: u32,
@@ -139,7 +123,6 @@ pub struct VerifierState {
 
 /// One verifier's commitment (and reveal) on one job.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
 pub struct VerdictRecord {
     pub commitment: String,
     pub revealed: Option<Verdict>,
@@ -149,9 +132,7 @@ pub struct VerdictRecord {
 }
 
 /// An epoch: what accumulates while it runs, and its seed and reward pools once closed.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
-#[derive(Default)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct EpochState {
     /// Running hash over the attestations made in the epoch (hex), mixed into the seed.
     pub accumulator: String,
@@ -170,9 +151,7 @@ pub struct EpochState {
 }
 
 /// An address's points in one epoch.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
-#[derive(Default)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Points {
     pub work: Uint128,
     pub verifier: Uint128,
@@ -185,7 +164,6 @@ pub struct Points {
 
 /// An experience submission.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
 pub struct Experience {
     pub submitter: Addr,
     pub content_hash: String,
@@ -197,9 +175,7 @@ pub struct Experience {
 }
 
 /// What poai's $AI balance backs, and its mint/burn history.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(remote = "Self")]
-#[derive(Default)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Totals {
     pub worker_bonds: Uint128,
     pub verifier_bonds: Uint128,
@@ -210,30 +186,31 @@ pub struct Totals {
     pub burned: Uint128,
 }
 
-pub const CONFIG: Item<Config> = Item::new("config");
-/// Compact although `Params` is a message type: read on almost every message.
-pub const PARAMS: hmm_record::CompactItem<Params> = hmm_record::CompactItem::new("params");
+pub const CONFIG: RecordItem<Config, 1> = RecordItem::new("config");
+/// A compact record although `Params` is a message type: read on almost every message.
+pub const PARAMS: RecordItem<Params, 1> = RecordItem::new("params");
 /// cu_token → pool id.
 pub const CLASSES: Map<&Addr, u64> = Map::new("classes");
-pub const WORKERS: Map<&Addr, Worker> = Map::new("workers");
+pub const WORKERS: RecordMap<&Addr, Worker, 1> = RecordMap::new("workers");
 /// (worker, cu_token) → obligation.
-pub const OBLIGATIONS: Map<(&Addr, &Addr), ObligationState> = Map::new("obligations");
+pub const OBLIGATIONS: RecordMap<(&Addr, &Addr), ObligationState, 1> =
+    RecordMap::new("obligations");
 /// Pending unbonding claims per address, oldest first.
 pub const CLAIMS: Map<&Addr, Vec<Claim>> = Map::new("claims");
-pub const JOBS: Map<u64, Job> = Map::new("jobs");
-pub const VERIFIERS: Map<&Addr, VerifierState> = Map::new("verifiers");
+pub const JOBS: RecordMap<u64, Job, 1> = RecordMap::new("jobs");
+pub const VERIFIERS: RecordMap<&Addr, VerifierState, 1> = RecordMap::new("verifiers");
 /// (job id, verifier) → commitment and reveal.
-pub const VERDICTS: Map<(u64, &Addr), VerdictRecord> = Map::new("verdicts");
-pub const EPOCHS: Map<u64, EpochState> = Map::new("epochs");
+pub const VERDICTS: RecordMap<(u64, &Addr), VerdictRecord, 1> = RecordMap::new("verdicts");
+pub const EPOCHS: RecordMap<u64, EpochState, 1> = RecordMap::new("epochs");
 /// Every epoch below this one is closed.
 pub const NEXT_EPOCH_TO_CLOSE: Item<u64> = Item::new("next_epoch_to_close");
 /// (address, epoch) → points earned in that epoch.
-pub const POINTS: Map<(&Addr, u64), Points> = Map::new("points");
+pub const POINTS: RecordMap<(&Addr, u64), Points, 1> = RecordMap::new("points");
 /// Number of registered workers per HIP-8 score bucket (⌊100·score⌋, 101 buckets).
 pub const HISTOGRAM: Item<Vec<u32>> = Item::new("histogram");
-pub const EXPERIENCES: Map<u64, Experience> = Map::new("experiences");
+pub const EXPERIENCES: RecordMap<u64, Experience, 1> = RecordMap::new("experiences");
 pub const EXPERIENCE_COUNT: Item<u64> = Item::new("experience_count");
-pub const TOTALS: Item<Totals> = Item::new("totals");
+pub const TOTALS: RecordItem<Totals, 1> = RecordItem::new("totals");
 /// worker → block time of the last `ReportWorker { MissedHeartbeat }` that slashed it (kept apart from
 /// `Worker::last_heartbeat`, which only the worker's own transactions refresh).
 pub const HEARTBEAT_REPORTS: Map<&Addr, u64> = Map::new("heartbeat_reports");
@@ -242,3 +219,26 @@ pub const MINTED_IN_EPOCH: Map<(&Addr, &Addr), (u64, Uint128)> = Map::new("minte
 /// A worker mints at most this many parts per million of the pool's CU reserve of a class per epoch (100 %: the
 /// most it could sell into the pool in that epoch without emptying the other side's price).
 pub const MINT_LIMIT_PPM: u128 = 1_000_000;
+
+/// Converts the records of a 0.3 contract (the same fields without a version byte) to version 1. Returns how many
+/// records it rewrote.
+pub fn convert_records(storage: &mut dyn Storage) -> StdResult<u32> {
+    use hmm_record::legacy::{version_item, version_map};
+    let mut converted = 0;
+    for key in [CONFIG.as_slice(), PARAMS.as_slice(), TOTALS.as_slice()] {
+        converted += version_item(storage, key, 1)?;
+    }
+    for namespace in [
+        WORKERS.namespace_bytes(),
+        OBLIGATIONS.namespace_bytes(),
+        JOBS.namespace_bytes(),
+        VERIFIERS.namespace_bytes(),
+        VERDICTS.namespace_bytes(),
+        EPOCHS.namespace_bytes(),
+        POINTS.namespace_bytes(),
+        EXPERIENCES.namespace_bytes(),
+    ] {
+        converted += version_map(storage, namespace, 1)?;
+    }
+    Ok(converted)
+}

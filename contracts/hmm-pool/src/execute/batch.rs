@@ -51,8 +51,7 @@ fn intent_value(pool: &Pool, intent: &Intent) -> ContractResult<Uint128> {
 /// The intents waiting in the batch of `pool_id`, by slot.
 fn waiting_intents(storage: &dyn Storage, pool_id: u64) -> ContractResult<Vec<(u32, Intent)>> {
     Ok(INTENTS
-        .prefix(pool_id)
-        .range(storage, None, None, Order::Ascending)
+        .prefix_range(storage, pool_id, Order::Ascending)
         .collect::<Result<_, _>>()?)
 }
 

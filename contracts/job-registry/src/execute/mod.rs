@@ -18,6 +18,7 @@ use crate::state::{jobs, Config, Job, OPEN_JOBS, TOTAL_AI, TOTAL_CU};
 pub fn load_job(storage: &dyn Storage, job_id: u64) -> ContractResult<Job> {
     jobs()
         .may_load(storage, job_id)?
+        .map(|stored| stored.0)
         .ok_or(ContractError::UnknownJob(job_id))
 }
 
@@ -167,12 +168,17 @@ pub fn close_job(
     job.escrow = Uint128::zero();
     job.closed_at = Some(env.block.time.seconds());
     job.close_reason = Some(reason);
-    jobs().replace(storage, job.id, Some(&job), Some(&old))?;
+    save_job(storage, &old, &job)?;
     Ok(job)
 }
 
 /// Save a job whose state (or other indexed field) changed.
 pub fn save_job(storage: &mut dyn Storage, old: &Job, job: &Job) -> ContractResult<()> {
-    jobs().replace(storage, job.id, Some(job), Some(old))?;
+    // The old value tells the indexes which entries to drop.
+    let (old, new) = (
+        hmm_record::Stored(old.clone()),
+        hmm_record::Stored(job.clone()),
+    );
+    jobs().replace(storage, job.id, Some(&new), Some(&old))?;
     Ok(())
 }

@@ -221,7 +221,7 @@ fn submit_job(
         close_reason: None,
         used: vec![],
     };
-    jobs().save(deps.storage, id, &job)?;
+    jobs().save(deps.storage, id, &hmm_record::Stored(job.clone()))?;
 
     // 3. Buy exactly the quoted bundle; the CU are delivered to the registry (no refund: nothing is left over).
     let buy = send_msg(

@@ -170,8 +170,7 @@ pub fn claimable(
 ) -> ContractResult<(Uint128, Vec<u64>, Vec<u64>)> {
     let next = NEXT_EPOCH_TO_CLOSE.may_load(storage)?.unwrap_or_default();
     let entries = POINTS
-        .prefix(addr)
-        .range(storage, None, None, Order::Ascending)
+        .prefix_range(storage, addr, Order::Ascending)
         .collect::<StdResult<Vec<_>>>()?;
     let mut total = Uint128::zero();
     let mut ready = vec![];
@@ -197,8 +196,7 @@ pub fn claim_rewards(deps: DepsMut, info: MessageInfo) -> ContractResult<Respons
         .may_load(deps.storage)?
         .unwrap_or_default();
     let entries = POINTS
-        .prefix(&info.sender)
-        .range(deps.storage, None, None, Order::Ascending)
+        .prefix_range(deps.storage, &info.sender, Order::Ascending)
         .filter(|r| r.as_ref().map(|(e, _)| *e < next).unwrap_or(true))
         .take(MAX_CLAIM_ENTRIES)
         .collect::<StdResult<Vec<_>>>()?;

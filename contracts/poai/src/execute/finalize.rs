@@ -50,8 +50,7 @@ pub fn finalize(deps: DepsMut, env: Env, job_id: u64) -> ContractResult<Response
 
     // Verifiers: those who judged right earn points and a bonus share; committers who never revealed are slashed.
     let records = VERDICTS
-        .prefix(job_id)
-        .range(deps.storage, None, None, Order::Ascending)
+        .prefix_range(deps.storage, job_id, Order::Ascending)
         .collect::<StdResult<Vec<_>>>()?;
     let mut correct: Vec<Addr> = vec![];
     for (addr, rec) in records {

@@ -160,8 +160,7 @@ pub fn job_failed(
     if attested {
         // Open commitments on this job are void: free the verifiers.
         let records = VERDICTS
-            .prefix(job_id)
-            .range(deps.storage, None, None, Order::Ascending)
+            .prefix_range(deps.storage, job_id, Order::Ascending)
             .collect::<StdResult<Vec<_>>>()?;
         for (verifier, rec) in records {
             if rec.revealed.is_none() {

@@ -116,8 +116,7 @@ pub fn open_obligations(
     worker: &Addr,
 ) -> ContractResult<Vec<(Addr, ObligationState)>> {
     Ok(OBLIGATIONS
-        .prefix(worker)
-        .range(storage, None, None, Order::Ascending)
+        .prefix_range(storage, worker, Order::Ascending)
         .collect::<StdResult<Vec<_>>>()?)
 }
 
