@@ -239,11 +239,6 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         QueryMsg::Batch { pool_id } => to_json_binary(&query::batch(deps, &env, pool_id)?)?,
         QueryMsg::Owed { address } => to_json_binary(&query::owed(deps, address)?)?,
         QueryMsg::Route { items, sla } => to_json_binary(&query::route(deps, items, sla)?)?,
-        QueryMsg::EfeRank {
-            policies,
-            beta,
-            cost_sensitivity,
-        } => to_json_binary(&query::efe_rank(deps, policies, beta, cost_sensitivity)?)?,
     })
 }
 

@@ -67,7 +67,8 @@ pub enum ContractError {
     #[error("offer and ask are the same token")]
     SameToken,
 
-    #[error("no pool offers {0} under the requested SLA")]
+    /// Starts with `hmm::pool::NO_ROUTE_PREFIX` (the registry's `EfeRank` relies on it; tested).
+    #[error("{}{} under the requested SLA", hmm::pool::NO_ROUTE_PREFIX, .0)]
     NoRoute(String),
 
     #[error("pool {0} trades in batch auctions only: send a BatchIntent")]
@@ -183,5 +184,15 @@ mod tests {
             assert_eq!(converted.to_string(), message);
             assert_eq!(format!("{converted:?}"), name);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The registry's `EfeRank` tells an infeasible policy by this prefix.
+    #[test]
+    fn no_route_starts_with_the_shared_prefix() {
+        let err = super::ContractError::NoRoute("1000 of cw20".to_string()).to_string();
+        assert!(err.starts_with(hmm::pool::NO_ROUTE_PREFIX), "{err}");
     }
 }

@@ -4,11 +4,9 @@
 use cosmwasm_std::{Decimal256, Deps, Env, Order, SignedDecimal256, Uint128};
 use hmm::pool::{
     Ask, BatchIntentInfo, BatchResponse, BundleItem, ClassInfo, ConfigResponse, CrossPriceResponse,
-    EfePolicy, EfeRankResponse, EfeScore, ImpermanentLossResponse, OwedResponse, PoolResponse,
-    PoolsResponse, QuoteResponse, RouteResponse, ShareResponse, SlaRequirement, SpotPriceResponse,
-    TokenAmount, TwapResponse,
+    ImpermanentLossResponse, OwedResponse, PoolResponse, PoolsResponse, QuoteResponse,
+    RouteResponse, ShareResponse, SlaRequirement, SpotPriceResponse, TokenAmount, TwapResponse,
 };
-use hmm_math::quality::{efe_softmax, expected_free_energy};
 use hmm_math::swap::atoms;
 use hmm_math::{Hamiltonian, MathError, PhaseState, Rounding, Sdec, Udec};
 use hmm_pool_engine::curve::{
@@ -328,75 +326,6 @@ pub fn impermanent_loss(
         constant_product_reference: cp.into(),
         value_pool: value_pool.to_amount(Rounding::Down)?,
         value_hold: value_hold.to_amount(Rounding::Down)?,
-    })
-}
-
-/// Most policies one `EfeRank` query prices (each is planned like a `Route`: bounds the query's gas).
-pub const MAX_EFE_POLICIES: usize = 16;
-
-/// `EfeRank`: each policy's bundle priced by the routing code, its EFE (2026 eq.34, `hmm_math::quality`), and the
-/// softmax weights over the feasible ones.
-pub fn efe_rank(
-    deps: Deps,
-    policies: Vec<EfePolicy>,
-    beta: Decimal256,
-    cost_sensitivity: Decimal256,
-) -> ContractResult<EfeRankResponse> {
-    if policies.is_empty() || policies.len() > MAX_EFE_POLICIES {
-        return Err(ContractError::InvalidParams(format!(
-            "EfeRank takes 1 to {MAX_EFE_POLICIES} policies, got {}",
-            policies.len()
-        )));
-    }
-    let config = CONFIG.load(deps.storage)?;
-    let lambda_c = Udec::from(cost_sensitivity);
-    // (cost, EFE) per policy; None when no route fills it.
-    let mut priced: Vec<Option<(Uint128, Sdec)>> = Vec::with_capacity(policies.len());
-    for policy in &policies {
-        match plan_bundle(deps.storage, deps.api, &config, &policy.items, &policy.sla) {
-            Ok(plan) => {
-                let efe = expected_free_energy(
-                    policy.info_gain.into(),
-                    policy.utility.into(),
-                    lambda_c,
-                    Udec::from_int(plan.total_cost.u128()),
-                )?;
-                priced.push(Some((plan.total_cost, efe)));
-            }
-            Err(ContractError::NoRoute(_)) => priced.push(None),
-            Err(err) => return Err(err),
-        }
-    }
-    let feasible: Vec<Sdec> = priced.iter().flatten().map(|(_, efe)| *efe).collect();
-    let mut weights = if feasible.is_empty() {
-        vec![]
-    } else {
-        efe_softmax(Udec::from(beta), &feasible)?
-    }
-    .into_iter();
-    let mut scores = Vec::with_capacity(priced.len());
-    for p in &priced {
-        scores.push(match p {
-            Some((cost, efe)) => EfeScore {
-                cost: Some(*cost),
-                efe: Some((*efe).into()),
-                weight: weights.next().map_or(Decimal256::zero(), Decimal256::from),
-            },
-            None => EfeScore {
-                cost: None,
-                efe: None,
-                weight: Decimal256::zero(),
-            },
-        });
-    }
-    // Feasible by EFE, highest first (stable: ties keep the given order), then the infeasible.
-    let mut ranking: Vec<(u32, Option<Sdec>)> = (0u32..)
-        .zip(priced.iter().map(|p| p.map(|(_, efe)| efe)))
-        .collect();
-    ranking.sort_by(|(_, a), (_, b)| b.cmp(a));
-    Ok(EfeRankResponse {
-        scores,
-        ranking: ranking.into_iter().map(|(i, _)| i).collect(),
     })
 }
 

@@ -112,6 +112,11 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         } => to_json_binary(&query::jobs_by_state(deps, state, start_after, limit)?)?,
         QueryMsg::Escrow { job_id } => to_json_binary(&query::escrow(deps, job_id)?)?,
         QueryMsg::TotalEscrow {} => to_json_binary(&query::total_escrow(deps)?)?,
+        QueryMsg::EfeRank {
+            policies,
+            beta,
+            cost_sensitivity,
+        } => to_json_binary(&query::efe_rank(deps, policies, beta, cost_sensitivity)?)?,
     })
 }
 

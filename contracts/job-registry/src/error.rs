@@ -21,6 +21,12 @@ pub enum ContractError {
     #[error(transparent)]
     Fraction(#[from] CheckedMultiplyFractionError),
 
+    #[error(transparent)]
+    Math(#[from] hmm_math::MathError),
+
+    #[error("EfeRank takes 1 to {max} policies, got {count}")]
+    EfePolicyCount { count: usize, max: usize },
+
     #[error("unauthorized: only {0} may do this")]
     Unauthorized(&'static str),
 

@@ -1,11 +1,14 @@
 //! Queries. Lists are paginated by job id (ascending), through the `IndexedMap` indexes for client, worker, state.
 
-use cosmwasm_std::{Deps, Order, StdResult, Uint128};
+use cosmwasm_std::{Decimal256, Deps, Order, StdResult, Uint128};
 use cw_storage_plus::Bound;
 use hmm::job::{
     ConfigResponse, CuAmount, EscrowResponse, JobResponse, JobState, JobsResponse,
-    TotalEscrowResponse,
+    TotalEscrowResponse, MAX_EFE_POLICIES,
 };
+use hmm::pool::{EfePolicy, EfeRankResponse, EfeScore, RouteResponse, NO_ROUTE_PREFIX};
+use hmm_math::quality::{efe_softmax, expected_free_energy};
+use hmm_math::{Sdec, Udec};
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::load_job;
@@ -179,5 +182,80 @@ pub fn total_escrow(deps: Deps) -> ContractResult<TotalEscrowResponse> {
         ai: TOTAL_AI.load(deps.storage)?,
         cu,
         open_jobs: OPEN_JOBS.load(deps.storage)?,
+    })
+}
+
+/// `EfeRank`: each policy's bundle priced by the pool's `Route` query (the routing code a submit buys through), its
+/// EFE (2026 eq.34, `hmm_math::quality`), and the softmax weights over the feasible ones. Moved here from the pool
+/// in 0.4.0: a job's policy choice is the registry's business, and the pool's artifact had no room left.
+pub fn efe_rank(
+    deps: Deps,
+    policies: Vec<EfePolicy>,
+    beta: Decimal256,
+    cost_sensitivity: Decimal256,
+) -> ContractResult<EfeRankResponse> {
+    if policies.is_empty() || policies.len() > MAX_EFE_POLICIES {
+        return Err(ContractError::EfePolicyCount {
+            count: policies.len(),
+            max: MAX_EFE_POLICIES,
+        });
+    }
+    let pool = CONFIG.load(deps.storage)?.pool;
+    let lambda_c = Udec::from(cost_sensitivity);
+    // (cost, EFE) per policy; None when no route fills it.
+    let mut priced: Vec<Option<(Uint128, Sdec)>> = Vec::with_capacity(policies.len());
+    for policy in policies {
+        let route = hmm::pool::QueryMsg::Route {
+            items: policy.items,
+            sla: policy.sla,
+        };
+        match deps
+            .querier
+            .query_wasm_smart::<RouteResponse>(&pool, &route)
+        {
+            Ok(quote) => {
+                let efe = expected_free_energy(
+                    policy.info_gain.into(),
+                    policy.utility.into(),
+                    lambda_c,
+                    Udec::from_int(quote.total_cost.u128()),
+                )?;
+                priced.push(Some((quote.total_cost, efe)));
+            }
+            // The pool's `NoRoute`: infeasible, no weight. Any other refusal (a malformed bundle) is an error.
+            Err(err) if err.to_string().contains(NO_ROUTE_PREFIX) => priced.push(None),
+            Err(err) => return Err(err.into()),
+        }
+    }
+    let feasible: Vec<Sdec> = priced.iter().flatten().map(|(_, efe)| *efe).collect();
+    let mut weights = if feasible.is_empty() {
+        vec![]
+    } else {
+        efe_softmax(Udec::from(beta), &feasible)?
+    }
+    .into_iter();
+    let mut scores = Vec::with_capacity(priced.len());
+    for p in &priced {
+        scores.push(match p {
+            Some((cost, efe)) => EfeScore {
+                cost: Some(*cost),
+                efe: Some((*efe).into()),
+                weight: weights.next().map_or(Decimal256::zero(), Decimal256::from),
+            },
+            None => EfeScore {
+                cost: None,
+                efe: None,
+                weight: Decimal256::zero(),
+            },
+        });
+    }
+    // Feasible by EFE, highest first (stable: ties keep the given order), then the infeasible.
+    let mut ranking: Vec<(u32, Option<Sdec>)> = (0u32..)
+        .zip(priced.iter().map(|p| p.map(|(_, efe)| efe)))
+        .collect();
+    ranking.sort_by(|(_, a), (_, b)| b.cmp(a));
+    Ok(EfeRankResponse {
+        scores,
+        ranking: ranking.into_iter().map(|(i, _)| i).collect(),
     })
 }

@@ -14,7 +14,7 @@
 //! The cross-contract interface is fixed in `docs/interfaces.md`.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Decimal, Uint128};
+use cosmwasm_std::{Addr, Decimal, Decimal256, Uint128};
 use cw20::Cw20ReceiveMsg;
 
 use crate::pool::{BundleItem, RouteLeg, SlaRequirement};
@@ -364,7 +364,25 @@ pub enum QueryMsg {
     /// What the registry holds for all open jobs together (equals its token balances).
     #[returns(TotalEscrowResponse)]
     TotalEscrow {},
+    /// Rank candidate policies for a job by expected free energy (2025 eq.15, 2026 eq.34):
+    /// `EFE(π) = ΔI + ΔU − λ_c·cost(π)` and `η_π = e^{β·EFE(π)} / Σ_π' e^{β·EFE(π')}`, where `cost(π)` is what the
+    /// policy's bundle costs in the pool now (the pool's `Route` total, queried per policy) and ΔI, ΔU are the
+    /// caller's expectations (they are not observable on chain). Policies are alternatives: each is priced against
+    /// the pools as they are now. A policy that no SLA-matching pool can fill gets no weight; a malformed one (a zero
+    /// line, an invalid address) is an error. 1 to [`MAX_EFE_POLICIES`] policies.
+    #[returns(crate::pool::EfeRankResponse)]
+    EfeRank {
+        /// The candidate policies, 1 to [`MAX_EFE_POLICIES`].
+        policies: Vec<crate::pool::EfePolicy>,
+        /// β ≥ 0, the inverse temperature: 0 weighs the feasible policies equally, a large β favours the best.
+        beta: Decimal256,
+        /// λ_c: EFE units per $AI atom of cost.
+        cost_sensitivity: Decimal256,
+    },
 }
+
+/// Most policies one `EfeRank` query prices (each is a `Route` query to the pool: bounds the query's gas).
+pub const MAX_EFE_POLICIES: usize = 16;
 
 /// Answer to [`QueryMsg::Config`].
 #[cw_serde]

@@ -502,23 +502,14 @@ pub enum QueryMsg {
         /// What every selling pool's SLA tags must meet.
         sla: SlaRequirement,
     },
-    /// Rank candidate policies by expected free energy (2025 eq.15, 2026 eq.34):
-    /// `EFE(π) = ΔI + ΔU − λ_c·cost(π)` and `η_π = e^{β·EFE(π)} / Σ_π' e^{β·EFE(π')}`, where `cost(π)` is what the
-    /// policy's bundle costs here now (`Route`'s total) and ΔI, ΔU are the caller's expectations (they are not
-    /// observable on chain). Policies are alternatives: each is priced against the pools as they are now. A policy
-    /// that no SLA-matching pool can fill gets no weight. 1 to 16 policies.
-    #[returns(EfeRankResponse)]
-    EfeRank {
-        /// The candidate policies, 1 to 16.
-        policies: Vec<EfePolicy>,
-        /// β ≥ 0, the inverse temperature: 0 weighs the feasible policies equally, a large β favours the best.
-        beta: Decimal256,
-        /// λ_c: EFE units per $AI atom of cost.
-        cost_sensitivity: Decimal256,
-    },
 }
 
-/// One candidate policy of `EfeRank`: a bundle to buy under an SLA, and what the caller expects it to be worth.
+/// The start of the pool's refusal when no SLA-matching pool can fill a line (`NoRoute`): how the registry's
+/// `EfeRank` tells an infeasible policy (no weight) from a malformed one (an error).
+pub const NO_ROUTE_PREFIX: &str = "no pool offers ";
+
+/// One candidate policy of the registry's `EfeRank` (`crate::job::QueryMsg::EfeRank`): a bundle to buy under an
+/// SLA, and what the caller expects it to be worth.
 #[cw_serde]
 pub struct EfePolicy {
     /// The bundle's lines, as in `Route`.
@@ -543,7 +534,7 @@ pub struct EfeScore {
     pub weight: Decimal256,
 }
 
-/// Answer to [`QueryMsg::EfeRank`].
+/// Answer to the registry's `EfeRank` (`crate::job::QueryMsg::EfeRank`).
 #[cw_serde]
 pub struct EfeRankResponse {
     /// One score per policy, in the order given.

@@ -1,12 +1,11 @@
 //! Routing a bundle line across several pools that sell the same class (2025 §6.2, 2026 eq.22): the split beats
 //! the best single pool, the pools end at nearly equal marginal prices, the shadow price is the marginal cost, and
-//! `BuyBundle` executes exactly what `Route` quoted. And `EfeRank`, the EFE weighting of policies priced by the same
-//! routing code (2025 eq.15, 2026 eq.34).
+//! `BuyBundle` executes exactly what `Route` quoted. (`EfeRank`, which prices policies by `Route`, is the
+//! registry's query since 0.4.0: `contracts/job-registry/tests/registry/efe.rs`.)
 
-use cosmwasm_std::{Decimal256, SignedDecimal256, Uint128};
+use cosmwasm_std::{Decimal256, Uint128};
 use hmm::pool::{
-    Ask, BundleItem, CurveKind, EfePolicy, EfeRankResponse, ExecuteMsg, QueryMsg, ReceiveMsg,
-    RouteResponse, SlaRequirement,
+    Ask, BundleItem, CurveKind, ExecuteMsg, QueryMsg, ReceiveMsg, RouteResponse, SlaRequirement,
 };
 use hmm_testing::pool::Suite;
 use hmm_testing::Chain;
@@ -298,130 +297,4 @@ proptest! {
         prop_assert_eq!(&bundled.5, &one_by_one.5);
         prop_assert!(bundled.2 <= one_by_one.2, "bundle paid {} less", bundled.2 - one_by_one.2);
     }
-}
-
-fn two_classes() -> Suite {
-    let mut s = Suite::new(2);
-    let lp = s.lp.clone();
-    for (class, price) in [(0usize, 1u128), (1, 2)] {
-        let id = s
-            .create_pool(s.create_msg(CurveKind::Bilinear, &[class], "0"))
-            .unwrap();
-        s.add_liquidity(&lp, id, &[(Q0 / 2, P0 / 2 * price)], 0)
-            .unwrap();
-    }
-    s
-}
-
-fn policy(s: &Suite, class: usize, cu: u128, info_gain: &str, sla: SlaRequirement) -> EfePolicy {
-    EfePolicy {
-        items: vec![BundleItem {
-            cu_token: s.cu[class].to_string(),
-            amount: Uint128::new(cu),
-            pools: vec![],
-        }],
-        sla,
-        info_gain: info_gain.parse().unwrap(),
-        utility: SignedDecimal256::zero(),
-    }
-}
-
-fn efe_rank(s: &Suite, policies: Vec<EfePolicy>, beta: &str) -> anyhow::Result<EfeRankResponse> {
-    s.query(&QueryMsg::EfeRank {
-        policies,
-        beta: beta.parse().unwrap(),
-        // One EFE unit per whole $AI (18 decimals): λ_c·cost is then exact.
-        cost_sensitivity: Decimal256::raw(1),
-    })
-}
-
-fn f(d: impl ToString) -> f64 {
-    d.to_string().parse().unwrap()
-}
-
-#[test]
-fn efe_rank_prices_each_policy_by_its_route_and_weights_by_softmax() {
-    let s = two_classes();
-    let cu = 1_000_000_000; // 1000 CU
-    let nowhere = SlaRequirement {
-        regions: vec!["us-east".to_string()],
-        ..SlaRequirement::default()
-    };
-    let policies = vec![
-        policy(&s, 0, cu, "0", SlaRequirement::default()),
-        policy(&s, 1, cu, "0", SlaRequirement::default()),
-        policy(&s, 0, cu, "1000000", nowhere),
-    ];
-    let r = efe_rank(&s, policies.clone(), "0.001").unwrap();
-    assert_eq!(r.scores.len(), 3);
-    for (i, score) in r.scores.iter().take(2).enumerate() {
-        // The cost is exactly what `Route` quotes for the bundle, and EFE = ΔI + ΔU − λ_c·cost exactly.
-        let quoted: RouteResponse = s
-            .query(&QueryMsg::Route {
-                items: policies[i].items.clone(),
-                sla: SlaRequirement::default(),
-            })
-            .unwrap();
-        assert_eq!(score.cost, Some(quoted.total_cost));
-        let cost = i128::try_from(quoted.total_cost.u128()).unwrap();
-        assert_eq!(score.efe, Some(SignedDecimal256::raw(-cost)));
-    }
-    // Class 1 costs about twice as much: a little over 5000 vs 10000 $AI (2 % of each pool, plus fees).
-    let (e0, e1) = (f(r.scores[0].efe.unwrap()), f(r.scores[1].efe.unwrap()));
-    assert!((-5300.0..-5000.0).contains(&e0), "{e0}");
-    assert!((-10600.0..-10000.0).contains(&e1), "{e1}");
-    // Softmax: the weights of the feasible policies sum to exactly 1, in the ratio e^{β·ΔEFE}.
-    assert_eq!(r.scores[0].weight + r.scores[1].weight, Decimal256::one());
-    let ratio = f(r.scores[0].weight) / f(r.scores[1].weight);
-    let expected = (0.001 * (e0 - e1)).exp();
-    assert!(
-        (ratio / expected - 1.0).abs() < 1e-9,
-        "{ratio} vs {expected}"
-    );
-    // No pool in us-east: no cost, no weight, ranked last whatever its information gain.
-    assert_eq!(r.scores[2].cost, None);
-    assert_eq!(r.scores[2].efe, None);
-    assert_eq!(r.scores[2].weight, Decimal256::zero());
-    assert_eq!(r.ranking, vec![0, 1, 2]);
-}
-
-#[test]
-fn information_gain_can_outweigh_cost_and_beta_zero_is_uniform() {
-    let s = two_classes();
-    let cu = 1_000_000_000;
-    // The dearer class-1 job is expected to teach 6000 units more: its EFE is now ~1000 above the class-0 job.
-    let policies = vec![
-        policy(&s, 0, cu, "0", SlaRequirement::default()),
-        policy(&s, 1, cu, "6000", SlaRequirement::default()),
-    ];
-    let r = efe_rank(&s, policies.clone(), "0.001").unwrap();
-    assert_eq!(r.ranking, vec![1, 0]);
-    assert!(r.scores[1].weight > r.scores[0].weight);
-    // β = 0: every feasible policy weighs the same.
-    let r = efe_rank(&s, policies, "0").unwrap();
-    assert_eq!(r.scores[0].weight, Decimal256::percent(50));
-    assert_eq!(r.scores[1].weight, Decimal256::percent(50));
-    // Ties keep the given order.
-    let same = vec![
-        policy(&s, 0, cu, "0", SlaRequirement::default()),
-        policy(&s, 0, cu, "0", SlaRequirement::default()),
-    ];
-    assert_eq!(efe_rank(&s, same, "1").unwrap().ranking, vec![0, 1]);
-}
-
-#[test]
-fn efe_rank_refuses_no_policies_too_many_and_bad_bundles() {
-    let s = two_classes();
-    let err = efe_rank(&s, vec![], "1").unwrap_err().to_string();
-    assert!(
-        err.contains("EfeRank takes 1 to 16 policies, got 0"),
-        "{err}"
-    );
-    let many = vec![policy(&s, 0, 1_000, "0", SlaRequirement::default()); 17];
-    let err = efe_rank(&s, many, "1").unwrap_err().to_string();
-    assert!(err.contains("got 17"), "{err}");
-    // A zero line is an error, not an infeasible policy.
-    let zero = vec![policy(&s, 0, 0, "0", SlaRequirement::default())];
-    let err = efe_rank(&s, zero, "1").unwrap_err().to_string();
-    assert!(err.contains("must be positive"), "{err}");
 }

@@ -4,8 +4,10 @@
 //! - `refusals`: every refused message, each with its typed error and a snapshot proving nothing changed.
 //! - `conservation`: a property test over random job schedules ($AI and CU conservation, nothing stuck).
 //! - `fees`: the job fee (burned on success, returned otherwise) and the start window that stops start_by bait.
+//! - `efe`: `EfeRank`, policies priced by the pool's `Route` and weighted by softmax over EFE.
 
 mod conservation;
+mod efe;
 mod fees;
 mod flows;
 mod refusals;
