@@ -8,7 +8,9 @@ Every stored struct but the pool record (scripts/pool_record.py) is a versioned 
 Postcard (https://postcard.jamesmunns.com/wire-format): u8 one byte; u16/u32/u64 LEB128 varints; i16/i32/i64 zigzag
 varints; bool one byte (0 or 1); strings varint length + UTF-8; Option 0x00 (None) or 0x01 + value; sequences varint
 count + items; tuples and structs their fields in order, no names; enums the varint variant index then its payload.
-cosmwasm-std's Uint128, Decimal, Decimal256, Addr and Binary serialize as strings, so they are strings here too.
+cosmwasm-std's Uint128, Decimal, Decimal256 and Addr serialize as strings, so they are strings here too; Binary
+serializes as a string (base64) only to human-readable formats: in postcard it is bytes (varint length + the raw
+bytes), in the JSON base64.
 
 `decode` returns what the Rust value's JSON serialization is (`cosmwasm_std::to_json`): field names as declared,
 enums externally tagged with their `rename_all` (snake_case for every `#[cw_serde]` enum), numbers as numbers,
@@ -36,14 +38,15 @@ from typing import Any, Union
 # ---------------------------------------------------------------------------------------------------------------
 # A shape is one of:
 #   "u8" "u16" "u32" "u64" "i32" "i64" "bool" "String"        postcard primitives
-#   "Addr" "Uint128" "Decimal" "Decimal256" "Binary"         cosmwasm-std types: strings
+#   "Addr" "Uint128" "Decimal" "Decimal256"                  cosmwasm-std types: strings
+#   "Binary"                                                 bytes in postcard, base64 in JSON
 #   ("Option", S) ("Vec", S) ("Tuple", S1, S2, ...)
 #   a name of TYPES (a nested struct or enum), or a struct/enum shape itself:
 #   {"struct": [(field, S), ...]}
 #   {"enum": [(variant, payload), ...], "rename_all": "snake_case" | None}
 #       payload None (unit), [(field, S), ...] (struct variant) or S (newtype variant)
 
-STRINGS = {"String", "Addr", "Uint128", "Decimal", "Decimal256", "Binary"}
+STRINGS = {"String", "Addr", "Uint128", "Decimal", "Decimal256"}
 UNSIGNED = {"u16": 16, "u32": 32, "u64": 64}
 SIGNED = {"i16": 16, "i32": 32, "i64": 64}
 
@@ -468,6 +471,8 @@ class _Reader:
                     return raw.decode("utf-8")
                 except UnicodeDecodeError:
                     raise Malformed(f"string before byte {self.at} is not UTF-8") from None
+            if shape == "Binary":
+                return base64.b64encode(self.take(self.varint(64))).decode()
             if shape == "u8":
                 return self.take(1)[0]
             if shape in UNSIGNED:
@@ -576,18 +581,18 @@ def to_json(value: Any) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) == 3 and argv[0] == "--key":
-        namespace, parts = parse_key(argv[1], bytes.fromhex(argv[2]))
-        record_type, version = collection_of(argv[1], namespace)
-        print(json.dumps({"namespace": namespace, "key": parts, "type": record_type, "version": version}))
-        return 0
     if len(argv) != 3:
         print(__doc__.strip().split("\n\n")[-2], file=sys.stderr)
         return 2
-    contract, record_type, value = argv
     try:
-        print(json.dumps(decode(contract, record_type, stored_value(value)), indent=2, ensure_ascii=False))
-    except (Malformed, KeyError) as e:
+        if argv[0] == "--key":
+            namespace, parts = parse_key(argv[1], bytes.fromhex(argv[2]))
+            record_type, version = collection_of(argv[1], namespace)
+            print(json.dumps({"namespace": namespace, "key": parts, "type": record_type, "version": version}))
+        else:
+            contract, record_type, value = argv
+            print(json.dumps(decode(contract, record_type, stored_value(value)), indent=2, ensure_ascii=False))
+    except (Malformed, KeyError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     return 0

@@ -269,7 +269,6 @@ fn scenario() -> Suite {
     reveal(&mut s, &v0, partial, Verdict::Valid, None);
     let assigned = submit(&mut s, 1_000);
     at_registry(&mut s, &w0, &JobExec::TakeJob { job_id: assigned });
-    s.exec(&w0, &ExecuteMsg::ClaimRewards {}).expect("rewards");
 
     // The pool: an owner proposed, and a batch-auction pool (SLA tier 0: no job routes to it) with waiting intents.
     let pool = s.pool.clone();
