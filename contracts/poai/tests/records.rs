@@ -62,23 +62,78 @@ const fn map(
 
 /// Every compact-record collection of the three contracts (their `state.rs`); `scripts/records.py`'s `COLLECTIONS`.
 const COLLECTIONS: &[Collection] = &[
-    item("hmm-pool", "config", "Config", json_of::<hmm_pool::state::Config>),
-    map("hmm-pool", "positions", "Position", json_of::<hmm_pool::state::Position>),
-    map("hmm-pool", "obs", "Observation", json_of::<hmm_pool::state::Observation>),
-    map("hmm-pool", "intents", "Intent", json_of::<hmm_pool::state::Intent>),
-    item("job-registry", "config", "Config", json_of::<job_registry::state::Config>),
-    map("job-registry", "jobs", "Job", json_of::<job_registry::state::Job>),
+    item(
+        "hmm-pool",
+        "config",
+        "Config",
+        json_of::<hmm_pool::state::Config>,
+    ),
+    map(
+        "hmm-pool",
+        "positions",
+        "Position",
+        json_of::<hmm_pool::state::Position>,
+    ),
+    map(
+        "hmm-pool",
+        "obs",
+        "Observation",
+        json_of::<hmm_pool::state::Observation>,
+    ),
+    map(
+        "hmm-pool",
+        "intents",
+        "Intent",
+        json_of::<hmm_pool::state::Intent>,
+    ),
+    item(
+        "job-registry",
+        "config",
+        "Config",
+        json_of::<job_registry::state::Config>,
+    ),
+    map(
+        "job-registry",
+        "jobs",
+        "Job",
+        json_of::<job_registry::state::Job>,
+    ),
     item("poai", "config", "Config", json_of::<poai::state::Config>),
     item("poai", "params", "Params", json_of::<hmm::poai::Params>),
     item("poai", "totals", "Totals", json_of::<poai::state::Totals>),
     map("poai", "workers", "Worker", json_of::<poai::state::Worker>),
-    map("poai", "obligations", "ObligationState", json_of::<poai::state::ObligationState>),
+    map(
+        "poai",
+        "obligations",
+        "ObligationState",
+        json_of::<poai::state::ObligationState>,
+    ),
     map("poai", "jobs", "Job", json_of::<poai::state::Job>),
-    map("poai", "verifiers", "VerifierState", json_of::<poai::state::VerifierState>),
-    map("poai", "verdicts", "VerdictRecord", json_of::<poai::state::VerdictRecord>),
-    map("poai", "epochs", "EpochState", json_of::<poai::state::EpochState>),
+    map(
+        "poai",
+        "verifiers",
+        "VerifierState",
+        json_of::<poai::state::VerifierState>,
+    ),
+    map(
+        "poai",
+        "verdicts",
+        "VerdictRecord",
+        json_of::<poai::state::VerdictRecord>,
+    ),
+    map(
+        "poai",
+        "epochs",
+        "EpochState",
+        json_of::<poai::state::EpochState>,
+    ),
     map("poai", "points", "Points", json_of::<poai::state::Points>),
-    map("poai", "experiences", "Experience", json_of::<poai::state::Experience>),
+    map(
+        "poai",
+        "experiences",
+        "Experience",
+        json_of::<poai::state::Experience>,
+    ),
 ];
 
 fn hex_of(bytes: &[u8]) -> String {
@@ -177,7 +232,24 @@ fn scenario() -> Suite {
     for v in [&v0, &v1] {
         s.register_verifier(v, VERIFIER_MIN).expect("verifier");
     }
-    let client = s.client.clone();
+    let (client, owner, lp) = (s.client.clone(), s.owner.clone(), s.lp.clone());
+    let (ai, cu, pool) = (s.ai.clone(), s.cu.clone(), s.pool.clone());
+    let bilinear = |sla| {
+        create_pool_msg(
+            CurveKind::Bilinear,
+            std::slice::from_ref(&cu),
+            Decimal256::zero(),
+            sla,
+        )
+    };
+    // A second pool of the class, as deep as the first: the jobs' CU lines are split across the two (`parts`).
+    let twin = s
+        .pool_create(&owner, &pool, bilinear(sla_tags(2)))
+        .expect("pool");
+    let deposit = [(POOL_CU, POOL_AI)];
+    let cu_slice = std::slice::from_ref(&cu);
+    s.pool_add_liquidity(&lp, &pool, twin, &ai, cu_slice, &deposit, 0)
+        .expect("liquidity");
 
     // Epoch 0: two attested jobs, one running (it will time out), two cancelled, one left open.
     let settled = submit(&mut s, 1_000);
@@ -198,7 +270,6 @@ fn scenario() -> Suite {
     }
     submit(&mut s, 1_000);
     // Experiences: one to be scored, one not, with and without a URI.
-    let ai = s.ai.clone();
     let first = s
         .send(
             &client,
@@ -248,7 +319,6 @@ fn scenario() -> Suite {
     reveal(&mut s, &v1, settled, Verdict::Valid, None);
     reveal(&mut s, &v0, refuted, Verdict::Invalid, None);
     reveal(&mut s, &v1, refuted, Verdict::Invalid, None);
-    let owner = s.owner.clone();
     let score = ExecuteMsg::ScoreExperience {
         id: first,
         utility: Decimal256::percent(80),
@@ -260,7 +330,11 @@ fn scenario() -> Suite {
     s.finalize(settled).expect("finalized");
     s.finalize(refuted).expect("finalized");
     let anyone = s.anyone.clone();
-    at_registry(&mut s, &anyone, &JobExec::ClaimTimeout { job_id: timed_out });
+    at_registry(
+        &mut s,
+        &anyone,
+        &JobExec::ClaimTimeout { job_id: timed_out },
+    );
     let att = s.job(partial).attestation.expect("attested");
     for v in [&v0, &v1] {
         commit(&mut s, v, partial, Verdict::Valid);
@@ -271,30 +345,16 @@ fn scenario() -> Suite {
     at_registry(&mut s, &w0, &JobExec::TakeJob { job_id: assigned });
 
     // The pool: an owner proposed, and a batch-auction pool (SLA tier 0: no job routes to it) with waiting intents.
-    let pool = s.pool.clone();
     let proposal = hmm::pool::ExecuteMsg::ProposeOwner {
         owner: s.anyone.to_string(),
     };
     s.call(&owner, &pool, &proposal).expect("proposed");
-    let (cu, lp) = (s.cu.clone(), s.lp.clone());
-    let mut msg = create_pool_msg(
-        CurveKind::Bilinear,
-        std::slice::from_ref(&cu),
-        Decimal256::zero(),
-        sla_tags(0),
-    );
+    let mut msg = bilinear(sla_tags(0));
     msg.batch_window = Some(60);
     let batch = s.pool_create(&owner, &pool, msg).expect("batch pool");
-    s.pool_add_liquidity(
-        &lp,
-        &pool,
-        batch,
-        &ai,
-        std::slice::from_ref(&cu),
-        &[(100 * UNIT, 200 * UNIT)],
-        0,
-    )
-    .expect("liquidity");
+    let deposit = [(100 * UNIT, 200 * UNIT)];
+    s.pool_add_liquidity(&lp, &pool, batch, &ai, cu_slice, &deposit, 0)
+        .expect("liquidity");
     let buy = PoolReceive::BatchIntent {
         pool_id: batch,
         ask: Ask::Cu {
