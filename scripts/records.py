@@ -119,7 +119,12 @@ TYPES: dict[str, Shape] = {
     # hmm::poai (hmm::job::CuAmount is this type)
     "CuAmount": struct(("token", "String"), ("amount", U128)),
     "TeeType": enum(
-        ("None", None), ("IntelSgx", None), ("IntelTdx", None), ("AmdSevSnp", None), ("NvidiaCc", None), ("ArmCca", None)
+        ("None", None),
+        ("IntelSgx", None),
+        ("IntelTdx", None),
+        ("AmdSevSnp", None),
+        ("NvidiaCc", None),
+        ("ArmCca", None),
     ),
     "Capabilities": struct(
         ("gpu_model", "String"),
@@ -295,7 +300,10 @@ SHAPES: dict[str, dict[str, dict]] = {
             ("registered_at", "u64"),
         ),
         "VerdictRecord": struct(
-            ("commitment", "String"), ("revealed", option("Verdict")), ("weight", U128), ("audit", option("AuditRecord"))
+            ("commitment", "String"),
+            ("revealed", option("Verdict")),
+            ("weight", U128),
+            ("audit", option("AuditRecord")),
         ),
         "EpochState": struct(
             ("accumulator", "String"),

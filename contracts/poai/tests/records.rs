@@ -6,11 +6,15 @@
 use cosmwasm_std::{from_json, to_json_string, Addr, Decimal256, Order, Uint128};
 use cw_multi_test::Executor;
 use hmm::job::{CuAmount, ExecuteMsg as JobExec, JobSpec, ReceiveMsg as JobReceive, RefundMode};
+use hmm::poai as messages;
 use hmm::poai::{AuditKind, AuditRecord, ExecuteMsg, ReceiveMsg, Verdict};
 use hmm::pool::{Ask, BundleItem, CurveKind, ReceiveMsg as PoolReceive};
+use hmm_pool::state as pool;
 use hmm_record::Stored;
 use hmm_testing::poai::*;
 use hmm_testing::{create_pool_msg, sla_tags};
+use job_registry::state as registry;
+use poai::state;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -60,81 +64,33 @@ const fn map(
     }
 }
 
+/// `item` or `map`, contract, item key or namespace, and `module::Type` of each collection.
+macro_rules! collections {
+    ($($kind:ident $contract:literal $namespace:literal $module:ident::$ty:ident;)*) => {
+        &[$($kind($contract, $namespace, stringify!($ty), json_of::<$module::$ty>)),*]
+    };
+}
+
 /// Every compact-record collection of the three contracts (their `state.rs`); `scripts/records.py`'s `COLLECTIONS`.
-const COLLECTIONS: &[Collection] = &[
-    item(
-        "hmm-pool",
-        "config",
-        "Config",
-        json_of::<hmm_pool::state::Config>,
-    ),
-    map(
-        "hmm-pool",
-        "positions",
-        "Position",
-        json_of::<hmm_pool::state::Position>,
-    ),
-    map(
-        "hmm-pool",
-        "obs",
-        "Observation",
-        json_of::<hmm_pool::state::Observation>,
-    ),
-    map(
-        "hmm-pool",
-        "intents",
-        "Intent",
-        json_of::<hmm_pool::state::Intent>,
-    ),
-    item(
-        "job-registry",
-        "config",
-        "Config",
-        json_of::<job_registry::state::Config>,
-    ),
-    map(
-        "job-registry",
-        "jobs",
-        "Job",
-        json_of::<job_registry::state::Job>,
-    ),
-    item("poai", "config", "Config", json_of::<poai::state::Config>),
-    item("poai", "params", "Params", json_of::<hmm::poai::Params>),
-    item("poai", "totals", "Totals", json_of::<poai::state::Totals>),
-    map("poai", "workers", "Worker", json_of::<poai::state::Worker>),
-    map(
-        "poai",
-        "obligations",
-        "ObligationState",
-        json_of::<poai::state::ObligationState>,
-    ),
-    map("poai", "jobs", "Job", json_of::<poai::state::Job>),
-    map(
-        "poai",
-        "verifiers",
-        "VerifierState",
-        json_of::<poai::state::VerifierState>,
-    ),
-    map(
-        "poai",
-        "verdicts",
-        "VerdictRecord",
-        json_of::<poai::state::VerdictRecord>,
-    ),
-    map(
-        "poai",
-        "epochs",
-        "EpochState",
-        json_of::<poai::state::EpochState>,
-    ),
-    map("poai", "points", "Points", json_of::<poai::state::Points>),
-    map(
-        "poai",
-        "experiences",
-        "Experience",
-        json_of::<poai::state::Experience>,
-    ),
-];
+const COLLECTIONS: &[Collection] = collections! {
+    item "hmm-pool" "config" pool::Config;
+    map "hmm-pool" "positions" pool::Position;
+    map "hmm-pool" "obs" pool::Observation;
+    map "hmm-pool" "intents" pool::Intent;
+    item "job-registry" "config" registry::Config;
+    map "job-registry" "jobs" registry::Job;
+    item "poai" "config" state::Config;
+    item "poai" "params" messages::Params;
+    item "poai" "totals" state::Totals;
+    map "poai" "workers" state::Worker;
+    map "poai" "obligations" state::ObligationState;
+    map "poai" "jobs" state::Job;
+    map "poai" "verifiers" state::VerifierState;
+    map "poai" "verdicts" state::VerdictRecord;
+    map "poai" "epochs" state::EpochState;
+    map "poai" "points" state::Points;
+    map "poai" "experiences" state::Experience;
+};
 
 fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -420,9 +376,9 @@ fn the_published_record_vectors_match_the_contracts_storage() {
         );
     }
     let text = serde_json::to_string_pretty(&serde_json::json!({
-        "about": "Compact records (hmm-record: a JSON string of base64 of [layout version][postcard fields]) read raw from \
-                  the contracts' storage after a scenario (contracts/poai/tests/records.rs), with the JSON of the decoded \
-                  value (cosmwasm_std::to_json_string); decoder: scripts/records.py",
+        "about": "Compact records (hmm-record: a JSON string of base64 of [layout version][postcard fields]) \
+                  read raw from the contracts' storage after a scenario (contracts/poai/tests/records.rs), with \
+                  the JSON of the decoded value (cosmwasm_std::to_json_string); decoder: scripts/records.py",
         "records": vectors,
     }))
     .unwrap()
