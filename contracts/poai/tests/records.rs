@@ -37,37 +37,25 @@ struct Collection {
     json: fn(&[u8]) -> String,
 }
 
-const fn item(
-    contract: &'static str,
-    namespace: &'static str,
-    record_type: &'static str,
-    json: fn(&[u8]) -> String,
-) -> Collection {
-    Collection {
-        contract,
-        namespace,
-        item: true,
-        record_type,
-        json,
-    }
-}
-
-const fn map(
-    contract: &'static str,
-    namespace: &'static str,
-    record_type: &'static str,
-    json: fn(&[u8]) -> String,
-) -> Collection {
-    Collection {
-        item: false,
-        ..item(contract, namespace, record_type, json)
-    }
-}
-
 /// `item` or `map`, contract, item key or namespace, and `module::Type` of each collection.
 macro_rules! collections {
     ($($kind:ident $contract:literal $namespace:literal $module:ident::$ty:ident;)*) => {
-        &[$($kind($contract, $namespace, stringify!($ty), json_of::<$module::$ty>)),*]
+        &[$(Collection {
+            contract: $contract,
+            namespace: $namespace,
+            item: is_item!($kind),
+            record_type: stringify!($ty),
+            json: json_of::<$module::$ty>,
+        }),*]
+    };
+}
+
+macro_rules! is_item {
+    (item) => {
+        true
+    };
+    (map) => {
+        false
     };
 }
 
