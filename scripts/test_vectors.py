@@ -1,13 +1,16 @@
 """Checks the published poai test vectors (docs/test-vectors/attestation.json) against the reference implementation
 (scripts/attestation.py). The same file is checked against the contract's code by `cargo test -p poai` (digest.rs).
 Also the pool-record vectors (docs/test-vectors/pool-record.json) against the client decoder (scripts/pool_record.py);
-`cargo test -p hmm-pool` checks the same file against the contract's encoder (record.rs).
+`cargo test -p hmm-pool` checks the same file against the contract's encoder (record.rs). And the compact-record
+vectors (docs/test-vectors/records.json, read from the contracts' storage by `cargo test -p poai --test records`)
+against the client decoder (scripts/records.py).
 
     python3 -m unittest scripts/test_vectors.py     (or: python3 scripts/test_vectors.py)
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 import unittest
@@ -17,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import attestation as ref  # noqa: E402
 import pool_record  # noqa: E402
+import records  # noqa: E402
 
 VECTORS = Path(__file__).resolve().parent.parent / "docs" / "test-vectors" / "attestation.json"
 
@@ -96,6 +100,72 @@ class PoolRecords(unittest.TestCase):
         for bad in [good[:-1], good + b"\x00", b"\x02" + good[1:], b""]:
             with self.assertRaises(pool_record.Malformed):
                 pool_record.decode(bad)
+
+
+class Records(unittest.TestCase):
+    def setUp(self) -> None:
+        self.v = json.loads((VECTORS.parent / "records.json").read_text())["records"]
+
+    def test_records_decode_to_the_contracts_json(self) -> None:
+        for c in self.v:
+            with self.subTest(f"{c['contract']} {c['type']} {c['key']}"):
+                decoded = records.decode(c["contract"], c["type"], c["stored"].encode())
+                self.assertEqual(decoded, json.loads(c["json"]))
+                # Field for field and in order, as cosmwasm_std::to_json_string prints it.
+                self.assertEqual(records.to_json(decoded), c["json"])
+
+    def test_every_record_type_has_vectors(self) -> None:
+        seen = {(c["contract"], c["type"]) for c in self.v}
+        for contract, types in records.SHAPES.items():
+            for record_type in types:
+                self.assertIn((contract, record_type), seen)
+
+    def test_keys_name_their_collection(self) -> None:
+        for c in self.v:
+            with self.subTest(f"{c['contract']} {c['key']}"):
+                key = bytes.fromhex(c["key"])
+                namespace, parts = records.parse_key(c["contract"], key)
+                self.assertEqual(namespace, c["namespace"])
+                self.assertEqual(records.collection_of(c["contract"], namespace), (c["type"], 1))
+                self.assertEqual(records.storage_key(c["contract"], namespace, *parts), key)
+
+    def test_the_cli_reads_what_a_raw_query_prints(self) -> None:
+        c = next(c for c in self.v if c["contract"] == "poai" and c["type"] == "Job")
+        stored = c["stored"].encode()
+        inner = json.loads(c["stored"])
+        for pasted in [c["stored"], inner, base64.b64encode(stored).decode(),
+                       "data: " + base64.b64encode(stored).decode(),
+                       json.dumps({"data": base64.b64encode(stored).decode()})]:
+            self.assertEqual(records.stored_value(pasted), stored)
+
+    def test_malformed_records_are_refused(self) -> None:
+        c = self.v[0]
+        record = records.record_bytes(c["stored"].encode())
+        self.assertEqual(record[0], 1)
+
+        def stored(r: bytes) -> bytes:
+            return json.dumps(base64.b64encode(r).decode()).encode()
+
+        cases = {
+            "wrong version": b"\x02" + record[1:],
+            "trailing byte": record + b"\x00",
+            "truncated": record[:-1],
+            "empty": b"",
+        }
+        for name, bad in cases.items():
+            with self.subTest(name), self.assertRaises(records.Malformed):
+                records.decode(c["contract"], c["type"], stored(bad))
+        with self.assertRaisesRegex(records.Malformed, "layout version 2"):
+            records.decode(c["contract"], c["type"], stored(b"\x02" + record[1:]))
+        # Every truncation of every record is refused, never misread.
+        for c in self.v:
+            record = records.record_bytes(c["stored"].encode())
+            for cut in range(1, len(record)):
+                with self.assertRaises(records.Malformed):
+                    records.decode_record(c["contract"], c["type"], record[:cut])
+        for bad in [b'{"owner":"x"}', b'"not base64!"', b"\xff"]:
+            with self.assertRaises(records.Malformed):
+                records.decode(c["contract"], c["type"], bad)
 
 
 if __name__ == "__main__":
