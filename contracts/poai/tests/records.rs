@@ -5,10 +5,10 @@
 
 use cosmwasm_std::{from_json, to_json_string, Addr, Decimal256, Order, Uint128};
 use cw_multi_test::Executor;
-use hmm::job::{CuAmount, ExecuteMsg as JobExec, JobSpec, ReceiveMsg as JobReceive, RefundMode};
+use hmm::job::{CuAmount, ExecuteMsg as JobExec, RefundMode};
 use hmm::poai as messages;
 use hmm::poai::{AuditKind, AuditRecord, ExecuteMsg, ReceiveMsg, Verdict};
-use hmm::pool::{Ask, BundleItem, CurveKind, ReceiveMsg as PoolReceive};
+use hmm::pool::{Ask, CurveKind, ReceiveMsg as PoolReceive};
 use hmm_pool::state as pool;
 use hmm_record::Stored;
 use hmm_testing::poai::*;
@@ -86,25 +86,8 @@ fn hex_of(bytes: &[u8]) -> String {
 
 /// A job of `JOB_CU` CU at the registry, `start_by` in `duration / 2`, `finish_by` in `duration`; its id.
 fn submit(s: &mut Suite, duration: u64) -> u64 {
-    let now = s.now();
-    let spec = JobSpec {
-        resources: vec![BundleItem {
-            cu_token: s.cu.to_string(),
-            amount: Uint128::new(JOB_CU),
-            pools: vec![],
-        }],
-        sla: sla(),
-        max_spend: Uint128::new(1_000 * UNIT),
-        start_by: now + duration / 2,
-        finish_by: now + duration,
-        input_commitment: hex(&input_of(0)),
-    };
-    let (client, ai, registry) = (s.client.clone(), s.ai.clone(), s.registry.clone());
-    let hook = JobReceive::SubmitJob { spec };
-    let res = s
-        .cw20_send(&client, &ai, &registry, 2_000 * UNIT, &hook)
-        .expect("job submitted");
-    attr(&res, "job_id").expect("job id")
+    let (client, registry) = (s.client.clone(), s.registry.clone());
+    s.submit_job(&client, &registry, JOB_CU, duration)
 }
 
 fn at_registry(s: &mut Suite, who: &Addr, msg: &JobExec) {

@@ -7,11 +7,9 @@ use cosmwasm_std::{to_json_binary, Addr, Uint128};
 use cw20::Cw20ExecuteMsg;
 use cw_multi_test::Executor;
 use hmm::job::CuAmount;
-use hmm::job::{
-    ExecuteMsg as JobExec, JobSpec, JobState, QueryMsg as JobQuery, ReceiveMsg as JobReceive,
-};
+use hmm::job::{ExecuteMsg as JobExec, JobState, QueryMsg as JobQuery};
 use hmm::poai::{AssignmentState, ExecuteMsg, Verdict};
-use hmm::pool::{BundleItem, PoolResponse, QueryMsg as PoolQuery};
+use hmm::pool::{PoolResponse, QueryMsg as PoolQuery};
 use hmm_testing::poai::*;
 
 const BOND: u128 = 10_000 * UNIT;
@@ -37,39 +35,7 @@ fn submit(s: &mut Suite, registry: &Addr, cu: u128, duration: u64) -> u64 {
 }
 
 fn submit_as(s: &mut Suite, client: &Addr, registry: &Addr, cu: u128, duration: u64) -> u64 {
-    let client = client.clone();
-    let now = s.now();
-    let spec = JobSpec {
-        resources: vec![BundleItem {
-            cu_token: s.cu.to_string(),
-            amount: Uint128::new(cu),
-            pools: vec![],
-        }],
-        sla: sla(),
-        max_spend: Uint128::new(1_000 * UNIT),
-        start_by: now + duration / 2,
-        finish_by: now + duration,
-        input_commitment: hex(&input_of(0)),
-    };
-    let res = s
-        .app
-        .execute_contract(
-            client,
-            s.ai.clone(),
-            &Cw20ExecuteMsg::Send {
-                contract: registry.to_string(),
-                amount: Uint128::new(2_000 * UNIT),
-                msg: to_json_binary(&JobReceive::SubmitJob { spec }).unwrap(),
-            },
-            &[],
-        )
-        .unwrap();
-    res.events
-        .iter()
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == "job_id")
-        .and_then(|a| a.value.parse().ok())
-        .expect("job id")
+    s.submit_job(client, registry, cu, duration)
 }
 
 fn registry_job(s: &Suite, registry: &Addr, job_id: u64) -> hmm::job::JobResponse {

@@ -180,6 +180,30 @@ impl Default for Suite {
 }
 
 impl Suite {
+    /// `client` submits a job of `cu` CU of the suite's class to the real job `registry` (2,000 $AI sent, the
+    /// change returned; `start_by` in `duration / 2`, `finish_by` in `duration`); the job's id.
+    pub fn submit_job(&mut self, client: &Addr, registry: &Addr, cu: u128, duration: u64) -> u64 {
+        let now = self.now();
+        let spec = hmm::job::JobSpec {
+            resources: vec![hmm::pool::BundleItem {
+                cu_token: self.cu.to_string(),
+                amount: Uint128::new(cu),
+                pools: vec![],
+            }],
+            sla: sla(),
+            max_spend: Uint128::new(1_000 * UNIT),
+            start_by: now + duration / 2,
+            finish_by: now + duration,
+            input_commitment: hex(&input_of(0)),
+        };
+        let ai = self.ai.clone();
+        let hook = hmm::job::ReceiveMsg::SubmitJob { spec };
+        let res = self
+            .cw20_send(client, &ai, registry, 2_000 * UNIT, &hook)
+            .expect("job submitted");
+        attr(&res, "job_id").expect("job id")
+    }
+
     /// Everything deployed, the pool seeded, poai the minter of $AI and the CU token, the class declared.
     pub fn new() -> Suite {
         Self::with_params(test_params())
