@@ -387,6 +387,17 @@ pub mod legacy {
         Ok(converted)
     }
 
+    /// A value as a 0.3 contract stored it, decoded as `T` (for a record whose fields changed with 0.4, such as a
+    /// config that lost its owner to cw-ownable: decode the old struct, then save the new one).
+    pub fn decode<T: DeserializeOwned>(stored: &[u8]) -> StdResult<T> {
+        let text: String = from_json(stored)?;
+        match postcard::take_from_bytes::<T>(&Binary::from_base64(&text)?) {
+            Ok((value, [])) => Ok(value),
+            Ok(_) => Err(malformed("bytes left after the record")),
+            Err(_) => Err(malformed("its fields do not parse")),
+        }
+    }
+
     fn with_version(stored: &[u8], version: u8) -> StdResult<Vec<u8>> {
         let text: String = from_json(stored)?;
         let mut bytes = vec![version];
@@ -664,6 +675,8 @@ mod tests {
         assert_eq!(legacy::version_map(&mut storage, b"samples", 2).unwrap(), 2);
         assert_eq!(legacy::version_item(&mut storage, b"one", 2).unwrap(), 1);
         assert_eq!(legacy::version_item(&mut storage, b"none", 2).unwrap(), 0);
+        assert_eq!(legacy::decode::<Sample>(&unversioned(&sample(4))).unwrap(), sample(4));
+        assert!(legacy::decode::<Sample>(b"\"AAAA\"").is_err());
 
         let map: Map<u64, Sample, 2> = Map::new("samples");
         let all: Vec<_> = map
