@@ -675,7 +675,10 @@ mod tests {
         assert_eq!(legacy::version_map(&mut storage, b"samples", 2).unwrap(), 2);
         assert_eq!(legacy::version_item(&mut storage, b"one", 2).unwrap(), 1);
         assert_eq!(legacy::version_item(&mut storage, b"none", 2).unwrap(), 0);
-        assert_eq!(legacy::decode::<Sample>(&unversioned(&sample(4))).unwrap(), sample(4));
+        assert_eq!(
+            legacy::decode::<Sample>(&unversioned(&sample(4))).unwrap(),
+            sample(4)
+        );
         assert!(legacy::decode::<Sample>(b"\"AAAA\"").is_err());
 
         let map: Map<u64, Sample, 2> = Map::new("samples");
