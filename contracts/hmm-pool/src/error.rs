@@ -193,13 +193,3 @@ mod tests {
         assert!(err.starts_with(hmm::pool::NO_ROUTE_PREFIX), "{err}");
     }
 }
-
-#[cfg(test)]
-mod tests {
-    /// The registry's `EfeRank` tells an infeasible policy by this prefix.
-    #[test]
-    fn no_route_starts_with_the_shared_prefix() {
-        let err = super::ContractError::NoRoute("1000 of cw20".to_string()).to_string();
-        assert!(err.starts_with(hmm::pool::NO_ROUTE_PREFIX), "{err}");
-    }
-}
