@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     c = chain.Chain(chain.Config.load(rest=a.rest or m.get("rest")))
-    pool, ai = m["contracts"]["pool"], m["contracts"]["ai_token"]
+    pool, ai, router = m["contracts"]["pool"], m["contracts"]["ai_token"], m["contracts"]["router"]
     cl = m["classes"][0]
     quote = {"quote": {"pool_id": cl["pool_id"], "offer": ai, "ask": {"cu": {"token": cl["token"]}},
                        "offer_amount": str(100 * 10 ** int(m.get("decimals", 6)))}}
@@ -89,13 +89,13 @@ def main(argv: list[str] | None = None) -> int:
                                  for x in m["classes"][:3]], "sla": sla}}
     try:
         ans = c.query_smart(pool, quote)
-        c.query_smart(pool, route)
+        c.query_smart(router, route)
     except chain.ChainError as e:
         print(f"error: the pool cannot quote ({e}); seed the pools first (scripts/demo does)", file=sys.stderr)
         return 2
     series = {
         "quote (1 pool)": smart_path(pool, quote),
-        "route (3-class bundle)": smart_path(pool, route),
+        "route (3-class bundle)": smart_path(router, route),
         "token_info (trivial cw20 query)": smart_path(ai, {"token_info": {}}),
     }
     results = []

@@ -137,6 +137,7 @@ class Story:
         self.addr = {k: c.address(k) for k in KEYS}
         ct = m["contracts"]
         self.ai, self.pool, self.registry, self.poai = ct["ai_token"], ct["pool"], ct["job_registry"], ct["poai"]
+        self.router = ct["router"]
         self.treasury = ct["treasury"]
         self.tokens: dict[str, str] = {"AI": self.ai}
         self.pool_of: dict[str, int] = {}
@@ -354,6 +355,14 @@ class Story:
         after = self.snap(["lp", "pool"], ["AI", *plan])
         d = self.show_deltas(before, after)
         self.eq(d[("lp", "AI")], -(total_ai - extra_ai), "LP $AI paid = sum of credits deposited")
+        # Funded: the router indexes them (anyone may), and every job buys on its plans from now on.
+        ids = sorted(self.pool_of[t] for t in self.seeds)
+        self.exe(f"router register_pools {ids}", "lp", self.router, {"register_pools": {"pool_ids": ids}},
+                 kind="router register_pools")
+        for t in self.seeds:
+            listed = self.q(self.router, {"class_pools": {"cu_token": self.tokens[t], "start_after": None,
+                                                          "limit": None}})["pool_ids"]
+            self.eq(listed, [self.pool_of[t]], f"router indexes pool {self.pool_of[t]} under {t}")
         for t, (q, _) in self.seeds.items():
             self.eq(d[("lp", t)], -q, f"LP {t} paid")
             self.eq(d[("pool", t)], q, f"pool holds the {t} deposited")
@@ -450,7 +459,7 @@ class Story:
         self.head("5. the client quotes and submits a 3-class job")
         want = {"H100": 10, "VRAM": 800, "CPU": 160}
         items = [{"cu_token": self.tokens[t], "amount": str(n * self.one)} for t, n in want.items()]
-        route = self.q(self.pool, {"route": {"items": items, "sla": SLA}})
+        route = self.q(self.router, {"route": {"items": items, "sla": SLA}})
         cost = int(route["total_cost"])
         for leg in route["legs"]:
             t = self.label_of[leg["cu_token"]]

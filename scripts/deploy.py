@@ -7,7 +7,8 @@ Stores every artifact (a code already stored with the same sha256 is reused), th
   CU tokens    ai-token code, one per resource class, minter = poai (capacity offers); optional bootstrap balances
                (the seed liquidity an LP puts into the pools: without it no pool has a price and no worker can offer)
   hmm-pool     ai_token = $AI, treasury; then one pool per class (owner-created)
-  job-registry ai_token, pool, poai
+  router       pool_contract, ai_token (pools join its index once funded: `register_pools`, anyone)
+  job-registry ai_token, pool, router, poai
   poai         ai_token, pool, job_registry, treasury, params; every class declared (SetResourceClass)
 
 poai is created with `instantiate2`, so its address is known before the tokens and the registry that name it: the
@@ -44,7 +45,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 import chain  # noqa: E402
 
 ARTIFACTS = {"ai_token": "ai_token.wasm", "hmm_pool": "hmm_pool.wasm", "job_registry": "job_registry.wasm",
-             "poai": "poai.wasm"}
+             "poai": "poai.wasm", "router": "router.wasm"}
 DEFAULT_OUT = REPO / ".devnet" / "deployment.json"
 DECIMALS = 6
 
@@ -153,7 +154,7 @@ def existing_deployment(c: chain.Chain, out: Path, checksums: dict[str, str]) ->
     if any(m.get("codes", {}).get(k, {}).get("checksum") != v for k, v in checksums.items()):
         return None
     try:
-        addrs = [m["contracts"][k] for k in ("ai_token", "pool", "job_registry", "poai")]
+        addrs = [m["contracts"][k] for k in ("ai_token", "pool", "router", "job_registry", "poai")]
         addrs += [cl["token"] for cl in m["classes"]]
         for a in addrs:
             c.contract_info(a)
@@ -225,8 +226,13 @@ def deploy(c: chain.Chain, *, profile: str = "default", classes: list[dict[str, 
     }, label="hmm-pool", admin=admin_addr)
     d.record("instantiate hmm-pool")
 
+    router = c.instantiate(codes["router"]["code_id"], {
+        "owner": None, "pool_contract": pool, "ai_token": ai_token,
+    }, label="hmm router", admin=admin_addr)
+    d.record("instantiate router")
+
     registry = c.instantiate(codes["job_registry"]["code_id"], {
-        "admin": None, "ai_token": ai_token, "pool": pool, "poai": poai_addr, "limits": None,
+        "admin": None, "ai_token": ai_token, "pool": pool, "router": router, "poai": poai_addr, "limits": None,
     }, label="hmm job-registry", admin=admin_addr)
     d.record("instantiate job-registry")
 
@@ -257,7 +263,8 @@ def deploy(c: chain.Chain, *, profile: str = "default", classes: list[dict[str, 
             raise chain.ChainError(f"minter of {t} is {m}, not poai")
     rc = c.query_smart(registry, {"config": {}})
     pc = c.query_smart(poai, {"config": {}})
-    if rc.get("poai") != poai or pc.get("job_registry") != registry or pc.get("pool") != pool:
+    if (rc.get("poai") != poai or rc.get("router") != router or pc.get("job_registry") != registry
+            or pc.get("pool") != pool):
         raise chain.ChainError("registry/poai wiring mismatch")
     if len(pc.get("classes", [])) != len(class_out):
         raise chain.ChainError(f"poai declares {len(pc.get('classes', []))} classes, expected {len(class_out)}")
@@ -269,7 +276,7 @@ def deploy(c: chain.Chain, *, profile: str = "default", classes: list[dict[str, 
         "deployed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "profile": profile,
         "decimals": decimals,
         "codes": codes,
-        "contracts": {"ai_token": ai_token, "pool": pool, "job_registry": registry, "poai": poai,
+        "contracts": {"ai_token": ai_token, "pool": pool, "router": router, "job_registry": registry, "poai": poai,
                       "treasury": treasury_addr, "admin": admin_addr},
         "classes": [{k: cl[k] for k in ("kind", "unit", "symbol", "name", "curve", "token", "pool_id")}
                     for cl in class_out],

@@ -2,7 +2,7 @@
 
 Every other record of the contracts is cw-storage-plus JSON; the pool record is binary because a swap writes it
 and JSON would make a swap cost more than the 0.62x-Astroport bound (docs/storage.md has the layout and the
-measurement). The contract's encoder is `contracts/hmm-pool/src/record.rs`; `docs/test-vectors/pool-record.json`
+measurement). The contract's encoder is `packages/hmm-pool-engine/src/record.rs`; `docs/test-vectors/pool-record.json`
 holds records with their decoded form, checked against both (`cargo test -p hmm-pool`, `scripts/test_vectors.py`).
 
 Key: a cw-storage-plus `Map<u64, _>` named `pools`: b"\\x00\\x05pools" + the id as 8 big-endian bytes.

@@ -198,8 +198,10 @@ SHAPES: dict[str, dict[str, dict]] = {
         ),
     },
     "job-registry": {
+        # Layout version 2 (0.5): the router after the pool. Version 1 (0.4) had no router.
         "Config": struct(
-            ("admin", "Addr"), ("ai_token", "Addr"), ("pool", "Addr"), ("poai", option("Addr")), ("limits", "Limits")
+            ("admin", "Addr"), ("ai_token", "Addr"), ("pool", "Addr"), ("router", "Addr"), ("poai", option("Addr")),
+            ("limits", "Limits"),
         ),
         "Job": struct(
             ("id", "u64"),
@@ -352,7 +354,7 @@ COLLECTIONS: dict[str, dict[str, tuple[str, str, int, tuple[str, ...]]]] = {
         "intents": ("map", "Intent", 1, ("u64", "u32")),
     },
     "job-registry": {
-        "config": ("item", "Config", 1, ()),
+        "config": ("item", "Config", 2, ()),
         "jobs": ("map", "Job", 1, ("u64",)),
     },
     "poai": {

@@ -9,7 +9,7 @@ use cw20::Cw20ReceiveMsg;
 use hmm::pool::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::{admin, batch, check_deadline, create, liquidity, route, swap};
+use crate::execute::{admin, batch, buy, check_deadline, create, liquidity, swap};
 use crate::query;
 use crate::state::{Config, CONFIG};
 
@@ -148,14 +148,25 @@ fn receive(
                 },
             )
         }
-        ReceiveMsg::BuyBundle {
-            items,
-            sla,
+        ReceiveMsg::Buy {
+            pool_id,
+            lines,
             deadline,
             to,
         } => {
             let to = recipient(&deps, &env, deadline, to, &trader)?;
-            route::buy_bundle(deps, env, token, trader, wrapper.amount, items, sla, to)
+            buy::buy(
+                deps,
+                env,
+                buy::BuyRequest {
+                    pool_id,
+                    token,
+                    trader,
+                    amount: wrapper.amount,
+                    lines,
+                    to,
+                },
+            )
         }
         ReceiveMsg::BatchIntent {
             pool_id,
@@ -238,7 +249,6 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         }
         QueryMsg::Batch { pool_id } => to_json_binary(&query::batch(deps, &env, pool_id)?)?,
         QueryMsg::Owed { address } => to_json_binary(&query::owed(deps, address)?)?,
-        QueryMsg::Route { items, sla } => to_json_binary(&query::route(deps, items, sla)?)?,
     })
 }
 
@@ -249,9 +259,14 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Res
         CONTRACT_NAME,
         CONTRACT_VERSION,
         OLDEST_MIGRATABLE,
-        |storage, from| match from < &hmm_record::Version::parse("0.4.0")? {
-            true => Ok(crate::state::convert_records(storage)?),
-            false => Ok(0),
+        |storage, from| {
+            if from < &hmm_record::Version::parse("0.4.0")? {
+                return Ok(crate::state::convert_records(storage)?);
+            }
+            if from < &hmm_record::Version::parse("0.5.0")? {
+                crate::state::drop_routing_index(storage);
+            }
+            Ok(0)
         },
     )?)
 }

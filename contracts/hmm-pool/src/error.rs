@@ -67,10 +67,6 @@ pub enum ContractError {
     #[error("offer and ask are the same token")]
     SameToken,
 
-    /// Starts with `hmm::pool::NO_ROUTE_PREFIX` (the registry's `EfeRank` relies on it; tested).
-    #[error("{}{} under the requested SLA", hmm::pool::NO_ROUTE_PREFIX, .0)]
-    NoRoute(String),
-
     #[error("pool {0} trades in batch auctions only: send a BatchIntent")]
     BatchOnly(u64),
 
@@ -184,12 +180,5 @@ mod tests {
             assert_eq!(converted.to_string(), message);
             assert_eq!(format!("{converted:?}"), name);
         }
-    }
-
-    /// The registry's `EfeRank` tells an infeasible policy by this prefix.
-    #[test]
-    fn no_route_starts_with_the_shared_prefix() {
-        let err = ContractError::NoRoute("1000 of cw20".to_string()).to_string();
-        assert!(err.starts_with(hmm::pool::NO_ROUTE_PREFIX), "{err}");
     }
 }

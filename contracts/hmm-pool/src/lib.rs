@@ -7,13 +7,13 @@
 //!
 //! Layout (one file per action, a thin dispatcher): `contract.rs` dispatches (and unpacks cw20 `Receive` hooks);
 //! `execute/` holds the actions; `query.rs` the queries; `twap.rs` stores the TWAP observations the engine's price
-//! updates make due; `state.rs` the storage; `record.rs` the binary form of a stored pool.
+//! updates make due; `state.rs` the storage (a pool record's binary form is the engine's `record` module, which the router reads
+//! by raw query).
 
 pub mod contract;
 pub mod error;
 pub mod execute;
 pub mod query;
-pub mod record;
 pub mod state;
 pub mod twap;
 

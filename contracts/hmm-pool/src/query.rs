@@ -1,11 +1,11 @@
-//! Queries, every one of them. Quotes and routes run the same planning code as swaps and bundles on copies of the
-//! pools.
+//! Queries, every one of them. Quotes run the same planning code as swaps on copies of the pools. (Bundle routes
+//! are the router's: `contracts/router`.)
 
 use cosmwasm_std::{Decimal256, Deps, Env, Order, SignedDecimal256, Uint128};
 use hmm::pool::{
-    Ask, BatchIntentInfo, BatchResponse, BundleItem, ClassInfo, ConfigResponse, CrossPriceResponse,
+    Ask, BatchIntentInfo, BatchResponse, ClassInfo, ConfigResponse, CrossPriceResponse,
     ImpermanentLossResponse, OwedResponse, PoolResponse, PoolsResponse, QuoteResponse,
-    RouteResponse, ShareResponse, SlaRequirement, SpotPriceResponse, TokenAmount, TwapResponse,
+    ShareResponse, SpotPriceResponse, TokenAmount, TwapResponse,
 };
 use hmm_math::swap::atoms;
 use hmm_math::{Hamiltonian, MathError, PhaseState, Rounding, Sdec, Udec};
@@ -17,7 +17,6 @@ use hmm_pool_engine::trade::{plan_swap, Side};
 use crate::error::{ContractError, ContractResult};
 use crate::execute::liquidity::settled_position;
 use crate::execute::load_pool;
-use crate::execute::route::plan_bundle;
 use crate::execute::swap::{ask_side, side_of};
 use crate::state::{
     Pool, BATCHES, CONFIG, INTENTS, OBSERVATIONS, OBSERVATION_HEAD, OBSERVATION_SLOTS, OWED, POOLS,
@@ -338,20 +337,6 @@ pub fn owed(deps: Deps, address: String) -> ContractResult<OwedResponse> {
         .map(|item| item.map(|(token, amount)| TokenAmount { token, amount }))
         .collect::<Result<_, _>>()?;
     Ok(OwedResponse { owed })
-}
-
-/// `Route`: the bundle's lines priced as `BuyBundle` would buy them now.
-pub fn route(
-    deps: Deps,
-    items: Vec<BundleItem>,
-    sla: SlaRequirement,
-) -> ContractResult<RouteResponse> {
-    let config = CONFIG.load(deps.storage)?;
-    let plan = plan_bundle(deps.storage, deps.api, &config, &items, &sla)?;
-    Ok(RouteResponse {
-        legs: plan.legs.into_iter().map(|(l, _)| l).collect(),
-        total_cost: plan.total_cost,
-    })
 }
 
 /// `Batch`: the intents waiting in a pool's batch and when its window closes.

@@ -7,7 +7,7 @@ use hmm_record::Item as RecordItem;
 use hmm_record::Map as RecordMap;
 use serde::{Deserialize, Serialize};
 
-pub use crate::record::PoolRecords;
+pub use hmm_pool_engine::record::PoolRecords;
 /// The pool record is the engine's (`hmm-pool-engine`), stored in the binary form of [`crate::record`].
 pub use hmm_pool_engine::{Pool, PoolClass};
 
@@ -59,8 +59,9 @@ pub const PROTOCOL_FEES: Map<&Addr, (Uint128, Uint128)> = Map::new("protocol_fee
 
 /// Ring size of TWAP observations per class (one at most every `hmm_pool_engine::prices::OBSERVATION_INTERVAL`).
 pub const OBSERVATION_SLOTS: u16 = 64;
-/// (CU token, pool id) → (): which pools trade a class, for routing.
-pub const CLASS_POOLS: Map<(&Addr, u64), ()> = Map::new("class_pools");
+/// (CU token, pool id) → (): the routing index of 0.4 and older, which the router (`contracts/router`) now keeps;
+/// `migrate` from those versions deletes it.
+const LEGACY_CLASS_POOLS: Map<(&Addr, u64), ()> = Map::new("class_pools");
 
 /// A waiting batch-auction intent: sell `amount` of one side of class `class` for the other.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -92,9 +93,15 @@ pub const OWED: Map<(&Addr, &Addr), Uint128> = Map::new("owed");
 /// Converts the records of a 0.3 contract (the same fields without a version byte) to version 1. Returns how many
 /// records it rewrote.
 pub fn convert_records(storage: &mut dyn Storage) -> StdResult<u32> {
+    drop_routing_index(storage);
     use hmm_record::legacy::{version_item, version_map};
     Ok(version_item(storage, CONFIG.as_slice(), 1)?
         + version_map(storage, POSITIONS.namespace_bytes(), 1)?
         + version_map(storage, OBSERVATIONS.namespace_bytes(), 1)?
         + version_map(storage, INTENTS.namespace_bytes(), 1)?)
+}
+
+/// Deletes the routing index of 0.4 and older (the router keeps its own).
+pub fn drop_routing_index(storage: &mut dyn Storage) {
+    LEGACY_CLASS_POOLS.clear(storage);
 }

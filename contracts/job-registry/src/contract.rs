@@ -37,6 +37,7 @@ pub fn instantiate(
         admin,
         ai_token: deps.api.addr_validate(&msg.ai_token)?,
         pool: deps.api.addr_validate(&msg.pool)?,
+        router: deps.api.addr_validate(&msg.router)?,
         poai: msg.poai.map(|p| deps.api.addr_validate(&p)).transpose()?,
         limits,
     };
@@ -121,15 +122,31 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
+pub fn migrate(deps: DepsMut, _env: Env, msg: MigrateMsg) -> ContractResult<Response> {
+    let router = msg.router.map(|r| deps.api.addr_validate(&r)).transpose()?;
     Ok(hmm_record::migrate(
         deps.storage,
         CONTRACT_NAME,
         CONTRACT_VERSION,
         OLDEST_MIGRATABLE,
-        |storage, from| match from < &hmm_record::Version::parse("0.4.0")? {
-            true => Ok(crate::state::convert_records(storage)?),
-            false => Ok(0),
+        |storage, from| {
+            // Refused before anything is rewritten.
+            let router = match (from < &hmm_record::Version::parse("0.5.0")?, router) {
+                (true, None) => {
+                    return Err(hmm_record::MigrateError::MissingField { field: "router" })
+                }
+                (true, Some(router)) => Some(router),
+                (false, _) => None,
+            };
+            let mut converted = 0;
+            if from < &hmm_record::Version::parse("0.4.0")? {
+                converted += crate::state::convert_records(storage)?;
+            }
+            if let Some(router) = router {
+                // The config is rewritten, not added to: it was counted once already if it was just versioned.
+                converted = converted.max(crate::state::add_router(storage, router)?);
+            }
+            Ok(converted)
         },
     )?)
 }
@@ -147,7 +164,7 @@ mod tests {
         use cosmwasm_std::{Binary, Storage};
         let mut deps = mock_dependencies();
         cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.2.0").unwrap();
-        let refused = migrate(deps.as_mut(), mock_env(), MigrateMsg {});
+        let refused = migrate(deps.as_mut(), mock_env(), MigrateMsg { router: None });
         assert!(matches!(
             refused,
             Err(crate::error::ContractError::Migrate(
@@ -160,18 +177,38 @@ mod tests {
             admin: None,
             ai_token: deps.api.addr_make("ai").to_string(),
             pool: deps.api.addr_make("pool").to_string(),
+            router: deps.api.addr_make("router").to_string(),
             poai: None,
             limits: None,
         };
         instantiate(deps.as_mut(), mock_env(), info, msg).unwrap();
         let config = CONFIG.load(&deps.storage).unwrap();
-        let compact = Binary::new(postcard::to_allocvec(&config).unwrap()).to_base64();
+        // As 0.3 stored it: no version byte, and no router (the fields of record version 1).
+        let v1 = (
+            &config.admin,
+            &config.ai_token,
+            &config.pool,
+            &config.poai,
+            &config.limits,
+        );
+        let compact = Binary::new(postcard::to_allocvec(&v1).unwrap()).to_base64();
         deps.storage.set(
             CONFIG.as_slice(),
             &cosmwasm_std::to_json_vec(&compact).unwrap(),
         );
         cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.3.0").unwrap();
-        let res = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        // Without the router the migration is refused, and changes nothing.
+        let refused = migrate(deps.as_mut(), mock_env(), MigrateMsg { router: None });
+        assert!(matches!(
+            refused,
+            Err(crate::error::ContractError::Migrate(
+                hmm_record::MigrateError::MissingField { field: "router" }
+            ))
+        ));
+        let msg = MigrateMsg {
+            router: Some(config.router.to_string()),
+        };
+        let res = migrate(deps.as_mut(), mock_env(), msg).unwrap();
         assert!(res
             .attributes
             .iter()

@@ -6,7 +6,8 @@ use hmm::job::{
     ConfigResponse, CuAmount, EscrowResponse, JobResponse, JobState, JobsResponse,
     TotalEscrowResponse, MAX_EFE_POLICIES,
 };
-use hmm::pool::{EfePolicy, EfeRankResponse, EfeScore, RouteResponse, NO_ROUTE_PREFIX};
+use hmm::job::{EfePolicy, EfeRankResponse, EfeScore};
+use hmm::router::{RouteResponse, NO_ROUTE_PREFIX};
 use hmm_math::quality::{efe_softmax, expected_free_energy};
 use hmm_math::{Sdec, Udec};
 
@@ -27,6 +28,7 @@ pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
         admin: c.admin,
         ai_token: c.ai_token,
         pool: c.pool,
+        router: c.router,
         poai: c.poai,
         limits: c.limits,
         job_count: JOB_COUNT.load(deps.storage)?,
@@ -185,7 +187,7 @@ pub fn total_escrow(deps: Deps) -> ContractResult<TotalEscrowResponse> {
     })
 }
 
-/// `EfeRank`: each policy's bundle priced by the pool's `Route` query (the routing code a submit buys through), its
+/// `EfeRank`: each policy's bundle priced by the router's `Route` query (the plan a submit buys on), its
 /// EFE (2026 eq.34, `hmm_math::quality`), and the softmax weights over the feasible ones. Moved here from the pool
 /// in 0.4.0: a job's policy choice is the registry's business, and the pool's artifact had no room left.
 pub fn efe_rank(
@@ -200,18 +202,18 @@ pub fn efe_rank(
             max: MAX_EFE_POLICIES,
         });
     }
-    let pool = CONFIG.load(deps.storage)?.pool;
+    let router = CONFIG.load(deps.storage)?.router;
     let lambda_c = Udec::from(cost_sensitivity);
     // (cost, EFE) per policy; None when no route fills it.
     let mut priced: Vec<Option<(Uint128, Sdec)>> = Vec::with_capacity(policies.len());
     for policy in policies {
-        let route = hmm::pool::QueryMsg::Route {
+        let route = hmm::router::QueryMsg::Route {
             items: policy.items,
             sla: policy.sla,
         };
         match deps
             .querier
-            .query_wasm_smart::<RouteResponse>(&pool, &route)
+            .query_wasm_smart::<RouteResponse>(&router, &route)
         {
             Ok(quote) => {
                 let efe = expected_free_energy(
@@ -222,7 +224,7 @@ pub fn efe_rank(
                 )?;
                 priced.push(Some((quote.total_cost, efe)));
             }
-            // The pool's `NoRoute`: infeasible, no weight. Any other refusal (a malformed bundle) is an error.
+            // The router's `NoRoute`: infeasible, no weight. Any other refusal (a malformed bundle) is an error.
             Err(err) if err.to_string().contains(NO_ROUTE_PREFIX) => priced.push(None),
             Err(err) => return Err(err.into()),
         }

@@ -4,7 +4,8 @@
 use cosmwasm_std::{Addr, StdResult, Storage, Uint128};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use hmm::job::{CloseReason, CuAmount, JobState, Limits};
-use hmm::pool::{RouteLeg, SlaRequirement};
+use hmm::pool::SlaRequirement;
+use hmm::router::RouteLeg;
 use serde::{Deserialize, Serialize};
 
 // Stored as compact records (hmm-record: postcard fields in a base64 string), not JSON objects: smaller wasm and
@@ -15,8 +16,20 @@ pub struct Config {
     pub admin: Addr,
     pub ai_token: Addr,
     pub pool: Addr,
+    /// Plans every purchase (record version 2; version 1 had no router).
+    pub router: Addr,
     pub poai: Option<Addr>,
     pub limits: Limits,
+}
+
+/// The config as record version 1 stored it (0.4 and older): no router.
+#[derive(Serialize, Deserialize)]
+struct ConfigV1 {
+    admin: Addr,
+    ai_token: Addr,
+    pool: Addr,
+    poai: Option<Addr>,
+    limits: Limits,
 }
 
 /// A job as stored. The locked CU are the purchase legs (one per resource line, exact amounts, spec order).
@@ -129,7 +142,8 @@ pub fn jobs<'a>() -> IndexedMap<u64, StoredJob, JobIndexes<'a>> {
     )
 }
 
-pub const CONFIG: hmm_record::Item<Config, 1> = hmm_record::Item::new("config");
+pub const CONFIG: hmm_record::Item<Config, 2> = hmm_record::Item::new("config");
+const CONFIG_V1: hmm_record::Item<ConfigV1, 1> = hmm_record::Item::new("config");
 /// The last job id.
 pub const JOB_COUNT: Item<u64> = Item::new("job_count");
 /// Jobs not closed yet.
@@ -145,4 +159,21 @@ pub fn convert_records(storage: &mut dyn Storage) -> StdResult<u32> {
     use hmm_record::legacy::{version_item, version_map};
     Ok(version_item(storage, CONFIG.as_slice(), 1)?
         + version_map(storage, JOBS_NAMESPACE.as_bytes(), 1)?)
+}
+
+/// Rewrites a version-1 config (0.4 and older) as version 2 with the router; returns 1.
+pub fn add_router(storage: &mut dyn Storage, router: Addr) -> StdResult<u32> {
+    let old = CONFIG_V1.load(storage)?;
+    CONFIG.save(
+        storage,
+        &Config {
+            admin: old.admin,
+            ai_token: old.ai_token,
+            pool: old.pool,
+            router,
+            poai: old.poai,
+            limits: old.limits,
+        },
+    )?;
+    Ok(1)
 }

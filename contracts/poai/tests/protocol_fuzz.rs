@@ -86,7 +86,8 @@ use hmm::poai::{
     ExecuteMsg, FailureReason, ObligationsResponse, PendingRewardsResponse, QueryMsg, ReceiveMsg,
     ReportCondition, Verdict, VerifierResponse, WorkersResponse,
 };
-use hmm::pool::{Ask, BundleItem, QueryMsg as PoolQuery, ReceiveMsg as PoolReceive, RouteResponse};
+use hmm::pool::{Ask, ReceiveMsg as PoolReceive};
+use hmm::router::{BundleItem, QueryMsg as RouterQuery, RouteResponse};
 use hmm_testing::poai::*;
 use job_registry::execute::MIN_START_WINDOW;
 use poai::execute::epoch::MAX_CLOSE_PER_CALL;
@@ -705,15 +706,15 @@ impl Fuzz {
             .find(|key| registered.iter().any(|r| r.as_ref() == Some(&key.public())))
     }
 
-    /// What the pool charges for `amount` CU now (`None`: it cannot fill them).
+    /// What the router's plan charges for `amount` CU now (`None`: it cannot fill them).
     fn quote(&self, amount: u128) -> Option<u128> {
         let r: RouteResponse = self
             .s
             .app
             .wrap()
             .query_wasm_smart(
-                &self.s.pool,
-                &PoolQuery::Route {
+                &self.s.router,
+                &RouterQuery::Route {
                     items: vec![self.item(amount)],
                     sla: sla(),
                 },

@@ -22,9 +22,9 @@ const BOND: u128 = 10_000 * UNIT;
 const RAW: u128 = 2_000 * UNIT;
 const JOB_CU: u128 = 20 * UNIT;
 
-/// The JSON of the value a stored record holds (`Stored<T, 1>` → `T` → `to_json_string`).
-fn json_of<T: Serialize + DeserializeOwned>(stored: &[u8]) -> String {
-    let record: Stored<T, 1> = from_json(stored).expect("a version-1 record");
+/// The JSON of the value a stored record holds (`Stored<T, V>` → `T` → `to_json_string`).
+fn json_of<T: Serialize + DeserializeOwned, const V: u8>(stored: &[u8]) -> String {
+    let record: Stored<T, V> = from_json(stored).expect("a record of the collection's version");
     to_json_string(&record.0).expect("JSON")
 }
 
@@ -37,15 +37,15 @@ struct Collection {
     json: fn(&[u8]) -> String,
 }
 
-/// `item` or `map`, contract, item key or namespace, and `module::Type` of each collection.
+/// `item` or `map`, contract, item key or namespace, `module::Type` and layout version of each collection.
 macro_rules! collections {
-    ($($kind:ident $contract:literal $namespace:literal $module:ident::$ty:ident;)*) => {
+    ($($kind:ident $contract:literal $namespace:literal $module:ident::$ty:ident $v:literal;)*) => {
         &[$(Collection {
             contract: $contract,
             namespace: $namespace,
             item: is_item!($kind),
             record_type: stringify!($ty),
-            json: json_of::<$module::$ty>,
+            json: json_of::<$module::$ty, $v>,
         }),*]
     };
 }
@@ -61,23 +61,23 @@ macro_rules! is_item {
 
 /// Every compact-record collection of the three contracts (their `state.rs`); `scripts/records.py`'s `COLLECTIONS`.
 const COLLECTIONS: &[Collection] = collections! {
-    item "hmm-pool" "config" pool::Config;
-    map "hmm-pool" "positions" pool::Position;
-    map "hmm-pool" "obs" pool::Observation;
-    map "hmm-pool" "intents" pool::Intent;
-    item "job-registry" "config" registry::Config;
-    map "job-registry" "jobs" registry::Job;
-    item "poai" "config" state::Config;
-    item "poai" "params" messages::Params;
-    item "poai" "totals" state::Totals;
-    map "poai" "workers" state::Worker;
-    map "poai" "obligations" state::ObligationState;
-    map "poai" "jobs" state::Job;
-    map "poai" "verifiers" state::VerifierState;
-    map "poai" "verdicts" state::VerdictRecord;
-    map "poai" "epochs" state::EpochState;
-    map "poai" "points" state::Points;
-    map "poai" "experiences" state::Experience;
+    item "hmm-pool" "config" pool::Config 1;
+    map "hmm-pool" "positions" pool::Position 1;
+    map "hmm-pool" "obs" pool::Observation 1;
+    map "hmm-pool" "intents" pool::Intent 1;
+    item "job-registry" "config" registry::Config 2;
+    map "job-registry" "jobs" registry::Job 1;
+    item "poai" "config" state::Config 1;
+    item "poai" "params" messages::Params 1;
+    item "poai" "totals" state::Totals 1;
+    map "poai" "workers" state::Worker 1;
+    map "poai" "obligations" state::ObligationState 1;
+    map "poai" "jobs" state::Job 1;
+    map "poai" "verifiers" state::VerifierState 1;
+    map "poai" "verdicts" state::VerdictRecord 1;
+    map "poai" "epochs" state::EpochState 1;
+    map "poai" "points" state::Points 1;
+    map "poai" "experiences" state::Experience 1;
 };
 
 fn hex_of(bytes: &[u8]) -> String {
@@ -177,6 +177,9 @@ fn scenario() -> Suite {
     let cu_slice = std::slice::from_ref(&cu);
     s.pool_add_liquidity(&lp, &pool, twin, &ai, cu_slice, &deposit, 0)
         .expect("liquidity");
+    let router = s.router.clone();
+    s.router_register(&lp, &router, vec![twin])
+        .expect("router indexes it");
 
     // Epoch 0: two attested jobs, one running (it will time out), two cancelled, one left open.
     let settled = submit(&mut s, 1_000);

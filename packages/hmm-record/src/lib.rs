@@ -223,6 +223,10 @@ pub enum MigrateError {
     /// Reading or converting the stored state failed.
     #[error(transparent)]
     Std(#[from] StdError),
+
+    /// A conversion from the stored version needs a value the old state does not hold.
+    #[error("migrating from the stored version needs `{field}` in the MigrateMsg")]
+    MissingField { field: &'static str },
     /// A version that is not semver.
     #[error("version {version} is not semver: {reason}")]
     InvalidVersion {

@@ -1,5 +1,6 @@
 //! `job-registry`: jobs with escrow. A client pays $AI for a resource vector of compute units (CU) plus an SLA;
-//! the registry buys the CU through the pool (`hmm::pool::ReceiveMsg::BuyBundle`), locks them in the job, and
+//! the registry buys the CU on the router's plan (`hmm::router::QueryMsg::Route`, then one `hmm::pool::ReceiveMsg::Buy`
+//! per pool), locks them in the job, and
 //! releases them when the job ends: burned on success (the `used` part), otherwise returned to the client.
 //!
 //! Lifecycle (every non-final state has a deadline after which anyone may call [`ExecuteMsg::ClaimTimeout`]):
@@ -14,10 +15,11 @@
 //! The cross-contract interface is fixed in `docs/interfaces.md`.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Decimal, Decimal256, Uint128};
+use cosmwasm_std::{Addr, Decimal, Decimal256, SignedDecimal256, Uint128};
 use cw20::Cw20ReceiveMsg;
 
-use crate::pool::{BundleItem, RouteLeg, SlaRequirement};
+use crate::pool::SlaRequirement;
+use crate::router::{BundleItem, RouteLeg};
 
 /// An amount of one compute-unit token: the type poai uses (`hmm::poai::CuAmount`), re-exported so that the
 /// registry's and poai's messages share one type.
@@ -97,8 +99,11 @@ pub struct InstantiateMsg {
     pub admin: Option<String>,
     /// The $AI cw20 token: the only token `SubmitJob` accepts, and the escrow unit.
     pub ai_token: String,
-    /// The `hmm-pool` contract the registry buys (and on request sells back) CU through.
+    /// The `hmm-pool` contract the registry buys CU from (the router's plan) and on request sells them back to.
     pub pool: String,
+    /// The `router` contract whose `Route` plans every purchase: the registry sends the plan's orders (one
+    /// `Buy` per pool) to `pool` itself in the same transaction, so a submit costs no extra contract call.
+    pub router: String,
     /// The `poai` contract: the only caller of the settlement hooks and the judge of worker eligibility.
     /// May be left unset here (if poai is instantiated later) and set once with [`ExecuteMsg::UpdateConfig`];
     /// until then no job can be taken.
@@ -131,7 +136,7 @@ pub struct JobSpec {
 #[cw_serde]
 pub enum ReceiveMsg {
     /// Submit a job, paying with the $AI sent (only the configured $AI token is accepted). The registry buys
-    /// `spec.resources` through the pool in the same transaction for exactly the route's cost, which must not
+    /// `spec.resources` on the router's plan in the same transaction for exactly the route's cost, which must not
     /// exceed `spec.max_spend` nor the amount sent; the rest of the $AI stays in the job's escrow.
     /// If the purchase cannot be made the whole transaction fails and nothing changes.
     SubmitJob {
@@ -366,14 +371,14 @@ pub enum QueryMsg {
     TotalEscrow {},
     /// Rank candidate policies for a job by expected free energy (2025 eq.15, 2026 eq.34):
     /// `EFE(π) = ΔI + ΔU − λ_c·cost(π)` and `η_π = e^{β·EFE(π)} / Σ_π' e^{β·EFE(π')}`, where `cost(π)` is what the
-    /// policy's bundle costs in the pool now (the pool's `Route` total, queried per policy) and ΔI, ΔU are the
+    /// policy's bundle costs in the pools now (the router's `Route` total, queried per policy) and ΔI, ΔU are the
     /// caller's expectations (they are not observable on chain). Policies are alternatives: each is priced against
     /// the pools as they are now. A policy that no SLA-matching pool can fill gets no weight; a malformed one (a zero
     /// line, an invalid address) is an error. 1 to [`MAX_EFE_POLICIES`] policies.
-    #[returns(crate::pool::EfeRankResponse)]
+    #[returns(EfeRankResponse)]
     EfeRank {
         /// The candidate policies, 1 to [`MAX_EFE_POLICIES`].
-        policies: Vec<crate::pool::EfePolicy>,
+        policies: Vec<EfePolicy>,
         /// β ≥ 0, the inverse temperature: 0 weighs the feasible policies equally, a large β favours the best.
         beta: Decimal256,
         /// λ_c: EFE units per $AI atom of cost.
@@ -381,7 +386,7 @@ pub enum QueryMsg {
     },
 }
 
-/// Most policies one `EfeRank` query prices (each is a `Route` query to the pool: bounds the query's gas).
+/// Most policies one `EfeRank` query prices (each is a `Route` query to the router: bounds the query's gas).
 pub const MAX_EFE_POLICIES: usize = 16;
 
 /// Answer to [`QueryMsg::Config`].
@@ -393,6 +398,8 @@ pub struct ConfigResponse {
     pub ai_token: Addr,
     /// The pool contract.
     pub pool: Addr,
+    /// The router contract.
+    pub router: Addr,
     /// The poai contract, once set.
     pub poai: Option<Addr>,
     /// The limits.
@@ -483,4 +490,44 @@ pub struct TotalEscrowResponse {
 
 /// Migrates the registry to a newer code of `job-registry`.
 #[cw_serde]
-pub struct MigrateMsg {}
+pub struct MigrateMsg {
+    /// The `router` contract; required when migrating from 0.4 or older (which bought through the pool's own
+    /// router), ignored otherwise.
+    #[serde(default)]
+    pub router: Option<String>,
+}
+
+/// One candidate policy of the registry's `EfeRank` ([`QueryMsg::EfeRank`]): a bundle to buy under an
+/// SLA, and what the caller expects it to be worth.
+#[cw_serde]
+pub struct EfePolicy {
+    /// The bundle's lines, as in `Route`.
+    pub items: Vec<BundleItem>,
+    /// The SLA the bundle's pools must meet.
+    pub sla: SlaRequirement,
+    /// ΔI: expected information gain, in EFE units.
+    pub info_gain: SignedDecimal256,
+    /// ΔU: expected utility, in EFE units.
+    pub utility: SignedDecimal256,
+}
+
+/// A policy's place in the EFE weighting.
+#[cw_serde]
+pub struct EfeScore {
+    /// $AI atoms, fees included, to buy the policy's bundle now; `None` if no SLA-matching route fills it.
+    pub cost: Option<Uint128>,
+    /// EFE(π), rounded down (the cost term rounded up); `None` if the policy is infeasible.
+    pub efe: Option<SignedDecimal256>,
+    /// η_π (2026 eq.34): the policy's share of liquidity. The feasible policies' weights sum to exactly 1 (each
+    /// rounds down, the remaining ulps go to the largest); 0 for an infeasible policy.
+    pub weight: Decimal256,
+}
+
+/// Answer to the registry's `EfeRank` ([`QueryMsg::EfeRank`]).
+#[cw_serde]
+pub struct EfeRankResponse {
+    /// One score per policy, in the order given.
+    pub scores: Vec<EfeScore>,
+    /// Indices into the policies: feasible ones by EFE from highest (ties by index), then the infeasible ones.
+    pub ranking: Vec<u32>,
+}

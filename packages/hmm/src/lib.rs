@@ -8,5 +8,6 @@
 pub mod job;
 pub mod poai;
 pub mod pool;
+pub mod router;
 pub mod schema;
 pub mod token;

@@ -330,18 +330,13 @@ pub enum Ask {
     },
 }
 
-/// One line of a bundle purchase: `amount` atoms of a CU token.
+/// One line of a single-pool purchase (`ReceiveMsg::Buy`): `amount` atoms of one of the pool's CU tokens.
 #[cw_serde]
-pub struct BundleItem {
-    /// The CU token to buy.
+pub struct BuyLine {
+    /// The CU token to buy: a class of the pool.
     pub cu_token: String,
-    /// CU atoms to receive (exact out).
+    /// CU atoms to receive (exact out); positive.
     pub amount: Uint128,
-    /// Only these pools may sell the line (still filtered for eligibility: not paused, continuous, SLA met,
-    /// funded; at most 16). Empty (default): the router's choice among the pools of the class (see `Route`).
-    /// A buyer who knows its market names it, so no number of other pools can hide it.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub pools: Vec<u64>,
 }
 
 /// Hooks carried by a cw20 `Send` to this contract.
@@ -363,13 +358,15 @@ pub enum ReceiveMsg {
         /// Recipient of the output; defaults to the sender of the tokens (a refund always goes to the sender).
         to: Option<String>,
     },
-    /// Buy a bundle of CU with the $AI sent, each line from the cheapest pool that meets the SLA (exact out);
-    /// unspent $AI is refunded. Fails as a whole if any line cannot be filled within the amount sent.
-    BuyBundle {
-        /// The lines to buy: non-empty, every amount positive.
-        items: Vec<BundleItem>,
-        /// What every selling pool's SLA tags must meet.
-        sla: SlaRequirement,
+    /// Buy CU of one or more classes of one pool with the $AI sent, exact out, line after line in the order
+    /// given (a later line of the same class sees the earlier one's effect, and the price-impact cap applies to
+    /// the message's total per class); unspent $AI is refunded. This is what the router (`hmm::router`) sends each
+    /// pool of a bundle's plan, and what a buyer who chose its pool sends directly.
+    Buy {
+        /// The pool (continuous trading: a batch-auction pool refuses with `BatchOnly`).
+        pool_id: u64,
+        /// The lines: non-empty, every amount positive, every token a class of the pool.
+        lines: Vec<BuyLine>,
         /// Refuse after this block time (seconds since the Unix epoch); `None`: no deadline.
         deadline: Option<u64>,
         /// Recipient of the CU; defaults to the sender of the $AI (the refund always goes to the sender).
@@ -492,55 +489,6 @@ pub enum QueryMsg {
         /// The address.
         address: String,
     },
-    /// Cheapest SLA-matching way to buy a bundle (what `BuyBundle` would do now): each line from the cheapest pool,
-    /// or split across pools when that costs less, with the shadow price of each line. The budget has no shadow
-    /// price: amounts are exact, so a budget either leaves slack (multiplier 0) or makes the bundle infeasible.
-    #[returns(RouteResponse)]
-    Route {
-        /// The lines to buy, as in `BuyBundle`.
-        items: Vec<BundleItem>,
-        /// What every selling pool's SLA tags must meet.
-        sla: SlaRequirement,
-    },
-}
-
-/// The start of the pool's refusal when no SLA-matching pool can fill a line (`NoRoute`): how the registry's
-/// `EfeRank` tells an infeasible policy (no weight) from a malformed one (an error).
-pub const NO_ROUTE_PREFIX: &str = "no pool offers ";
-
-/// One candidate policy of the registry's `EfeRank` (`crate::job::QueryMsg::EfeRank`): a bundle to buy under an
-/// SLA, and what the caller expects it to be worth.
-#[cw_serde]
-pub struct EfePolicy {
-    /// The bundle's lines, as in `Route`.
-    pub items: Vec<BundleItem>,
-    /// The SLA the bundle's pools must meet.
-    pub sla: SlaRequirement,
-    /// ΔI: expected information gain, in EFE units.
-    pub info_gain: SignedDecimal256,
-    /// ΔU: expected utility, in EFE units.
-    pub utility: SignedDecimal256,
-}
-
-/// A policy's place in the EFE weighting.
-#[cw_serde]
-pub struct EfeScore {
-    /// $AI atoms, fees included, to buy the policy's bundle now; `None` if no SLA-matching route fills it.
-    pub cost: Option<Uint128>,
-    /// EFE(π), rounded down (the cost term rounded up); `None` if the policy is infeasible.
-    pub efe: Option<SignedDecimal256>,
-    /// η_π (2026 eq.34): the policy's share of liquidity. The feasible policies' weights sum to exactly 1 (each
-    /// rounds down, the remaining ulps go to the largest); 0 for an infeasible policy.
-    pub weight: Decimal256,
-}
-
-/// Answer to the registry's `EfeRank` (`crate::job::QueryMsg::EfeRank`).
-#[cw_serde]
-pub struct EfeRankResponse {
-    /// One score per policy, in the order given.
-    pub scores: Vec<EfeScore>,
-    /// Indices into the policies: feasible ones by EFE from highest (ties by index), then the infeasible ones.
-    pub ranking: Vec<u32>,
 }
 
 /// Answer to [`QueryMsg::Config`].
@@ -722,47 +670,6 @@ pub struct ImpermanentLossResponse {
     pub value_pool: Uint128,
     /// What the position deposited (less what it withdrew, pro rata) at current spot prices, $AI atoms.
     pub value_hold: Uint128,
-}
-
-/// How one line of a bundle is bought.
-#[cw_serde]
-pub struct RouteLeg {
-    /// The pool that sells the line, or the largest part of it when the line is split (see `parts`).
-    pub pool_id: u64,
-    /// The line's CU token.
-    pub cu_token: Addr,
-    /// CU atoms bought: the whole line.
-    pub amount: Uint128,
-    /// $AI in, fee included, for the whole line.
-    pub cost: Uint128,
-    /// When the line is split across pools (2025 §6.2, 2026 eq.22): each pool's part. Empty: one pool sells it all.
-    #[serde(default)]
-    pub parts: Vec<RoutePart>,
-    /// Shadow price of the line's quantity constraint: the $AI cost of one more CU atom at the end of the purchase
-    /// (spot price after it ÷ (1 − fee rate of its last trade); the fee rate's own growth with size is not
-    /// included). Lines split across pools end with equal marginal prices to within one split step.
-    #[serde(default)]
-    pub marginal_price: Decimal256,
-}
-
-/// One pool's part of a line split across pools.
-#[cw_serde]
-pub struct RoutePart {
-    /// The pool.
-    pub pool_id: u64,
-    /// CU atoms bought from this pool.
-    pub amount: Uint128,
-    /// $AI in, fee included.
-    pub cost: Uint128,
-}
-
-/// Answer to [`QueryMsg::Route`].
-#[cw_serde]
-pub struct RouteResponse {
-    /// One leg per line, in the order of the items.
-    pub legs: Vec<RouteLeg>,
-    /// $AI atoms, fees included, for the whole bundle: what `BuyBundle` would charge now.
-    pub total_cost: Uint128,
 }
 
 /// One waiting intent.

@@ -4,9 +4,9 @@ use cosmwasm_std::{Decimal256, Uint128};
 use cw20::Cw20ExecuteMsg;
 use cw_multi_test::Executor;
 use hmm::pool::{
-    Ask, BundleItem, ConfigResponse, CrossPriceResponse, CurveKind, ExecuteMsg,
-    ImpermanentLossResponse, PoolUpdate, QueryMsg, ReceiveMsg, RouteResponse, ShareResponse,
-    SlaRequirement, SpotPriceResponse, TwapResponse, MINIMUM_LIQUIDITY,
+    Ask, ConfigResponse, CrossPriceResponse, CurveKind, ExecuteMsg, ImpermanentLossResponse,
+    PoolUpdate, QueryMsg, ReceiveMsg, ShareResponse, SlaRequirement, SpotPriceResponse,
+    TwapResponse, MINIMUM_LIQUIDITY,
 };
 use hmm_pool::ContractError;
 use hmm_testing::pool::Suite;
@@ -613,26 +613,26 @@ fn multi_class_pool_cross_swaps_and_bundles() {
     .unwrap();
     let got = s.balance(&cu2, &trader) - before;
     assert!(got > 480_000_000 && got < 500_000_000, "got {got}");
-    // Bundle: the route query prices it, the purchase pays exactly that and refunds the rest.
+    // Bundle through the router: the route query prices it, the purchase pays exactly that and refunds the rest.
     let items = vec![
-        BundleItem {
+        hmm::router::BundleItem {
             cu_token: cu0.to_string(),
             amount: Uint128::new(1_000_000),
             pools: vec![],
         },
-        BundleItem {
+        hmm::router::BundleItem {
             cu_token: cu1.to_string(),
             amount: Uint128::new(2_000_000),
             pools: vec![],
         },
-        BundleItem {
+        hmm::router::BundleItem {
             cu_token: cu2.to_string(),
             amount: Uint128::new(3_000_000),
             pools: vec![],
         },
     ];
-    let route: RouteResponse = s
-        .query(&QueryMsg::Route {
+    let route: hmm::router::RouteResponse = s
+        .query_router(&hmm::router::QueryMsg::Route {
             items: items.clone(),
             sla: SlaRequirement::default(),
         })
@@ -641,28 +641,33 @@ fn multi_class_pool_cross_swaps_and_bundles() {
     let ai = s.ai.clone();
     let ai_before = s.balance(&ai, &trader);
     let budget = route.total_cost.u128() * 2;
-    let hook = ReceiveMsg::BuyBundle {
+    let hook = hmm::router::ReceiveMsg::BuyBundle {
         items: items.clone(),
         sla: SlaRequirement::default(),
         deadline: None,
         to: None,
     };
-    s.send(&trader, &ai, budget, &hook).unwrap();
+    s.send_router(&trader, &ai, budget, &hook).unwrap();
     assert_eq!(ai_before - s.balance(&ai, &trader), route.total_cost.u128());
     // An SLA no pool meets.
     let strict = SlaRequirement {
         regions: vec!["us-east".to_string()],
         ..Default::default()
     };
-    let hook = ReceiveMsg::BuyBundle {
+    let hook = hmm::router::ReceiveMsg::BuyBundle {
         items,
         sla: strict,
         deadline: None,
         to: None,
     };
+    let refused: router::ContractError = s
+        .send_router(&trader, &ai, budget, &hook)
+        .unwrap_err()
+        .downcast()
+        .expect("a router ContractError");
     assert!(matches!(
-        err(s.send(&trader, &ai, budget, &hook).unwrap_err()),
-        ContractError::NoRoute(_)
+        refused,
+        router::ContractError::Route(hmm_pool_engine::route::RouteError::NoRoute(_))
     ));
 }
 

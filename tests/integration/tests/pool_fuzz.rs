@@ -38,10 +38,10 @@ use cosmwasm_std::{to_json_binary, Addr, Binary, Decimal256, Uint128};
 use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 use cw_multi_test::{AppResponse, Executor};
 use hmm::pool::{
-    Ask, BatchResponse, BundleItem, ClassDeposit, ClassParams, ConfigResponse, CreatePoolMsg,
-    CurvatureConfig, CurveKind, ExecuteMsg, ExecutionMode, FeeConfig, LatencyClass, OwedResponse,
-    PoolResponse, PoolUpdate, PoolsResponse, QueryMsg, ReceiveMsg, ShareResponse, SlaRequirement,
-    BATCH_GRACE, DEFER_AFTER, MAX_INTENTS_PER_TRADER, MINIMUM_LIQUIDITY,
+    Ask, BatchResponse, BuyLine, ClassDeposit, ClassParams, ConfigResponse, CreatePoolMsg,
+    CurvatureConfig, CurveKind, ExecuteMsg, ExecutionMode, FeeConfig, OwedResponse, PoolResponse,
+    PoolUpdate, PoolsResponse, QueryMsg, ReceiveMsg, ShareResponse, BATCH_GRACE, DEFER_AFTER,
+    MAX_INTENTS_PER_TRADER, MINIMUM_LIQUIDITY,
 };
 use hmm_pool::ContractError;
 use hmm_testing::contracts::token_contract;
@@ -715,76 +715,40 @@ impl Fuzz {
         self.send(kind, who, offer, amount, hook)
     }
 
+    /// A `Buy` of several lines from one pool (what the router sends each pool of a bundle's plan): mostly its
+    /// own classes, sometimes a foreign or junk token, garbage amounts, batch pools and unknown ids.
     fn gen_bundle(&mut self) -> Step {
         let who = self.actor();
-        let lines = 1 + self.rng.below(4);
-        let mut items = vec![];
+        let id = self.pool_id();
+        let pool = self.pool(id).cloned();
+        let n = 1 + self.rng.below(4);
+        let mut lines = vec![];
         let mut cost_ref = 0u128;
-        for _ in 0..lines {
+        for _ in 0..n {
             let r = self.rng.below(100);
-            let token = if r < 5 {
-                "not-a-token".to_string()
-            } else if r < 10 {
-                self.junk.to_string()
-            } else {
-                self.rng.pick(&self.tokens[1..]).to_string()
-            };
-            // The token's reserves over every continuous pool.
-            let (mut q, mut p) = (0u128, 0u128);
-            for pool in &self.last.pools {
-                for c in &pool.classes {
-                    if c.cu_token.as_str() == token && pool.batch_window.is_none() {
-                        q += c.resource_reserve.u128();
-                        p += c.credit_reserve.u128();
-                    }
+            let (token, q, p) = match &pool {
+                Some(pool) if r >= 10 => {
+                    let c = self.rng.pick(&pool.classes).clone();
+                    (
+                        c.cu_token.to_string(),
+                        c.resource_reserve.u128(),
+                        c.credit_reserve.u128(),
+                    )
                 }
-            }
+                _ if r < 5 => ("not-a-token".to_string(), 0, 0),
+                _ => (self.rng.pick(&self.tokens[1..]).to_string(), 0, 0),
+            };
             cost_ref = cost_ref.saturating_add(p);
             let amount = if self.rng.chance(3) {
                 self.garbage_amount()
             } else {
                 self.rng.log_uniform(q.max(Q) / 2)
             };
-            // Mostly the router's choice; sometimes named pools (the right ones, others, unknown ids).
-            let pools = match self.rng.below(100) {
-                0..=79 => vec![],
-                80..=94 => {
-                    let mut v: Vec<u64> = self
-                        .pool_ids
-                        .iter()
-                        .copied()
-                        .filter(|_| self.rng.chance(50))
-                        .collect();
-                    if v.is_empty() {
-                        v.push(*self.rng.pick(&self.pool_ids));
-                    }
-                    v
-                }
-                _ => vec![self.pool_id(), self.pool_id()],
-            };
-            items.push(BundleItem {
+            lines.push(BuyLine {
                 cu_token: token,
                 amount: Uint128::new(amount),
-                pools,
             });
         }
-        let sla = match self.rng.below(100) {
-            0..=79 => SlaRequirement::default(),
-            80..=87 => SlaRequirement {
-                regions: vec!["us-east".to_string()],
-                ..SlaRequirement::default()
-            },
-            88..=93 => SlaRequirement {
-                min_privacy_tier: 1 + self.rng.below(3) as u8,
-                tee_required: true,
-                ..SlaRequirement::default()
-            },
-            _ => SlaRequirement {
-                regions: vec!["eu-west".to_string()],
-                max_latency: Some(LatencyClass::Realtime),
-                ..SlaRequirement::default()
-            },
-        };
         let token = if self.rng.chance(95) {
             self.s.ai.clone()
         } else {
@@ -795,9 +759,9 @@ impl Fuzz {
         } else {
             self.amount(cost_ref.max(P))
         };
-        let hook = ReceiveMsg::BuyBundle {
-            items,
-            sla,
+        let hook = ReceiveMsg::Buy {
+            pool_id: id,
+            lines,
             deadline: self.deadline(),
             to: self.recipient(&who),
         };
@@ -1403,13 +1367,12 @@ impl Fuzz {
                 ask,
                 min_out: None,
             },
-            _ => ReceiveMsg::BuyBundle {
-                items: vec![BundleItem {
+            _ => ReceiveMsg::Buy {
+                pool_id: id,
+                lines: vec![BuyLine {
                     cu_token: self.s.cu[0].to_string(),
                     amount: Uint128::new(1_000_000),
-                    pools: vec![],
                 }],
-                sla: SlaRequirement::default(),
                 deadline: None,
                 to: None,
             },

@@ -4,9 +4,9 @@
 use cosmwasm_std::{Addr, Decimal256, Uint128};
 use cw_multi_test::Executor;
 use hmm::pool::{
-    Ask, BatchResponse, BundleItem, ConfigResponse, CreatePoolMsg, CurveKind, ExecuteMsg,
-    ExecutionMode, OwedResponse, PoolUpdate, QueryMsg, ReceiveMsg, RouteResponse, SlaRequirement,
-    BATCH_GRACE, MAX_INTENTS_PER_TRADER,
+    Ask, BatchResponse, ConfigResponse, CreatePoolMsg, CurveKind, ExecuteMsg, ExecutionMode,
+    OwedResponse, PoolUpdate, QueryMsg, ReceiveMsg, SlaRequirement, BATCH_GRACE,
+    MAX_INTENTS_PER_TRADER,
 };
 use hmm_pool::ContractError;
 use hmm_testing::pool::Suite;
@@ -354,10 +354,10 @@ proptest! {
 // ---- 3. Fees cannot be dodged ---------------------------------------------------------------------------------
 
 fn route_cost(s: &Suite, lines: &[(usize, u128)]) -> Result<u128, anyhow::Error> {
-    let r: RouteResponse = s.query(&QueryMsg::Route {
+    let r: hmm::router::RouteResponse = s.query_router(&hmm::router::QueryMsg::Route {
         items: lines
             .iter()
-            .map(|(i, a)| BundleItem {
+            .map(|(i, a)| hmm::router::BundleItem {
                 cu_token: s.cu[*i].to_string(),
                 amount: Uint128::new(*a),
                 pools: vec![],
@@ -510,9 +510,9 @@ fn empty_and_dust_pools_cannot_hide_a_class() {
     let real = s.create_pool(msg.clone()).unwrap();
     assert_eq!(real, 41);
     s.add_liquidity(&lp, real, &[(Q0, P0)], 0).unwrap();
-    let route = |s: &Suite, pools: Vec<u64>| -> anyhow::Result<RouteResponse> {
-        s.query(&QueryMsg::Route {
-            items: vec![BundleItem {
+    let route = |s: &Suite, pools: Vec<u64>| -> anyhow::Result<hmm::router::RouteResponse> {
+        s.query_router(&hmm::router::QueryMsg::Route {
+            items: vec![hmm::router::BundleItem {
                 cu_token: s.cu[0].to_string(),
                 amount: Uint128::new(100 * CU),
                 pools,
@@ -522,7 +522,7 @@ fn empty_and_dust_pools_cannot_hide_a_class() {
     };
     assert_eq!(route(&s, vec![]).unwrap().legs[0].pool_id, real);
     // Past MAX_SCAN funded pools the router's scan ends; a line that names its pool still reaches it.
-    for _ in 0..hmm_pool::execute::route::MAX_SCAN {
+    for _ in 0..hmm::router::MAX_SCAN {
         let id = s.create_pool(msg.clone()).unwrap();
         s.add_liquidity(&attacker, id, &[(2_000, 2_000_000_000_000)], 0)
             .unwrap();

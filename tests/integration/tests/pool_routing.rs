@@ -4,9 +4,7 @@
 //! registry's query since 0.4.0: `contracts/job-registry/tests/registry/efe.rs`.)
 
 use cosmwasm_std::{Decimal256, Uint128};
-use hmm::pool::{
-    Ask, BundleItem, CurveKind, ExecuteMsg, QueryMsg, ReceiveMsg, RouteResponse, SlaRequirement,
-};
+use hmm::pool::{Ask, CurveKind, ExecuteMsg, QueryMsg, SlaRequirement};
 use hmm_testing::pool::Suite;
 use hmm_testing::Chain;
 use proptest::prelude::*;
@@ -31,9 +29,9 @@ fn two_pools(tenths_a: u128, tenths_b: u128) -> (Suite, u64, u64) {
     (s, a, b)
 }
 
-fn route(s: &Suite, amount: u128) -> RouteResponse {
-    s.query(&QueryMsg::Route {
-        items: vec![BundleItem {
+fn route(s: &Suite, amount: u128) -> hmm::router::RouteResponse {
+    s.query_router(&hmm::router::QueryMsg::Route {
+        items: vec![hmm::router::BundleItem {
             cu_token: s.cu[0].to_string(),
             amount: Uint128::new(amount),
             pools: vec![],
@@ -112,8 +110,8 @@ fn split_equalises_marginal_prices_and_buy_bundle_executes_the_route() {
     // Execute: the trader pays exactly the quoted cost and gets exactly the line.
     let (trader, ai, cu) = (s.trader.clone(), s.ai.clone(), s.cu[0].clone());
     let (ai0, cu0) = (s.balance(&ai, &trader), s.balance(&cu, &trader));
-    let hook = ReceiveMsg::BuyBundle {
-        items: vec![BundleItem {
+    let hook = hmm::router::ReceiveMsg::BuyBundle {
+        items: vec![hmm::router::BundleItem {
             cu_token: cu.to_string(),
             amount: Uint128::new(amount),
             pools: vec![],
@@ -122,7 +120,7 @@ fn split_equalises_marginal_prices_and_buy_bundle_executes_the_route() {
         deadline: None,
         to: None,
     };
-    s.send(&trader, &ai, r.total_cost.u128() + 1_000_000, &hook)
+    s.send_router(&trader, &ai, r.total_cost.u128() + 1_000_000, &hook)
         .unwrap();
     assert_eq!(ai0 - s.balance(&ai, &trader), r.total_cost.u128());
     assert_eq!(s.balance(&cu, &trader) - cu0, amount);
@@ -195,21 +193,21 @@ fn bundle_and_swaps(lines: &[(usize, u128)]) -> (Books, Books) {
     let (mut bundled, id) = three_class_pool();
     let (mut one_by_one, _) = three_class_pool();
     let (trader, ai) = (bundled.trader.clone(), bundled.ai.clone());
-    let items: Vec<BundleItem> = lines
+    let items: Vec<hmm::router::BundleItem> = lines
         .iter()
-        .map(|&(class, amount)| BundleItem {
+        .map(|&(class, amount)| hmm::router::BundleItem {
             cu_token: bundled.cu[class].to_string(),
             amount: Uint128::new(amount),
             pools: vec![],
         })
         .collect();
-    let hook = ReceiveMsg::BuyBundle {
+    let hook = hmm::router::ReceiveMsg::BuyBundle {
         items,
         sla: SlaRequirement::default(),
         deadline: None,
         to: None,
     };
-    bundled.send(&trader, &ai, P0, &hook).unwrap();
+    bundled.send_router(&trader, &ai, P0, &hook).unwrap();
     for &(class, amount) in lines {
         let cu = one_by_one.cu[class].to_string();
         one_by_one

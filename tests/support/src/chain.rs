@@ -128,6 +128,16 @@ pub trait Chain {
 
 /// The pool's messages, built in one place.
 pub trait PoolActions: Chain {
+    /// `RegisterPools` on the router as `who` (anyone may).
+    fn router_register(&mut self, who: &Addr, router: &Addr, pool_ids: Vec<u64>) -> Result<()> {
+        self.call(
+            who,
+            router,
+            &hmm::router::ExecuteMsg::RegisterPools { pool_ids },
+        )?;
+        Ok(())
+    }
+
     /// `CreatePool` as `who`; the new pool's id.
     fn pool_create(&mut self, who: &Addr, pool: &Addr, msg: CreatePoolMsg) -> Result<u64> {
         let res = self.call(who, pool, &PoolExecuteMsg::CreatePool(msg))?;

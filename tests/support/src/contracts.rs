@@ -71,6 +71,17 @@ pub fn pool_contract() -> Box<dyn Contract<Empty>> {
     ))
 }
 
+pub fn router_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            router::contract::execute,
+            router::contract::instantiate,
+            router::contract::query,
+        )
+        .with_migrate(router::contract::migrate),
+    )
+}
+
 pub fn registry_contract() -> Box<dyn Contract<Empty>> {
     Box::new(
         ContractWrapper::new(

@@ -56,6 +56,8 @@ pub struct Suite {
     pub ai: Addr,
     pub cu: Addr,
     pub pool: Addr,
+    /// The router over the pool contract (the suite's pools registered).
+    pub router: Addr,
     pub pool_id: u64,
     pub poai: Addr,
     pub registry: Addr,
@@ -185,7 +187,7 @@ impl Suite {
     pub fn submit_job(&mut self, client: &Addr, registry: &Addr, cu: u128, duration: u64) -> u64 {
         let now = self.now();
         let spec = hmm::job::JobSpec {
-            resources: vec![hmm::pool::BundleItem {
+            resources: vec![hmm::router::BundleItem {
                 cu_token: self.cu.to_string(),
                 amount: Uint128::new(cu),
                 pools: vec![],
@@ -255,6 +257,7 @@ impl Suite {
             verifiers: verifiers.iter().map(|v| s.addr(v)).collect(),
             cu: s.cu[0].clone(),
             pool: s.pool.expect("pool"),
+            router: s.router.expect("router"),
             pool_id: s.pool_ids[0],
             poai: s.poai.expect("poai"),
             registry: s.registry.expect("registry"),

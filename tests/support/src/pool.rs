@@ -28,6 +28,8 @@ pub struct Suite {
     pub ai: Addr,
     pub cu: Vec<Addr>,
     pub pool: Addr,
+    /// The router over the pool contract; [`Suite::add_liquidity`] registers every pool it funds.
+    pub router: Addr,
 }
 
 impl Suite {
@@ -49,6 +51,7 @@ impl Suite {
             trader: s.addr("trader"),
             attacker: s.addr("attacker"),
             pool: s.pool.expect("pool"),
+            router: s.router.expect("router"),
             app: s.app,
             owner: s.owner,
             treasury: s.treasury,
@@ -123,8 +126,32 @@ impl Suite {
             .into_iter()
             .map(|c| c.cu_token)
             .collect();
-        let (pool, ai) = (self.pool.clone(), self.ai.clone());
-        self.pool_add_liquidity(who, &pool, pool_id, &ai, &tokens, deposits, min_shares)
+        let (pool, ai, router) = (self.pool.clone(), self.ai.clone(), self.router.clone());
+        let res =
+            self.pool_add_liquidity(who, &pool, pool_id, &ai, &tokens, deposits, min_shares)?;
+        // Funded: the router indexes it (anyone may; registering again changes nothing).
+        self.router_register(who, &router, vec![pool_id])?;
+        Ok(res)
+    }
+
+    /// A query to the router.
+    pub fn query_router<T: serde::de::DeserializeOwned>(
+        &self,
+        msg: &hmm::router::QueryMsg,
+    ) -> Result<T> {
+        self.query_on(&self.router, msg)
+    }
+
+    /// cw20 `Send` of `amount` of `token` to the router with a hook.
+    pub fn send_router(
+        &mut self,
+        who: &Addr,
+        token: &Addr,
+        amount: u128,
+        hook: &hmm::router::ReceiveMsg,
+    ) -> Result<AppResponse> {
+        let router = self.router.clone();
+        self.cw20_send(who, token, &router, amount, hook)
     }
 
     /// cw20 `Send` of `amount` of `token` to the pool with a hook.

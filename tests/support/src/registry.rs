@@ -9,7 +9,8 @@ use hmm::job::{
     ConfigResponse, ExecuteMsg, JobResponse, JobSpec, JobState, JobsResponse, Limits, QueryMsg,
     ReceiveMsg, RefundMode, SettlementOutcome, TotalEscrowResponse, Verdict,
 };
-use hmm::pool::{BundleItem, SlaRequirement, SlaTags};
+use hmm::pool::{SlaRequirement, SlaTags};
+use hmm::router::BundleItem;
 use job_registry::ContractError;
 
 pub use crate::chain::{attr, Chain, PoolActions};
@@ -110,6 +111,7 @@ impl SuiteBuilder {
             clients: clients.iter().map(|c| s.addr(c)).collect(),
             workers: (0..3).map(|i| s.addr(&format!("worker{i}"))).collect(),
             pool: s.pool.expect("pool"),
+            router: s.router.expect("router"),
             registry: s.registry.expect("registry"),
             poai: s.poai.expect("mock poai"),
             app: s.app,
@@ -133,6 +135,7 @@ pub struct Suite {
     pub ai: Addr,
     pub cu: Vec<Addr>,
     pub pool: Addr,
+    pub router: Addr,
     pub pool_ids: Vec<u64>,
     pub registry: Addr,
     pub poai: Addr,
@@ -178,13 +181,13 @@ impl Suite {
         }
     }
 
-    /// The pool's current price of `lines` (what a submit would pay).
+    /// The router's current price of `lines` (what a submit would pay).
     pub fn route_cost(&self, spec: &JobSpec) -> Result<u128> {
-        let msg = hmm::pool::QueryMsg::Route {
+        let msg = hmm::router::QueryMsg::Route {
             items: spec.resources.clone(),
             sla: spec.sla.clone(),
         };
-        let r: hmm::pool::RouteResponse = self.query_on(&self.pool, &msg)?;
+        let r: hmm::router::RouteResponse = self.query_on(&self.router, &msg)?;
         Ok(r.total_cost.u128())
     }
 

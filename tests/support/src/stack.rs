@@ -10,7 +10,9 @@ use hmm::poai::Params;
 use hmm::pool::{CurveKind, SlaTags};
 
 use crate::chain::{create_pool_msg, Chain, PoolActions};
-use crate::contracts::{poai_contract, pool_contract, registry_contract, token_contract};
+use crate::contracts::{
+    poai_contract, pool_contract, registry_contract, router_contract, token_contract,
+};
 use crate::{mock_poai, mock_registry};
 
 /// A token to instantiate: `balances` by account name (`App::api().addr_make(name)`).
@@ -107,6 +109,8 @@ pub struct Stack {
     pub ai: Addr,
     pub cu: Vec<Addr>,
     pub pool: Option<Addr>,
+    /// The router, deployed with the pool contract (pools of [`StackBuilder::pool_per_class`] are registered).
+    pub router: Option<Addr>,
     /// The pools of [`StackBuilder::pool_per_class`], one per CU class in order.
     pub pool_ids: Vec<u64>,
     /// The real registry or its mock.
@@ -221,6 +225,23 @@ impl StackBuilder {
             app.instantiate_contract(code, owner.clone(), &msg, &[], "hmm-pool", None)
                 .expect("pool instantiates")
         });
+        let router = pool.as_ref().map(|pool| {
+            let code = app.store_code(router_contract());
+            let msg = hmm::router::InstantiateMsg {
+                owner: None,
+                pool_contract: pool.to_string(),
+                ai_token: ai.to_string(),
+            };
+            app.instantiate_contract(
+                code,
+                owner.clone(),
+                &msg,
+                &[],
+                "router",
+                Some(owner.to_string()),
+            )
+            .expect("router instantiates")
+        });
         let mut s = Stack {
             app,
             owner,
@@ -229,6 +250,7 @@ impl StackBuilder {
             ai,
             cu,
             pool,
+            router,
             pool_ids: vec![],
             registry: None,
             poai: None,
@@ -247,6 +269,11 @@ impl StackBuilder {
                 s.pool_add_liquidity(&lp, &pool, id, &ai, &[token], &[spec.seed], 0)
                     .expect("liquidity added");
                 s.pool_ids.push(id);
+            }
+            if let Some(router) = s.router.clone() {
+                let ids = s.pool_ids.clone();
+                s.router_register(&owner, &router, ids)
+                    .expect("router indexes the pools");
             }
         }
         match (&self.registry, &self.poai) {
@@ -365,6 +392,11 @@ impl Stack {
                 .pool
                 .as_ref()
                 .expect("the registry needs the pool")
+                .to_string(),
+            router: self
+                .router
+                .as_ref()
+                .expect("the registry needs the router")
                 .to_string(),
             poai: poai.map(|p| p.to_string()),
             limits,

@@ -43,7 +43,7 @@ use crate::{artifacts_dir, read_artifact, LoadError, CHAIN_CAPABILITIES, MEMORY_
 /// Gas limit of one call. wasmd gives a call what is left of the transaction's gas; measuring needs no limit.
 pub const CALL_GAS_LIMIT: u64 = 1_000_000_000_000_000;
 /// The contract crates the chain can deploy (their artifacts are loaded once, at first use).
-pub const CONTRACTS: [&str; 4] = ["ai-token", "hmm-pool", "job-registry", "poai"];
+pub const CONTRACTS: [&str; 5] = ["ai-token", "hmm-pool", "job-registry", "poai", "router"];
 /// Deepest chain of sub-messages followed (wasmd bounds nested queries at 10 by default; the same bound here).
 pub const MAX_DEPTH: usize = 10;
 
@@ -791,6 +791,11 @@ impl Chain {
             .ok_or_else(|| format!("unknown crate {crate_name}"))?;
         self.state.borrow_mut().deploy_codes.insert(name, code);
         Ok(())
+    }
+
+    /// Whether [`Chain::instantiate`] deploys `crate_name` from its artifact (not from a [`Chain::set_code`] code).
+    pub fn deploys_artifact(&self, crate_name: &str) -> bool {
+        !self.state.borrow().deploy_codes.contains_key(crate_name)
     }
 
     /// Instantiates `code` (a code of the contract crate `crate_name`, e.g. from [`store_code`]) as a new contract

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use cosmwasm_std::{Binary, Decimal256, SignedDecimal256, Uint128};
 use serde::Serialize;
 use serde_json::Value;
-use vm_tests::chain::{artifacts_ready, code, store_code, Chain, ChainError, CONTRACTS};
+use vm_tests::chain::{artifacts_ready, code, store_code, Chain, ChainError};
 use vm_tests::read_artifact;
 use vm_tests::scenarios::exchange::{job_sla, swap_checked, UNIT};
 use vm_tests::scenarios::populate::{self, advance_to, Populated};
@@ -33,12 +33,27 @@ const MIGRATED: [&str; 3] = ["hmm-pool", "job-registry", "poai"];
 
 /// Queries whose JSON shape the new code changes on purpose, as (contract crate, the query's top-level key,
 /// why). Their answers are not compared (the new shape has its own tests). Empty: every answer must be identical.
-const SHAPE_CHANGES: &[(&str, &str, &str)] = &[(
-    "hmm-pool",
-    "efe_rank",
-    "moved to job-registry's `efe_rank` in 0.4.0 (the pool refuses it now); the registry's answer after the \
-     migration is compared with the pool's before it",
-)];
+const SHAPE_CHANGES: &[(&str, &str, &str)] = &[
+    (
+        "hmm-pool",
+        "efe_rank",
+        "moved to job-registry's `efe_rank` in 0.4.0 (the pool refuses it now); the registry's answer after the \
+         migration is compared with the pool's before it",
+    ),
+    (
+        "hmm-pool",
+        "route",
+        "moved to the router in 0.5.0 (the pool refuses it now); the router's `legs` and `total_cost` after the \
+         migration are compared with the pool's answer before it",
+    ),
+    (
+        "job-registry",
+        "config",
+        "gains `router` in 0.5.0; every other field is compared",
+    ),
+];
+/// The contracts of the release's fixtures (the router is new since).
+const FIXTURES: [&str; 4] = ["ai-token", "hmm-pool", "job-registry", "poai"];
 
 fn fixtures_dir() -> PathBuf {
     let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
@@ -100,12 +115,12 @@ fn u(a: u128) -> Uint128 {
 /// registry answers the same fields as `hmm::job::QueryMsg::EfeRank`).
 fn old_pool_efe_rank(p: &Populated) -> serde_json::Value {
     let x = &p.x;
-    let item = |token: &str, amount: u128| hmm::pool::BundleItem {
+    let item = |token: &str, amount: u128| hmm::router::BundleItem {
         cu_token: token.to_string(),
         amount: Uint128::new(amount),
         pools: vec![],
     };
-    let policy = |items: Vec<hmm::pool::BundleItem>, gain: i32| hmm::pool::EfePolicy {
+    let policy = |items: Vec<hmm::router::BundleItem>, gain: i32| hmm::job::EfePolicy {
         items,
         sla: job_sla(),
         info_gain: SignedDecimal256::percent(gain as i64),
@@ -267,29 +282,25 @@ fn all_queries(chain: &Chain, p: &Populated) -> Queries {
             },
         );
     }
-    let item = |t: &String, n: u128| hmm::pool::BundleItem {
+    let item = |t: &String, n: u128| hmm::router::BundleItem {
         cu_token: t.clone(),
         amount: u(n),
         pools: vec![],
     };
     for sla in [job_sla(), hmm::pool::SlaRequirement::default()] {
         for t in &class_tokens {
+            // The pool's `Route` of 0.4 and older, as JSON (`hmm::pool::QueryMsg` has it no longer).
             qs.add(
                 pool,
                 &x.pool,
-                &Q::Route {
-                    items: vec![item(t, 3 * UNIT)],
-                    sla: sla.clone(),
-                },
+                &serde_json::json!({ "route": { "items": [item(t, 3 * UNIT)], "sla": sla.clone() } }),
             );
         }
+        let items: Vec<_> = x.cu5.iter().map(|t| item(t, UNIT)).collect();
         qs.add(
             pool,
             &x.pool,
-            &Q::Route {
-                items: x.cu5.iter().map(|t| item(t, UNIT)).collect(),
-                sla: sla.clone(),
-            },
+            &serde_json::json!({ "route": { "items": items, "sla": sla.clone() } }),
         );
     }
     qs.add(pool, &x.pool, &old_pool_efe_rank(p));
@@ -561,7 +572,7 @@ fn migrating_from_the_last_release_keeps_every_query_answer() {
     }
     let chain = Chain::new().unwrap();
     let dir = fixtures_dir();
-    for name in CONTRACTS {
+    for name in FIXTURES {
         let wasm = read_artifact(&dir, name).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
         let old = store_code(name, &wasm).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
         chain.set_code(name, old).unwrap();
@@ -600,8 +611,13 @@ fn migrating_from_the_last_release_keeps_every_query_answer() {
     let mut reported = BTreeMap::new();
     for krate in MIGRATED {
         let new = code(krate).unwrap();
+        // The registry's 0.5 migration needs the router (0.4 and older bought through the pool's own router).
+        let msg = match krate {
+            "job-registry" => serde_json::json!({ "router": x.router }),
+            _ => serde_json::json!({}),
+        };
         let res = chain
-            .migrate_to(&addresses[krate], new, &serde_json::json!({}))
+            .migrate_to(&addresses[krate], new, &msg)
             .unwrap_or_else(|e| panic!("migrating {krate}: {e}"));
         assert_eq!(chain.checksum_of(&addresses[krate]), Some(new.checksum));
         reported.insert(krate, res.attr("to_version").map(str::to_string));
@@ -628,6 +644,39 @@ fn migrating_from_the_last_release_keeps_every_query_answer() {
         String::from_utf8_lossy(&pool_efe_rank),
         "the registry's efe_rank answers as the pool's did"
     );
+
+    // Route moved from the pool to the router: the same plan for the same question.
+    let mut routes = 0;
+    for ((q, b), a) in queries.0.iter().zip(&before).zip(&after) {
+        match (q.krate, q.key().as_str()) {
+            ("hmm-pool", "route") => {
+                let router = chain.query_bytes(&x.router, &q.msg);
+                let plan = |bytes: &[u8]| {
+                    let v: Value = serde_json::from_slice(bytes).unwrap();
+                    (v["legs"].clone(), v["total_cost"].clone())
+                };
+                match (b, router) {
+                    (Ok(b), Ok(r)) => assert_eq!(plan(&r), plan(b), "router route: {}", q.msg),
+                    (Err(b), Err(ChainError::Contract { error, .. })) => {
+                        assert_eq!(error, *b, "router route refusal: {}", q.msg)
+                    }
+                    (b, r) => panic!("route {}: pool {b:?}, router {r:?}", q.msg),
+                }
+                routes += 1;
+            }
+            ("job-registry", "config") => {
+                let (Ok(b), Ok(a)) = (b, a) else {
+                    panic!("registry config: {b:?} {a:?}")
+                };
+                let mut a: Value = serde_json::from_slice(a).unwrap();
+                let router = a.as_object_mut().and_then(|m| m.remove("router"));
+                assert_eq!(router, Some(Value::String(x.router.clone())));
+                assert_eq!(a, serde_json::from_slice::<Value>(b).unwrap());
+            }
+            _ => {}
+        }
+    }
+    assert!(routes > 0, "route answers compared");
 
     // cw2: same contract, the new version.
     for krate in MIGRATED {

@@ -30,8 +30,6 @@ pub fn create_pool(
     )?;
     config.pool_count = id;
     CONFIG.save(deps.storage, &config)?;
-    // The pool joins the routing index (`CLASS_POOLS`) at its first deposit, not here: empty pools that anyone
-    // may create must not crowd the router's view of a class.
     POOLS.save(deps.storage, id, &pool)?;
     Ok(Response::new()
         .add_attribute("action", "create_pool")

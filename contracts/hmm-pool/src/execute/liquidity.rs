@@ -12,7 +12,7 @@ use hmm_pool_engine::prices::Moved;
 
 use super::{check_deadline, deferred_tokens, load_pool, pay, transfer_from_msg, transfer_msg};
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Pool, Position, CLASS_POOLS, CONFIG, OWED, POOLS, POSITIONS};
+use crate::state::{Pool, Position, CONFIG, OWED, POOLS, POSITIONS};
 use crate::twap::update_prices;
 
 /// shares × Δgrowth, rounded down: LPs are never paid more than was collected. Fails closed: an accumulator
@@ -87,19 +87,9 @@ pub fn add_liquidity(
     if config.paused || pool.paused {
         return Err(ContractError::Paused);
     }
-    let Deposit {
-        minted,
-        pulled,
-        first,
-    } = deposit(&mut pool, deposits)?;
+    let Deposit { minted, pulled, .. } = deposit(&mut pool, deposits)?;
     // The position's fees are settled against the pool's fee accumulators, which a deposit does not move.
     let mut pos = settled_position(deps.storage, &pool, &info.sender)?;
-    if first {
-        // Funded: the router sees it from now on.
-        for class in &pool.classes {
-            CLASS_POOLS.save(deps.storage, (&class.cu_token, pool_id), &())?;
-        }
-    }
     if minted < min_shares {
         return Err(ContractError::MinSharesNotMet {
             got: minted,

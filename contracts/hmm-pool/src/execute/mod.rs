@@ -2,9 +2,9 @@
 
 pub mod admin;
 pub mod batch;
+pub mod buy;
 pub mod create;
 pub mod liquidity;
-pub mod route;
 pub mod swap;
 
 use cosmwasm_std::{to_json_binary, Addr, Api, CosmosMsg, Env, Storage, Uint128, WasmMsg};

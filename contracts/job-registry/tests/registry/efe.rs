@@ -2,7 +2,9 @@
 
 use cosmwasm_std::{Decimal256, SignedDecimal256, Uint128};
 use hmm::job::QueryMsg;
-use hmm::pool::{BundleItem, EfePolicy, EfeRankResponse, RouteResponse, SlaRequirement};
+use hmm::job::{EfePolicy, EfeRankResponse};
+use hmm::pool::SlaRequirement;
+use hmm::router::{BundleItem, RouteResponse};
 use hmm_testing::registry::{Suite, SuiteBuilder};
 use hmm_testing::Chain;
 use job_registry::ContractError;
@@ -55,8 +57,8 @@ fn efe_rank_prices_each_policy_by_its_route_and_weights_by_softmax() {
         // The cost is exactly what `Route` quotes for the bundle, and EFE = ΔI + ΔU − λ_c·cost exactly.
         let quoted: RouteResponse = s
             .query_on(
-                &s.pool,
-                &hmm::pool::QueryMsg::Route {
+                &s.router,
+                &hmm::router::QueryMsg::Route {
                     items: policies[i].items.clone(),
                     sla: Suite::sla(),
                 },

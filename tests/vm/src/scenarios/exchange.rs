@@ -2,7 +2,8 @@
 //! with three pools — a single-class bilinear pool in exact mode (the constant-product baseline), a single-class
 //! target-reserve pool (the HMM curve, exact mode) and a 5-class target-reserve pool — liquidity through cw20
 //! allowances (`IncreaseAllowance`, then the pool's `TransferFrom` sub-messages), quotes, swaps through cw20 `Send`
-//! hooks (exact in both ways, exact out, CU→CU), a 5-class bundle (`Route` query, `BuyBundle`), and a withdrawal.
+//! hooks (exact in both ways, exact out, CU→CU), a 5-class bundle through the router (`Route` query, `BuyBundle`),
+//! and a withdrawal.
 //!
 //! Every step checks its outcome against the token balances and the pool's reserves, and the benchmark rows are
 //! labelled (see [`Chain::label_next`]).
@@ -10,10 +11,11 @@
 use cosmwasm_std::{to_json_binary, Decimal256, Uint128};
 use cw20::{Cw20Coin, Cw20ExecuteMsg, Cw20QueryMsg, MinterResponse};
 use hmm::pool::{
-    Ask, BundleItem, ClassDeposit, ClassParams, CreatePoolMsg, CurveKind, ExecuteMsg,
-    InstantiateMsg, LatencyClass, PoolResponse, QueryMsg, QuoteResponse, ReceiveMsg, RouteResponse,
-    ShareResponse, SlaRequirement, SlaTags, MINIMUM_LIQUIDITY,
+    Ask, ClassDeposit, ClassParams, CreatePoolMsg, CurveKind, ExecuteMsg, InstantiateMsg,
+    LatencyClass, PoolResponse, QueryMsg, QuoteResponse, ReceiveMsg, ShareResponse, SlaRequirement,
+    SlaTags, MINIMUM_LIQUIDITY,
 };
+use hmm::router::{BundleItem, RouteResponse};
 use hmm::token::ResourceMetadata;
 
 use crate::chain::{Chain, ChainError, TxResult};
@@ -34,6 +36,8 @@ pub mod label {
     pub const INST_AI: &str = "instantiate ai-token ($AI)";
     pub const INST_CU: &str = "instantiate ai-token (a CU token)";
     pub const INST_POOL: &str = "instantiate hmm-pool";
+    pub const INST_ROUTER: &str = "instantiate router";
+    pub const REGISTER_POOLS: &str = "router RegisterPools (3 pools)";
     pub const CREATE_BILINEAR: &str = "create pool: bilinear, 1 class";
     pub const CREATE_HMM: &str = "create pool: target-reserve, 1 class";
     pub const CREATE_5: &str = "create pool: target-reserve, 5 classes";
@@ -83,6 +87,8 @@ pub struct Exchange {
     /// The five CU tokens of the 5-class pool.
     pub cu5: Vec<String>,
     pub pool: String,
+    /// The router (every pool of the scenario registered).
+    pub router: String,
     /// Pool ids.
     pub bilinear: u64,
     pub hmm: u64,
@@ -318,6 +324,29 @@ pub fn deploy(chain: &Chain) -> Result<Exchange, String> {
         label::CREATE_5,
     )?;
     check_eq!((bilinear, hmm, five), (1, 2, 3), "pool ids");
+    let (router, _) = chain
+        .label_next(label::INST_ROUTER)
+        .instantiate(
+            "router",
+            "router",
+            &owner,
+            &hmm::router::InstantiateMsg {
+                owner: None,
+                pool_contract: pool.clone(),
+                ai_token: ai.clone(),
+            },
+        )
+        .map_err(e)?;
+    chain
+        .label_next(label::REGISTER_POOLS)
+        .execute(
+            &anyone,
+            &router,
+            &hmm::router::ExecuteMsg::RegisterPools {
+                pool_ids: vec![bilinear, hmm, five],
+            },
+        )
+        .map_err(e)?;
 
     let x = Exchange {
         chain: chain.clone(),
@@ -333,6 +362,7 @@ pub fn deploy(chain: &Chain) -> Result<Exchange, String> {
         cu_h: cus[1].clone(),
         cu5,
         pool,
+        router,
         bilinear,
         hmm,
         five,
@@ -756,8 +786,8 @@ pub fn swap_checked(
     })
 }
 
-/// Buys `items` through `Route` + `BuyBundle` as the trader, sending 1 $AI more than the route costs; checks that
-/// every line arrives, the cost is the route's and the rest is refunded.
+/// Buys `items` through the router's `Route` + `BuyBundle` as the trader, sending 1 $AI more than the route costs;
+/// checks that every line arrives, the cost is the route's and the rest is refunded.
 pub fn buy_bundle_checked(
     x: &Exchange,
     items: &[BundleItem],
@@ -768,8 +798,8 @@ pub fn buy_bundle_checked(
     let route: RouteResponse = chain
         .label_next(query_label)
         .query(
-            &x.pool,
-            &QueryMsg::Route {
+            &x.router,
+            &hmm::router::QueryMsg::Route {
                 items: items.to_vec(),
                 sla: job_sla(),
             },
@@ -793,9 +823,9 @@ pub fn buy_bundle_checked(
             &x.trader,
             &x.ai,
             &Cw20ExecuteMsg::Send {
-                contract: x.pool.clone(),
+                contract: x.router.clone(),
                 amount: u(sent),
-                msg: to_json_binary(&ReceiveMsg::BuyBundle {
+                msg: to_json_binary(&hmm::router::ReceiveMsg::BuyBundle {
                     items: items.to_vec(),
                     sla: job_sla(),
                     deadline: None,

@@ -2,7 +2,7 @@
 //! `docs/interfaces.md` — poai the minter of $AI and of the A100 CU token, the class priced by the bilinear pool.
 //!
 //! A worker registers (a secp256k1 enclave key with its proof of possession), bonds $AI and offers capacity (CU minted to it). A client submits a
-//! job (cw20 `Send` of $AI to the registry, which queries the pool's `Route` and buys the CU with `BuyBundle` in the
+//! job (cw20 `Send` of $AI to the registry, which queries the router's `Route` and buys the CU with one `Buy` per pool in the
 //! same transaction), the worker takes it (registry → poai `JobAssigned`), attests with a real signature (poai queries
 //! the registry's `Job`, verifies the signature, calls `RecordAttestation`), and after the reveal period anyone
 //! finalizes (poai → registry `Settle`: the used CU are burned, the escrow refunded). A second job times out
@@ -20,7 +20,8 @@ use hmm::poai::{
     ExecuteMsg, InstantiateMsg, ObligationsResponse, Params, QueryMsg, ReceiveMsg, TeeType,
     WorkerResponse,
 };
-use hmm::pool::{BundleItem, LatencyClass};
+use hmm::pool::LatencyClass;
+use hmm::router::BundleItem;
 use k256::ecdsa::signature::hazmat::PrehashSigner;
 use sha2::{Digest, Sha256};
 
@@ -212,20 +213,24 @@ fn worker(x: &Exchange, j: &Jobs) -> Result<WorkerResponse, String> {
 /// Deploys job-registry and poai and wires them to the exchange.
 pub fn deploy(x: &Exchange) -> Result<Jobs, String> {
     let chain = &x.chain;
+    let mut init = serde_json::to_value(hmm::job::InstantiateMsg {
+        admin: None,
+        ai_token: x.ai.clone(),
+        pool: x.pool.clone(),
+        router: x.router.clone(),
+        poai: None,
+        limits: None,
+    })
+    .map_err(|err| err.to_string())?;
+    if !chain.deploys_artifact("job-registry") {
+        // A release before the router (0.4 and older: the migration test) knows no `router` field.
+        if let Some(fields) = init.as_object_mut() {
+            fields.remove("router");
+        }
+    }
     let (registry, _) = chain
         .label_next(label::INST_REGISTRY)
-        .instantiate(
-            "job-registry",
-            "registry",
-            &x.owner,
-            &hmm::job::InstantiateMsg {
-                admin: None,
-                ai_token: x.ai.clone(),
-                pool: x.pool.clone(),
-                poai: None,
-                limits: None,
-            },
-        )
+        .instantiate("job-registry", "registry", &x.owner, &init)
         .map_err(e)?;
     let (poai, _) = chain
         .label_next(label::INST_POAI)

@@ -16,7 +16,7 @@ use cw20::Cw20ExecuteMsg;
 use hmm::job::{ExecuteMsg as JobExec, JobSpec, ReceiveMsg as JobReceive, RefundMode};
 use hmm::poai::{AttestationResponse, ExecuteMsg, QueryMsg, ReceiveMsg, Verdict};
 use hmm::pool::{
-    Ask, BundleItem, ClassDeposit, ClassParams, CreatePoolMsg, CurveKind, ExecuteMsg as PoolExec,
+    Ask, ClassDeposit, ClassParams, CreatePoolMsg, CurveKind, ExecuteMsg as PoolExec,
     ReceiveMsg as PoolReceive,
 };
 use k256::ecdsa::SigningKey;
@@ -157,7 +157,7 @@ pub fn submit_job(x: &Exchange, j: &Jobs, client: &str, duration: u64) -> Result
         .query(&j.registry, &hmm::job::QueryMsg::Config {})
         .map_err(e)?;
     let spec = JobSpec {
-        resources: vec![BundleItem {
+        resources: vec![hmm::router::BundleItem {
             cu_token: x.cu_a.clone(),
             amount: u(jobs::JOB_CU),
             pools: vec![],

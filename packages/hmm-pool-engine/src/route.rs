@@ -1,36 +1,61 @@
-//! Bundle purchases (2025 §6, 2026 eq.22): each line of a resource vector is bought, exact out, from the pools whose
-//! SLA tags meet the requirement — from the cheapest one, or split across several when that costs less. The split
-//! solves the convex program of 2025 §6.2 greedily: the line is cut into [`SPLIT_STEPS`] equal steps and each step
-//! goes to the pool that sells it cheapest after the steps before it, which equalises the pools' marginal prices to
-//! within one step. It is kept only if it beats the best single pool, and it is only tried when more than one pool
-//! can sell the line, so single-pool classes cost no extra gas.
+//! Bundle planning (2025 §6, 2026 eq.22), stateless: each line of a resource vector is bought, exact out, from the
+//! pools whose SLA tags meet the requirement — from the cheapest one, or split across several when that costs less.
+//! The split solves the convex program of 2025 §6.2 greedily: the line is cut into [`SPLIT_STEPS`] equal steps and
+//! each step goes to the pool that sells it cheapest after the steps before it, which equalises the pools' marginal
+//! prices to within one step. It is kept only if it beats the best single pool, and it is only tried when more than
+//! one pool can sell the line, so single-pool classes cost no extra solves.
+//!
+//! The router contract plans with pools read by raw queries ([`PoolSource`]); each pool then executes its part
+//! with [`plan_lines`], the same solves in the same order, so it charges exactly what the plan priced.
 
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Addr, Decimal256, DepsMut, Env, Order, Response, Storage, Uint128};
-use hmm::pool::{BundleItem, LatencyClass, RouteLeg, RoutePart, SlaRequirement, SlaTags};
+use cosmwasm_std::{Addr, Api, Decimal256, OverflowError, StdError, Uint128};
+use hmm::pool::{LatencyClass, SlaRequirement, SlaTags};
+use hmm::router::{BundleItem, PoolOrder, RouteLeg, RoutePart, MAX_CANDIDATES, MAX_SCAN};
 use hmm_math::{Direction, Rounding, Udec};
-use hmm_pool_engine::prices::{Moved, TradedClass};
-use hmm_pool_engine::trade::{apply_leg, plan_buy_after, Prior, Side, SwapPlan};
+use thiserror::Error;
 
-use super::swap::{fee_token, record_protocol_fee, side_of};
-use super::{load_pool, transfer_msg};
-use crate::error::{ContractError, ContractResult};
-use crate::state::{Config, Pool, CLASS_POOLS, CONFIG, POOLS};
-use crate::twap::update_prices;
+use crate::trade::{apply_leg, plan_buy_after, Prior, SwapPlan};
+use crate::{EngineError, Pool};
 
-/// Most pools a line is planned against (bounds the solves per line): the deepest eligible ones.
-pub const MAX_CANDIDATES: usize = 16;
-/// Most entries of a class's pool index read per line (bounds the records loaded per line: each costs the SDK's
-/// flat read price plus 3 gas per byte, ~2k SDK gas, so at most ~70k per line). Pools join the index at their
-/// first deposit, and ineligible ones (paused, batch-only, SLA mismatch, empty class) are skipped before the
-/// candidate bound applies, so empty or unrelated pools cannot hide a market. Past this many funded pools of one
-/// class, later ones (by id) are not seen by the router unless the line names them (`BundleItem::pools`); they
-/// always trade directly by `Swap`.
-pub const MAX_SCAN: usize = 32;
 /// Steps a line is cut into when it is split across pools.
 const SPLIT_STEPS: u128 = 4;
+
+/// Every way planning a bundle fails.
+#[derive(Error, Debug, PartialEq)]
+pub enum RouteError {
+    /// A pool refused a solve that had to succeed, or arithmetic overflowed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+
+    /// Reading a pool failed (a malformed record, a failed query).
+    #[error(transparent)]
+    Std(#[from] StdError),
+
+    #[error(transparent)]
+    Overflow(#[from] OverflowError),
+
+    #[error("the amount must be positive")]
+    ZeroAmount,
+
+    /// Starts with [`hmm::router::NO_ROUTE_PREFIX`] (the registry's `EfeRank` relies on it; tested).
+    #[error("{}{} under the requested SLA", hmm::router::NO_ROUTE_PREFIX, .0)]
+    NoRoute(String),
+
+    #[error("a line names {named} pools; at most {max}")]
+    TooManyPools { named: usize, max: usize },
+}
+
+/// Where the planner reads pools: the router reads them by raw queries of the pool contract, tests and the
+/// simulator from memory.
+pub trait PoolSource {
+    /// Ids of the pools indexed under `token`, ascending, at most `limit`.
+    fn class_pools(&self, token: &Addr, limit: usize) -> Result<Vec<u64>, RouteError>;
+    /// The pool record; an unknown id is an error.
+    fn pool(&self, id: u64) -> Result<Pool, RouteError>;
+}
 
 /// Whether capacity tagged `tags` meets `req` (2026 §6.2: latency, region, privacy tier; plus TEE).
 pub fn sla_matches(tags: &SlaTags, req: &SlaRequirement) -> bool {
@@ -54,6 +79,7 @@ fn latency_rank(l: LatencyClass) -> u8 {
 }
 
 /// A planned bundle: the legs and the pools as they would be after it.
+#[derive(Debug)]
 pub struct BundlePlan {
     /// Each line and the trades that buy it, one per pool step.
     pub legs: Vec<(RouteLeg, Vec<Trade>)>,
@@ -64,14 +90,13 @@ pub struct BundlePlan {
 
 /// Plan every line against the pools' current state (lines touching the same pool see each other's effect).
 pub fn plan_bundle(
-    storage: &dyn Storage,
-    api: &dyn cosmwasm_std::Api,
-    config: &Config,
+    source: &dyn PoolSource,
+    api: &dyn Api,
     items: &[BundleItem],
     sla: &SlaRequirement,
-) -> ContractResult<BundlePlan> {
+) -> Result<BundlePlan, RouteError> {
     if items.is_empty() {
-        return Err(ContractError::ZeroAmount);
+        return Err(RouteError::ZeroAmount);
     }
     let mut pools: BTreeMap<u64, Pool> = BTreeMap::new();
     // What the bundle's trades so far did to each (pool, class); few entries: a vector is smaller code than a map.
@@ -80,30 +105,27 @@ pub fn plan_bundle(
     let mut total_cost = Uint128::zero();
     for item in items {
         if item.amount.is_zero() {
-            return Err(ContractError::ZeroAmount);
+            return Err(RouteError::ZeroAmount);
         }
         let token = api.addr_validate(&item.cu_token)?;
         let ids: Vec<u64> = if item.pools.is_empty() {
-            CLASS_POOLS
-                .prefix(&token)
-                .keys(storage, None, None, Order::Ascending)
-                .take(MAX_SCAN)
-                .collect::<Result<_, _>>()?
+            source.class_pools(&token, MAX_SCAN)?
         } else {
             let mut named = item.pools.clone();
             named.sort_unstable();
             named.dedup();
             if named.len() > MAX_CANDIDATES {
-                return Err(ContractError::InvalidParams(format!(
-                    "a line names at most {MAX_CANDIDATES} pools"
-                )));
+                return Err(RouteError::TooManyPools {
+                    named: named.len(),
+                    max: MAX_CANDIDATES,
+                });
             }
             named
         };
         // The pools that can sell this line, as they are after the lines before it (loaded once per bundle).
         for &id in &ids {
             if let Entry::Vacant(slot) = pools.entry(id) {
-                slot.insert(load_pool(storage, id)?);
+                slot.insert(source.pool(id)?);
             }
         }
         // Eligible pools first, then the deepest of them.
@@ -117,7 +139,7 @@ pub fn plan_bundle(
             {
                 continue;
             }
-            let Ok(Side::Class(class)) = side_of(pool, config, &token) else {
+            let Some(class) = pool.classes.iter().position(|c| c.cu_token == token) else {
                 continue;
             };
             let prior = match find_prior(&priors, (id, class)) {
@@ -151,7 +173,7 @@ pub fn plan_bundle(
             (Some(one), Some(many)) if cost_of(&many)? < one.plan.offer_amount => many,
             (Some(one), _) => vec![one],
             (None, Some(many)) => many,
-            (None, None) => return Err(ContractError::NoRoute(item.cu_token.clone())),
+            (None, None) => return Err(RouteError::NoRoute(item.cu_token.clone())),
         };
         let cost = cost_of(&steps)?;
         total_cost = total_cost.checked_add(cost)?;
@@ -175,7 +197,9 @@ pub fn plan_bundle(
             last = plan.legs.last().map(|leg| (plan.fee_rate, leg.price_after));
             // Move the pool in place: the next step and the next lines see it as it is after this trade, and
             // pay fees and meet the impact cap on the transaction's total.
-            let pool = pools.get_mut(&id).ok_or(ContractError::UnknownPool(id))?;
+            let pool = pools
+                .get_mut(&id)
+                .ok_or(EngineError::invalid("a planned pool was not loaded"))?;
             for leg in &plan.legs {
                 let key = (id, leg.class);
                 let prior = match find_prior(&priors, key) {
@@ -238,12 +262,82 @@ pub fn plan_bundle(
     })
 }
 
+impl BundlePlan {
+    /// The plan as one order per pool, in the order the pools are first traded: each pool's steps in plan order
+    /// and what they cost. Executing the orders one after the other (each pool with [`plan_lines`]) makes exactly
+    /// the trades planned: a step only moves its own pool.
+    pub fn orders(&self) -> Result<Vec<PoolOrder>, RouteError> {
+        let mut orders: Vec<PoolOrder> = vec![];
+        for (leg, trades) in &self.legs {
+            for trade in trades {
+                let line = hmm::pool::BuyLine {
+                    cu_token: leg.cu_token.to_string(),
+                    amount: trade.plan.return_amount,
+                };
+                match orders.iter_mut().find(|o| o.pool_id == trade.pool_id) {
+                    Some(order) => {
+                        order.lines.push(line);
+                        order.cost = order.cost.checked_add(trade.plan.offer_amount)?;
+                    }
+                    None => orders.push(PoolOrder {
+                        pool_id: trade.pool_id,
+                        lines: vec![line],
+                        cost: trade.plan.offer_amount,
+                    }),
+                }
+            }
+        }
+        Ok(orders)
+    }
+}
+
+/// One executed line of a pool's order: the plan and the (treasury, burn) parts of each leg's fee.
+pub type BoughtLine = (SwapPlan, Vec<(Uint128, Uint128)>);
+
+/// A pool's order, executed on the pool: buy each `(class, CU atoms)` line exact out, one after the other, moving
+/// `pool`. Each line is solved on the pool as the lines before left it, with their totals as its [`Prior`] (the
+/// risk fee and the price-impact cap apply to the order's total per class): the planner's solves for this pool's
+/// steps, in the same order, so the same costs.
+pub fn plan_lines(
+    pool: &mut Pool,
+    lines: &[(usize, Uint128)],
+) -> Result<Vec<BoughtLine>, EngineError> {
+    let mut priors: Vec<(usize, Prior)> = vec![];
+    let mut bought = Vec::with_capacity(lines.len());
+    for &(class, amount) in lines {
+        if amount.is_zero() {
+            return Err(EngineError::ZeroAmount);
+        }
+        let prior = match priors.iter().find(|(c, _)| *c == class) {
+            Some((_, prior)) => *prior,
+            None => Prior::start(pool, class, Direction::BuyResource)?,
+        };
+        let plan = plan_buy_after(pool, class, amount, &prior)?;
+        let mut after = prior;
+        for leg in &plan.legs {
+            after = after.after(leg)?;
+        }
+        match priors.iter_mut().find(|(c, _)| *c == class) {
+            Some((_, p)) => *p = after,
+            None => priors.push((class, after)),
+        }
+        let fees = plan
+            .legs
+            .iter()
+            .map(|leg| apply_leg(pool, leg))
+            .collect::<Result<_, _>>()?;
+        bought.push((plan, fees));
+    }
+    Ok(bought)
+}
+
 /// The bundle's earlier trades of class `key.1` of pool `key.0`, if any.
 fn find_prior(priors: &[((u64, usize), Prior)], key: (u64, usize)) -> Option<Prior> {
     priors.iter().find(|(k, _)| *k == key).map(|(_, p)| *p)
 }
 
 /// One trade of a bundle: the pool, the plan, and the (treasury, burn) parts of each leg's fee.
+#[derive(Debug)]
 pub struct Trade {
     pub pool_id: u64,
     pub plan: SwapPlan,
@@ -259,7 +353,7 @@ struct Step {
 /// trades of that class).
 type Candidate<'a> = (u64, usize, &'a Pool, Prior);
 
-fn cost_of(steps: &[Step]) -> ContractResult<Uint128> {
+fn cost_of(steps: &[Step]) -> Result<Uint128, RouteError> {
     steps.iter().try_fold(Uint128::zero(), |sum, step| {
         Ok(sum.checked_add(step.plan.offer_amount)?)
     })
@@ -295,7 +389,7 @@ fn cheapest(candidates: &[Candidate], amount: Uint128) -> Option<Step> {
 /// A step changes one pool only, so the other pools' quotes for the same amount are kept rather than solved again:
 /// `n + SPLIT_STEPS − 1` solves for `n` pools (plus `n − 1` when the last step's amount differs) instead of
 /// `n · SPLIT_STEPS`, with the same choices as quoting every pool at every step.
-fn split_line(candidates: &[Candidate], amount: Uint128) -> ContractResult<Option<Vec<Step>>> {
+fn split_line(candidates: &[Candidate], amount: Uint128) -> Result<Option<Vec<Step>>, RouteError> {
     let mut state: Vec<(u64, usize, Pool, Prior)> = candidates
         .iter()
         .map(|&(id, class, pool, prior)| (id, class, pool.clone(), prior))
@@ -348,103 +442,12 @@ fn split_line(candidates: &[Candidate], amount: Uint128) -> ContractResult<Optio
     Ok(Some(steps))
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn buy_bundle(
-    deps: DepsMut,
-    env: Env,
-    token: Addr,
-    trader: Addr,
-    amount: Uint128,
-    items: Vec<BundleItem>,
-    sla: SlaRequirement,
-    to: Addr,
-) -> ContractResult<Response> {
-    let config = CONFIG.load(deps.storage)?;
-    if config.paused {
-        return Err(ContractError::Paused);
-    }
-    if token != config.ai_token {
-        return Err(ContractError::WrongToken(token.to_string()));
-    }
-    let plan = plan_bundle(deps.storage, deps.api, &config, &items, &sla)?;
-    if plan.total_cost > amount {
-        return Err(ContractError::MaxInExceeded {
-            needed: plan.total_cost,
-            max: amount,
-        });
-    }
-    // `plan.pools` already hold every touched pool after its trades (reserves moved, LP fees credited). What is
-    // left is per pool and per fee token, once per bundle rather than once per trade: the protocol's fee ledger,
-    // and the price bookkeeping (TWAP, volatility, λ(t)) with the bundle counted as one trade of each pool.
-    let now = env.block.time.seconds();
-    // Few pools and tokens per bundle: vectors with a linear search are smaller code than more BTreeMap types.
-    let mut pools = plan.pools;
-    let mut traded: Vec<(u64, Vec<TradedClass>)> = vec![];
-    let mut protocol_fees: Vec<(Addr, Uint128, Uint128)> = vec![];
-    let mut resp = Response::new().add_attribute("action", "buy_bundle");
-    for (leg, trades) in &plan.legs {
-        for Trade {
-            pool_id,
-            plan: swap_plan,
-            protocol_fees: fee_parts,
-        } in trades
-        {
-            let pool = pools
-                .get(pool_id)
-                .ok_or(ContractError::UnknownPool(*pool_id))?;
-            for (trade, &(treasury, burn)) in swap_plan.legs.iter().zip(fee_parts) {
-                let token = fee_token(pool, &config, trade)?;
-                match protocol_fees.iter_mut().find(|(t, _, _)| *t == token) {
-                    Some((_, t, b)) => {
-                        *t = t.checked_add(treasury)?;
-                        *b = b.checked_add(burn)?;
-                    }
-                    None => protocol_fees.push((token, treasury, burn)),
-                }
-                // A later trade of the same class leaves the price its own solve found.
-                let class = (trade.class, Some(trade.price_after));
-                match traded.iter_mut().find(|(id, _)| id == pool_id) {
-                    Some((_, classes)) => match classes.iter_mut().find(|c| c.0 == trade.class) {
-                        Some(known) => *known = class,
-                        None => classes.push(class),
-                    },
-                    None => traded.push((*pool_id, vec![class])),
-                }
-            }
-        }
-        resp = resp
-            .add_message(transfer_msg(&leg.cu_token, &to, leg.amount)?)
-            .add_attribute(
-                "leg",
-                format!(
-                    "{}:{}:{}:{}",
-                    leg.pool_id, leg.cu_token, leg.amount, leg.cost
-                ),
-            );
-    }
-    for (id, classes) in &traded {
-        let pool = pools.get_mut(id).ok_or(ContractError::UnknownPool(*id))?;
-        update_prices(deps.storage, pool, Moved::Traded(classes), now)?;
-        POOLS.save(deps.storage, *id, pool)?;
-    }
-    for (token, treasury, burn) in &protocol_fees {
-        record_protocol_fee(deps.storage, token, *treasury, *burn)?;
-    }
-    let refund = amount.checked_sub(plan.total_cost)?;
-    if !refund.is_zero() {
-        resp = resp
-            .add_message(transfer_msg(&token, &trader, refund)?)
-            .add_attribute("refund", refund);
-    }
-    Ok(resp.add_attribute("total_cost", plan.total_cost))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::PoolClass;
+    use crate::params::{default_curvature, default_fees};
+    use crate::PoolClass;
     use hmm::pool::{CurveKind, ExecutionMode};
-    use hmm_pool_engine::params::{default_curvature, default_fees};
     use proptest::prelude::*;
 
     /// A pool of one class holding `q` CU atoms against `p` $AI atoms.
@@ -453,7 +456,7 @@ mod tests {
             id,
             kind,
             classes: vec![PoolClass {
-                cu_token: Addr::unchecked("cu"),
+                cu_token: cosmwasm_std::testing::MockApi::default().addr_make("cu"),
                 weight: Decimal256::one(),
                 target_reserve: Uint128::new(q),
                 reference_credit: Uint128::new(p),
@@ -522,8 +525,124 @@ mod tests {
         Some(steps)
     }
 
+    /// Pools held in memory, every one indexed under each of its classes.
+    struct Memory(BTreeMap<u64, Pool>);
+
+    impl PoolSource for Memory {
+        fn class_pools(&self, token: &Addr, limit: usize) -> Result<Vec<u64>, RouteError> {
+            Ok(self
+                .0
+                .values()
+                .filter(|p| p.classes.iter().any(|c| c.cu_token == *token))
+                .map(|p| p.id)
+                .take(limit)
+                .collect())
+        }
+        fn pool(&self, id: u64) -> Result<Pool, RouteError> {
+            self.0
+                .get(&id)
+                .cloned()
+                .ok_or(RouteError::Std(StdError::not_found("pool")))
+        }
+    }
+
+    fn sla() -> SlaRequirement {
+        SlaRequirement {
+            regions: vec![],
+            max_latency: None,
+            min_privacy_tier: 0,
+            tee_required: false,
+        }
+    }
+
+    #[test]
+    fn refusals_are_typed() {
+        let api = cosmwasm_std::testing::MockApi::default();
+        let memory = Memory(BTreeMap::from([(
+            1,
+            pool(1, CurveKind::Bilinear, 1_000_000, 100_000_000),
+        )]));
+        let line = |amount: u128, pools: Vec<u64>| BundleItem {
+            cu_token: cosmwasm_std::testing::MockApi::default()
+                .addr_make("cu")
+                .to_string(),
+            amount: Uint128::new(amount),
+            pools,
+        };
+        assert_eq!(
+            plan_bundle(&memory, &api, &[], &sla()).unwrap_err(),
+            RouteError::ZeroAmount
+        );
+        assert_eq!(
+            plan_bundle(&memory, &api, &[line(0, vec![])], &sla()).unwrap_err(),
+            RouteError::ZeroAmount
+        );
+        assert_eq!(
+            plan_bundle(&memory, &api, &[line(5, (0..17).collect())], &sla()).unwrap_err(),
+            RouteError::TooManyPools {
+                named: 17,
+                max: MAX_CANDIDATES
+            }
+        );
+        // More than the pool holds: no pool can fill it.
+        let err = plan_bundle(&memory, &api, &[line(2_000_000, vec![])], &sla()).unwrap_err();
+        assert!(matches!(err, RouteError::NoRoute(_)));
+        assert!(err.to_string().starts_with(hmm::router::NO_ROUTE_PREFIX));
+        let mut tee = sla();
+        tee.tee_required = true;
+        assert!(matches!(
+            plan_bundle(&memory, &api, &[line(5, vec![])], &tee).unwrap_err(),
+            RouteError::NoRoute(_)
+        ));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Each pool executing its order with `plan_lines` (on the pool as stored, one pool after the other)
+        /// charges exactly what the plan priced, delivers the planned amounts, and ends as the plan's pools.
+        #[test]
+        fn pools_executing_their_orders_charge_the_plan(
+            depths in prop::collection::vec((100u128..1_000, 100u128..120, any::<bool>()), 1..5),
+            lines in prop::collection::vec(1u128..40_000, 1..4),
+        ) {
+            let api = cosmwasm_std::testing::MockApi::default();
+            let memory = Memory(
+                depths
+                    .iter()
+                    .enumerate()
+                    .map(|(n, &(q, price, bilinear))| {
+                        let kind = if bilinear { CurveKind::Bilinear } else { CurveKind::TargetReserve };
+                        (n as u64, pool(n as u64, kind, q * 1_000_000, q * price * 1_000_000))
+                    })
+                    .collect(),
+            );
+            let items: Vec<BundleItem> = lines
+                .iter()
+                .map(|&a| BundleItem { cu_token: cosmwasm_std::testing::MockApi::default().addr_make("cu").to_string(), amount: Uint128::new(a * 1_000), pools: vec![] })
+                .collect();
+            let plan = match plan_bundle(&memory, &api, &items, &sla()) {
+                Ok(plan) => plan,
+                // Lines larger than the pools can sell within their price-impact caps.
+                Err(RouteError::NoRoute(_)) => return Ok(()),
+                Err(e) => return Err(TestCaseError::fail(e.to_string())),
+            };
+            let orders = plan.orders().unwrap();
+            let mut total = Uint128::zero();
+            for order in &orders {
+                let mut pool = memory.0[&order.pool_id].clone();
+                let lines: Vec<(usize, Uint128)> = order.lines.iter().map(|l| (0, l.amount)).collect();
+                let bought = plan_lines(&mut pool, &lines).unwrap();
+                let cost: Uint128 = bought.iter().map(|(p, _)| p.offer_amount).sum();
+                prop_assert_eq!(cost, order.cost);
+                for ((p, _), line) in bought.iter().zip(&order.lines) {
+                    prop_assert_eq!(p.return_amount, line.amount);
+                }
+                prop_assert_eq!(&pool, &plan.pools[&order.pool_id]);
+                total += cost;
+            }
+            prop_assert_eq!(total, plan.total_cost);
+        }
 
         /// Keeping the quotes of pools a step did not touch picks the same pools at the same costs.
         #[test]

@@ -13,10 +13,10 @@
 //! Keys are those cw-storage-plus would give a `Map<u64, _>` named `pools`, so a raw query by key still finds a
 //! record; its value is this binary form, not JSON.
 
+use crate::{Pool, PoolClass};
 use cosmwasm_std::{Addr, Decimal256, Order, StdError, StdResult, Storage, Uint128, Uint256};
 use cw_storage_plus::Map;
 use hmm::pool::{CurvatureConfig, CurveKind, ExecutionMode, FeeConfig, LatencyClass, SlaTags};
-use hmm_pool_engine::{Pool, PoolClass};
 
 /// The record format written by [`encode`]; [`decode`] refuses any other.
 const FORMAT: u8 = 1;
@@ -24,7 +24,8 @@ const FORMAT: u8 = 1;
 /// The keys: those of a cw-storage-plus `Map<u64, _>` named `pools` (its values are never read through it).
 const KEYS: Map<u64, ()> = Map::new("pools");
 
-fn key(id: u64) -> Vec<u8> {
+/// The storage key of pool `id`'s record in the `hmm-pool` contract (what a raw query asks for).
+pub fn key(id: u64) -> Vec<u8> {
     KEYS.key(id).to_vec()
 }
 
@@ -463,7 +464,7 @@ mod tests {
     }
 
     /// `docs/test-vectors/pool-record.json`: records and their decoded form, which `scripts/test_vectors.py` checks
-    /// against the Python decoder. `UPDATE_VECTORS=1 cargo test -p hmm-pool vectors` rewrites the file.
+    /// against the Python decoder. `UPDATE_VECTORS=1 cargo test -p hmm-pool-engine vectors` rewrites the file.
     #[test]
     fn the_published_pool_record_vectors_match_the_encoder() {
         let mut verlet = pool(3, 1);
@@ -501,7 +502,7 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(path).unwrap_or_default(),
             text,
-            "docs/test-vectors/pool-record.json is stale: UPDATE_VECTORS=1 cargo test -p hmm-pool vectors"
+            "docs/test-vectors/pool-record.json is stale: UPDATE_VECTORS=1 cargo test -p hmm-pool-engine vectors"
         );
     }
 

@@ -1,0 +1,128 @@
+//! Entry points: a thin dispatcher onto `execute/` and `query.rs`, and the cw20 `Receive` hook's dispatcher.
+
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{from_json, to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
+use cw20::Cw20ReceiveMsg;
+use hmm::router::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
+
+use crate::error::{ContractError, ContractResult};
+use crate::execute::{buy, pools};
+use crate::query;
+use crate::state::{Config, CONFIG};
+
+pub const CONTRACT_NAME: &str = "crates.io:router";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The oldest version whose state `migrate` reads: the first.
+const OLDEST_MIGRATABLE: &str = "0.1.0";
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> ContractResult<Response> {
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
+    cw_ownable::initialize_owner(deps.storage, deps.api, Some(&owner))?;
+    let config = Config {
+        pool_contract: deps.api.addr_validate(&msg.pool_contract)?,
+        ai_token: deps.api.addr_validate(&msg.ai_token)?,
+    };
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "instantiate")
+        .add_attribute("owner", owner)
+        .add_attribute("pool_contract", config.pool_contract))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> ContractResult<Response> {
+    // Bundles are paid in cw20 $AI: native funds would be stranded.
+    cw_utils::nonpayable(&info)?;
+    match msg {
+        ExecuteMsg::Receive(wrapper) => receive(deps, env, info, wrapper),
+        ExecuteMsg::RegisterPools { pool_ids } => pools::register(deps, pool_ids),
+        ExecuteMsg::DeregisterPools { pool_ids } => pools::deregister(deps, &info, pool_ids),
+        ExecuteMsg::UpdateOwnership(action) => {
+            let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)?;
+            Ok(Response::new()
+                .add_attribute("action", "update_ownership")
+                .add_attributes(ownership.into_attributes()))
+        }
+    }
+}
+
+/// The cw20 hook: only $AI is accepted (the token contract is the sender; the trader is `wrapper.sender`).
+fn receive(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    wrapper: Cw20ReceiveMsg,
+) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    if info.sender != config.ai_token {
+        return Err(ContractError::WrongToken {
+            token: info.sender.to_string(),
+        });
+    }
+    let trader = deps.api.addr_validate(&wrapper.sender)?;
+    match from_json(&wrapper.msg)? {
+        ReceiveMsg::BuyBundle {
+            items,
+            sla,
+            deadline,
+            to,
+        } => {
+            let now = env.block.time.seconds();
+            if let Some(deadline) = deadline.filter(|d| now > *d) {
+                return Err(ContractError::DeadlinePassed { deadline, now });
+            }
+            let to = match to {
+                Some(to) => deps.api.addr_validate(&to)?,
+                None => trader.clone(),
+            };
+            buy::buy_bundle(
+                deps,
+                buy::BundleRequest {
+                    trader,
+                    amount: wrapper.amount,
+                    items,
+                    sla,
+                    to,
+                },
+            )
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
+    Ok(match msg {
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
+        QueryMsg::Route { items, sla } => to_json_binary(&query::route(deps, items, sla)?)?,
+        QueryMsg::ClassPools {
+            cu_token,
+            start_after,
+            limit,
+        } => to_json_binary(&query::class_pools(deps, cu_token, start_after, limit)?)?,
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
+    })
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
+    Ok(hmm_record::migrate(
+        deps.storage,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+        OLDEST_MIGRATABLE,
+        |_, _| Ok(0),
+    )?)
+}

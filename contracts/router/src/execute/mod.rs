@@ -1,0 +1,4 @@
+//! One file per action.
+
+pub mod buy;
+pub mod pools;

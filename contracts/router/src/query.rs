@@ -1,0 +1,61 @@
+//! Queries, every one of them. `Route` runs the planner `BuyBundle` runs, on the same state.
+
+use cosmwasm_std::{Deps, Order};
+use cw_storage_plus::Bound;
+use hmm::pool::SlaRequirement;
+use hmm::router::{BundleItem, ClassPoolsResponse, ConfigResponse, RouteResponse, MAX_SCAN};
+use hmm_pool_engine::route::plan_bundle;
+
+use crate::error::ContractResult;
+use crate::source::RawPools;
+use crate::state::{CLASS_POOLS, CONFIG};
+
+pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
+    let c = CONFIG.load(deps.storage)?;
+    Ok(ConfigResponse {
+        pool_contract: c.pool_contract,
+        ai_token: c.ai_token,
+    })
+}
+
+/// `Route`: the bundle priced and split as `BuyBundle` would buy it now, with the orders it would send.
+pub fn route(
+    deps: Deps,
+    items: Vec<BundleItem>,
+    sla: SlaRequirement,
+) -> ContractResult<RouteResponse> {
+    let config = CONFIG.load(deps.storage)?;
+    let source = RawPools {
+        deps,
+        pool_contract: &config.pool_contract,
+    };
+    let plan = plan_bundle(&source, deps.api, &items, &sla)?;
+    let orders = plan.orders()?;
+    Ok(RouteResponse {
+        legs: plan.legs.into_iter().map(|(leg, _)| leg).collect(),
+        total_cost: plan.total_cost,
+        orders,
+        pool_contract: config.pool_contract,
+    })
+}
+
+pub fn class_pools(
+    deps: Deps,
+    cu_token: String,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> ContractResult<ClassPoolsResponse> {
+    let token = deps.api.addr_validate(&cu_token)?;
+    let limit = limit.map_or(MAX_SCAN, |l| (l as usize).min(MAX_SCAN));
+    let pool_ids = CLASS_POOLS
+        .prefix(&token)
+        .keys(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(limit)
+        .collect::<Result<_, _>>()?;
+    Ok(ClassPoolsResponse { pool_ids })
+}

@@ -1,0 +1,18 @@
+//! Storage: the config and the router's index of which pools sell a class.
+
+use cosmwasm_std::Addr;
+use cw_storage_plus::Map;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Config {
+    /// The `hmm-pool` contract.
+    pub pool_contract: Addr,
+    /// The $AI cw20 token.
+    pub ai_token: Addr,
+}
+
+pub const CONFIG: hmm_record::Item<Config, 1> = hmm_record::Item::new("config");
+
+/// (CU token, pool id) → (): the pools indexed under a class (`RegisterPools`), scanned in id order.
+pub const CLASS_POOLS: Map<(&Addr, u64), ()> = Map::new("class_pools");

@@ -1,0 +1,216 @@
+//! The router on cw-multi-test through the shared harness: the plan a `Route` quotes is what `BuyBundle` executes,
+//! a bundle split across pools, the index (who may register what), and every refusal changing nothing.
+
+use cosmwasm_std::{Addr, Uint128};
+use hmm::pool::{CurveKind, SlaRequirement};
+use hmm::router::{
+    BundleItem, ClassPoolsResponse, ExecuteMsg, QueryMsg, ReceiveMsg, RouteResponse,
+};
+use hmm_pool_engine::route::RouteError;
+use hmm_testing::pool::{Chain, PoolActions, Suite};
+use router::ContractError;
+
+const CU: u128 = 1_000_000;
+const AI: u128 = 1_000_000_000_000_000_000;
+
+/// Two bilinear pools of class 0 (one twice as deep) and one of class 1, funded and registered.
+fn suite() -> (Suite, Vec<u64>) {
+    let mut s = Suite::new(2);
+    let lp = s.lp.clone();
+    let mut ids = vec![];
+    for (class, depth) in [(0, 1), (0, 2), (1, 1)] {
+        let id = s
+            .create_pool(s.create_msg(CurveKind::Bilinear, &[class], "0"))
+            .unwrap();
+        s.add_liquidity(&lp, id, &[(depth * 10_000 * CU, depth * 20_000 * AI)], 0)
+            .unwrap();
+        ids.push(id);
+    }
+    (s, ids)
+}
+
+fn item(s: &Suite, class: usize, amount: u128) -> BundleItem {
+    BundleItem {
+        cu_token: s.cu[class].to_string(),
+        amount: Uint128::new(amount),
+        pools: vec![],
+    }
+}
+
+fn route(s: &Suite, items: &[BundleItem]) -> anyhow::Result<RouteResponse> {
+    s.query_router(&QueryMsg::Route {
+        items: items.to_vec(),
+        sla: SlaRequirement::default(),
+    })
+}
+
+fn refusal(e: anyhow::Error) -> ContractError {
+    e.downcast().expect("a router ContractError")
+}
+
+fn books(s: &Suite, who: &Addr) -> Vec<u128> {
+    let mut tokens = vec![s.ai.clone()];
+    tokens.extend(s.cu.iter().cloned());
+    let mut v: Vec<u128> = tokens.iter().map(|t| s.balance(t, who)).collect();
+    v.extend(tokens.iter().map(|t| s.balance(t, &s.router)));
+    v
+}
+
+#[test]
+fn buy_bundle_executes_the_quoted_plan_across_pools() {
+    let (mut s, ids) = suite();
+    // Large enough that splitting class 0 across its two pools is cheaper than the deeper one alone.
+    let items = vec![item(&s, 0, 3_000 * CU), item(&s, 1, 100 * CU)];
+    let plan = route(&s, &items).unwrap();
+    assert_eq!(plan.legs.len(), 2);
+    assert_eq!(
+        plan.legs[0].parts.len(),
+        2,
+        "class 0 split: {:?}",
+        plan.legs[0]
+    );
+    let pools: Vec<u64> = plan.orders.iter().map(|o| o.pool_id).collect();
+    assert_eq!(pools.len(), 3, "one order per pool: {pools:?}");
+    assert!(ids.iter().all(|id| pools.contains(id)));
+    assert_eq!(
+        plan.orders.iter().map(|o| o.cost.u128()).sum::<u128>(),
+        plan.total_cost.u128()
+    );
+    assert_eq!(plan.pool_contract, s.pool);
+
+    let (trader, ai) = (s.trader.clone(), s.ai.clone());
+    let before = books(&s, &trader);
+    let sent = plan.total_cost.u128() + 5 * AI;
+    let hook = ReceiveMsg::BuyBundle {
+        items: items.clone(),
+        sla: SlaRequirement::default(),
+        deadline: None,
+        to: None,
+    };
+    let res = s.send_router(&trader, &ai, sent, &hook).unwrap();
+    let after = books(&s, &trader);
+    assert_eq!(
+        before[0] - after[0],
+        plan.total_cost.u128(),
+        "$AI: exactly the plan"
+    );
+    assert_eq!(after[1] - before[1], 3_000 * CU);
+    assert_eq!(after[2] - before[2], 100 * CU);
+    // The router keeps nothing.
+    assert!(
+        after[3..].iter().all(|b| *b == 0),
+        "router balances {:?}",
+        &after[3..]
+    );
+    assert!(res
+        .events
+        .iter()
+        .any(|e| e.attributes.iter().any(|a| a.key == "refund")));
+}
+
+#[test]
+fn a_bundle_is_refused_whole_and_changes_nothing() {
+    let (mut s, _) = suite();
+    let (trader, ai) = (s.trader.clone(), s.ai.clone());
+    let items = vec![item(&s, 0, 10 * CU), item(&s, 1, 10 * CU)];
+    let cost = route(&s, &items).unwrap().total_cost.u128();
+    let before = books(&s, &trader);
+    let hook = |items: Vec<BundleItem>, deadline: Option<u64>| ReceiveMsg::BuyBundle {
+        items,
+        sla: SlaRequirement::default(),
+        deadline,
+        to: None,
+    };
+    // Too little $AI.
+    let e = refusal(
+        s.send_router(&trader, &ai, cost - 1, &hook(items.clone(), None))
+            .unwrap_err(),
+    );
+    assert!(matches!(e, ContractError::MaxInExceeded { .. }), "{e:?}");
+    // A deadline in the past.
+    let e = refusal(
+        s.send_router(&trader, &ai, cost, &hook(items.clone(), Some(1)))
+            .unwrap_err(),
+    );
+    assert!(matches!(e, ContractError::DeadlinePassed { .. }), "{e:?}");
+    // A line no pool can fill.
+    let e = refusal(
+        s.send_router(
+            &trader,
+            &ai,
+            cost,
+            &hook(vec![item(&s, 0, 1_000_000 * CU)], None),
+        )
+        .unwrap_err(),
+    );
+    assert!(
+        matches!(e, ContractError::Route(RouteError::NoRoute(_))),
+        "{e:?}"
+    );
+    // Empty and zero lines.
+    let e = refusal(
+        s.send_router(&trader, &ai, cost, &hook(vec![], None))
+            .unwrap_err(),
+    );
+    assert!(
+        matches!(e, ContractError::Route(RouteError::ZeroAmount)),
+        "{e:?}"
+    );
+    // Paid in a CU token instead of $AI.
+    let cu = s.cu[0].clone();
+    let e = refusal(
+        s.send_router(&trader, &cu, 10 * CU, &hook(items, None))
+            .unwrap_err(),
+    );
+    assert!(matches!(e, ContractError::WrongToken { .. }), "{e:?}");
+    assert_eq!(books(&s, &trader), before);
+}
+
+#[test]
+fn the_index_takes_funded_pools_from_anyone_and_drops_them_for_the_owner_only() {
+    let (mut s, ids) = suite();
+    let (attacker, owner, router) = (s.attacker.clone(), s.owner.clone(), s.router.clone());
+    let listed = |s: &Suite, class: usize| -> Vec<u64> {
+        let r: ClassPoolsResponse = s
+            .query_router(&QueryMsg::ClassPools {
+                cu_token: s.cu[class].to_string(),
+                start_after: None,
+                limit: None,
+            })
+            .unwrap();
+        r.pool_ids
+    };
+    assert_eq!(listed(&s, 0), vec![ids[0], ids[1]]);
+    // An empty pool cannot be indexed (it would crowd the scan window); an unknown one neither.
+    let empty = s
+        .create_pool(s.create_msg(CurveKind::Bilinear, &[0], "0"))
+        .unwrap();
+    let register = |ids: Vec<u64>| ExecuteMsg::RegisterPools { pool_ids: ids };
+    let e = refusal(
+        s.call(&attacker, &router, &register(vec![empty]))
+            .unwrap_err(),
+    );
+    assert_eq!(e, ContractError::PoolNotFunded { pool_id: empty });
+    let e = refusal(
+        s.call(&attacker, &router, &register(vec![999]))
+            .unwrap_err(),
+    );
+    assert_eq!(e, ContractError::UnknownPool { pool_id: 999 });
+    let e = refusal(s.call(&attacker, &router, &register(vec![])).unwrap_err());
+    assert!(matches!(e, ContractError::PoolIdCount { got: 0, .. }));
+    // Only the owner prunes.
+    let drop = ExecuteMsg::DeregisterPools {
+        pool_ids: vec![ids[0]],
+    };
+    let e = refusal(s.call(&attacker, &router, &drop).unwrap_err());
+    assert!(matches!(e, ContractError::Ownership(_)), "{e:?}");
+    s.call(&owner, &router, &drop).unwrap();
+    assert_eq!(listed(&s, 0), vec![ids[1]]);
+    // Still reachable by naming it.
+    let mut named = item(&s, 0, 10 * CU);
+    named.pools = vec![ids[0]];
+    assert_eq!(route(&s, &[named]).unwrap().legs[0].pool_id, ids[0]);
+    // Registering again restores it.
+    s.router_register(&attacker, &router, vec![ids[0]]).unwrap();
+    assert_eq!(listed(&s, 0), vec![ids[0], ids[1]]);
+}

@@ -1,0 +1,198 @@
+//! `router`: best execution of compute purchases across the pools (the Astroport router's place: a periphery
+//! contract that owns no liquidity). A bundle (2025 §6, 2026 eq.22) is planned against the pools' records, read by
+//! raw queries and priced by the same engine code the pools run (`hmm-pool-engine`), and executed as one
+//! `hmm::pool::ReceiveMsg::Buy` per pool in the same transaction.
+//!
+//! Which pools sell a class: the router's own index, filled by `RegisterPools` (anyone; each id is checked
+//! against the pool's record) and pruned by the owner. A line that names its pools (`BundleItem::pools`) does not
+//! depend on the index.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Decimal256, Uint128};
+use cw20::Cw20ReceiveMsg;
+
+use crate::pool::SlaRequirement;
+
+/// Most pools a line is planned against (bounds the solves per line): the deepest eligible ones.
+pub const MAX_CANDIDATES: usize = 16;
+/// Most index entries of one class read per line (bounds the raw reads per line). Ineligible pools (paused,
+/// batch-only, SLA mismatch, empty) are skipped before the candidate bound applies.
+pub const MAX_SCAN: usize = 32;
+
+/// Creates the router.
+#[cw_serde]
+pub struct InstantiateMsg {
+    /// Owner (may prune the pool index); defaults to the sender.
+    pub owner: Option<String>,
+    /// The `hmm-pool` contract whose pools the router buys from.
+    pub pool_contract: String,
+    /// The $AI cw20 token (what bundles are paid in).
+    pub ai_token: String,
+}
+
+/// The router's execute messages. Native funds are refused on every one.
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// A cw20 `Send` of $AI carrying a [`ReceiveMsg`].
+    Receive(Cw20ReceiveMsg),
+    /// Add pools to the index of the classes they trade. Anyone may: each id is read from the pool contract and
+    /// indexed under every class it has (an unknown id is refused; an indexed one is left as it is).
+    RegisterPools {
+        /// Pool ids of the pool contract; 1 to 32.
+        pool_ids: Vec<u64>,
+    },
+    /// Remove pools from the index (owner only): a way out if junk pools fill a class's scan window.
+    DeregisterPools {
+        /// Pool ids; 1 to 32.
+        pool_ids: Vec<u64>,
+    },
+    /// Two-step ownership transfer (cw-ownable).
+    UpdateOwnership(cw_ownable::Action),
+}
+
+/// Hooks carried by a cw20 `Send` of $AI to the router.
+#[cw_serde]
+pub enum ReceiveMsg {
+    /// Buy a bundle of CU with the $AI sent: each line from the cheapest pool that meets the SLA, or split across
+    /// pools when that costs less (exact out); unspent $AI is refunded. Fails as a whole if any line cannot be
+    /// filled within the amount sent (the amount sent is the maximum input).
+    BuyBundle {
+        /// The lines to buy: non-empty, every amount positive.
+        items: Vec<BundleItem>,
+        /// What every selling pool's SLA tags must meet.
+        sla: SlaRequirement,
+        /// Refuse after this block time (seconds since the Unix epoch); `None`: no deadline.
+        deadline: Option<u64>,
+        /// Recipient of the CU; defaults to the sender of the $AI (the refund always goes to the sender).
+        to: Option<String>,
+    },
+}
+
+/// The router's queries.
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    /// The pool contract and the $AI token.
+    #[returns(ConfigResponse)]
+    Config {},
+    /// Cheapest SLA-matching way to buy a bundle (what `BuyBundle` would do now): each line from the cheapest pool,
+    /// or split across pools when that costs less, with the shadow price of each line. The budget has no shadow
+    /// price: amounts are exact, so a budget either leaves slack (multiplier 0) or makes the bundle infeasible.
+    #[returns(RouteResponse)]
+    Route {
+        /// The lines to buy, as in `BuyBundle`.
+        items: Vec<BundleItem>,
+        /// What every selling pool's SLA tags must meet.
+        sla: SlaRequirement,
+    },
+    /// The indexed pools of one class, by id.
+    #[returns(ClassPoolsResponse)]
+    ClassPools {
+        /// The class's CU token.
+        cu_token: String,
+        /// Start after this pool id.
+        start_after: Option<u64>,
+        /// At most this many (default and maximum 32).
+        limit: Option<u32>,
+    },
+    /// The owner, and the proposed owner while a transfer is pending (cw-ownable's `Ownership`).
+    #[returns(cw_ownable::Ownership<String>)]
+    Ownership {},
+}
+
+/// Answer to [`QueryMsg::Config`].
+#[cw_serde]
+pub struct ConfigResponse {
+    /// The `hmm-pool` contract.
+    pub pool_contract: Addr,
+    /// The $AI cw20 token.
+    pub ai_token: Addr,
+}
+
+/// Answer to [`QueryMsg::ClassPools`].
+#[cw_serde]
+pub struct ClassPoolsResponse {
+    /// Pool ids, ascending.
+    pub pool_ids: Vec<u64>,
+}
+
+/// Migrates the router to a newer code.
+#[cw_serde]
+pub struct MigrateMsg {}
+
+/// One line of a bundle purchase: `amount` atoms of a CU token.
+#[cw_serde]
+pub struct BundleItem {
+    /// The CU token to buy.
+    pub cu_token: String,
+    /// CU atoms to receive (exact out).
+    pub amount: Uint128,
+    /// Only these pools may sell the line (still filtered for eligibility: not paused, continuous, SLA met,
+    /// funded; at most 16). Empty (default): the router's choice among the pools of the class (see `Route`).
+    /// A buyer who knows its market names it, so no number of other pools can hide it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pools: Vec<u64>,
+}
+
+/// The start of the router's refusal when no SLA-matching pool can fill a line (`NoRoute`): how the registry's
+/// `EfeRank` tells an infeasible policy (no weight) from a malformed one (an error).
+pub const NO_ROUTE_PREFIX: &str = "no pool offers ";
+
+/// How one line of a bundle is bought.
+#[cw_serde]
+pub struct RouteLeg {
+    /// The pool that sells the line, or the largest part of it when the line is split (see `parts`).
+    pub pool_id: u64,
+    /// The line's CU token.
+    pub cu_token: Addr,
+    /// CU atoms bought: the whole line.
+    pub amount: Uint128,
+    /// $AI in, fee included, for the whole line.
+    pub cost: Uint128,
+    /// When the line is split across pools (2025 §6.2, 2026 eq.22): each pool's part. Empty: one pool sells it all.
+    #[serde(default)]
+    pub parts: Vec<RoutePart>,
+    /// Shadow price of the line's quantity constraint: the $AI cost of one more CU atom at the end of the purchase
+    /// (spot price after it ÷ (1 − fee rate of its last trade); the fee rate's own growth with size is not
+    /// included). Lines split across pools end with equal marginal prices to within one split step.
+    #[serde(default)]
+    pub marginal_price: Decimal256,
+}
+
+/// One pool's part of a line split across pools.
+#[cw_serde]
+pub struct RoutePart {
+    /// The pool.
+    pub pool_id: u64,
+    /// CU atoms bought from this pool.
+    pub amount: Uint128,
+    /// $AI in, fee included.
+    pub cost: Uint128,
+}
+
+/// Answer to [`QueryMsg::Route`]: the plan and what `BuyBundle` would execute now.
+#[cw_serde]
+pub struct RouteResponse {
+    /// One leg per line, in the order of the items.
+    pub legs: Vec<RouteLeg>,
+    /// $AI atoms, fees included, for the whole bundle: what `BuyBundle` would charge now.
+    pub total_cost: Uint128,
+    /// The plan as messages: one `hmm::pool::ReceiveMsg::Buy` per pool, in the order a `BuyBundle` sends them.
+    /// A caller that holds the $AI itself (the job registry) can send these to `pool_contract` directly, in the
+    /// same transaction, and pays exactly `cost` each.
+    pub orders: Vec<PoolOrder>,
+    /// The `hmm-pool` contract the orders go to.
+    pub pool_contract: Addr,
+}
+
+/// What one pool sells of a bundle: its steps in plan order (a line split across pools gives each pool its steps;
+/// a pool executes them one after the other, so it charges exactly what the plan priced).
+#[cw_serde]
+pub struct PoolOrder {
+    /// The pool.
+    pub pool_id: u64,
+    /// The steps, as the pool's `Buy` takes them.
+    pub lines: Vec<crate::pool::BuyLine>,
+    /// $AI atoms, fees included, the pool charges for them.
+    pub cost: Uint128,
+}
