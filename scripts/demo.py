@@ -475,7 +475,7 @@ class Story:
                 "finish_by": int(start) + 600, "input_commitment": sha256(self.input_data).hex()}
         before = self.snap(["client", "registry", "pool"], ["AI", *want])
         tx = self.send(f"submit_job (sends {self.fmt(sent)} $AI)", "client", "AI", self.registry, sent,
-                       {"submit_job": {"spec": spec}}, kind="job submit (cw20 send -> route -> buy bundle)")
+                       {"submit_job": {"spec": spec}}, kind="job submit (cw20 send -> router route -> pool buy)")
         job_id = int(chain.event_attr(tx, "wasm", "job_id"))
         self.job_ids.append(job_id)
         after = self.snap(["client", "registry", "pool"], ["AI", *want])
@@ -596,14 +596,14 @@ class Story:
         self.head("3. a second job, taken by worker2, which will never start it")
         n = 50 * self.one
         items = [{"cu_token": self.tokens["CPU"], "amount": str(n)}]
-        cost = int(self.q(self.pool, {"route": {"items": items, "sla": SLA}})["total_cost"])
+        cost = int(self.q(self.router, {"route": {"items": items, "sla": SLA}})["total_cost"])
         sent = cost + 5 * self.one
         now = self.c.block_time()
         # A take needs a minute before start_by (the registry's MIN_START_WINDOW: no start_by bait).
         spec = {"resources": items, "sla": SLA, "max_spend": str(cost + cost // 50), "start_by": int(now) + 75,
                 "finish_by": int(now) + 135, "input_commitment": sha256(b"job-2 input").hex()}
         tx = self.send("submit_job (50 CPU, start_by in ~75 s)", "client", "AI", self.registry, sent,
-                       {"submit_job": {"spec": spec}}, kind="job submit (cw20 send -> route -> buy bundle)")
+                       {"submit_job": {"spec": spec}}, kind="job submit (cw20 send -> router route -> pool buy)")
         job_id = int(chain.event_attr(tx, "wasm", "job_id"))
         self.job_ids.append(job_id)
         self.exe(f"take_job {job_id}", "worker2", self.registry, {"take_job": {"job_id": job_id}},

@@ -3,7 +3,8 @@
 //!
 //! - `WasmMsg::Execute` sub-messages of a response, depth first and in order (as wasmd does), with the sender set to
 //!   the calling contract; `SubMsg` replies (`reply_on` success / error / always) go to the caller's `reply` entry point.
-//! - `WasmQuery::Smart` queries from a running contract into another contract (nested queries run their own instance).
+//! - `WasmQuery::Smart` queries from a running contract into another contract (nested queries run their own instance),
+//!   and `WasmQuery::Raw` reads of another contract's storage (one counted read, no instance).
 //! - Codes other than the artifacts ([`store_code`], e.g. a previous release's): [`Chain::set_code`] deploys a crate
 //!   from one, [`Chain::migrate_to`] swaps the code of a contract and calls the new code's `migrate`, as wasmd's
 //!   `MsgMigrateContract` does (the migration test, `tests/migration.rs`).
@@ -408,6 +409,9 @@ pub enum Entry {
     Query,
     Reply,
     Migrate,
+    /// A `WasmQuery::Raw` from a running contract: one storage read of another contract, no code run (wasmd charges
+    /// the read, no instance).
+    RawQuery,
 }
 
 impl fmt::Display for Entry {
@@ -418,6 +422,7 @@ impl fmt::Display for Entry {
             Entry::Query => "query",
             Entry::Reply => "reply",
             Entry::Migrate => "migrate",
+            Entry::RawQuery => "raw query",
         })
     }
 }
@@ -462,7 +467,9 @@ impl SdkGasEstimate {
     pub fn of(calls: &[CallTrace]) -> Self {
         let mut e = SdkGasEstimate::default();
         for c in calls {
-            e.instances += WASMD_INSTANCE_COST;
+            if c.entry != Entry::RawQuery {
+                e.instances += WASMD_INSTANCE_COST;
+            }
             e.execution += c.vm_gas / WASMD_GAS_MULTIPLIER;
             e.storage += c.kv.sdk_gas();
             e.events += c.event_gas;
@@ -662,6 +669,16 @@ impl Querier for ChainQuerier {
                         })
                     }
                     Err(ChainError::Vm(e)) => SystemResult::Ok(ContractResult::Err(e)),
+                }
+            }
+            QueryRequest::Wasm(WasmQuery::Raw { contract_addr, key }) => {
+                match chain.raw_query(&contract_addr, &key, chain.current_depth() + 1) {
+                    Ok(value) => SystemResult::Ok(ContractResult::Ok(Binary::from(
+                        value.unwrap_or_default(),
+                    ))),
+                    Err(_) => SystemResult::Err(SystemError::NoSuchContract {
+                        addr: contract_addr,
+                    }),
                 }
             }
             other => SystemResult::Err(SystemError::UnsupportedRequest {
@@ -899,6 +916,37 @@ impl Chain {
     }
 
     /// What a `WasmQuery::Raw` of `key` returns: the raw value stored under `key` in `contract`'s storage.
+    /// A `WasmQuery::Raw` from a running contract at `depth`: the value, recorded as one storage read of `contract`.
+    fn raw_query(
+        &self,
+        contract: &str,
+        key: &[u8],
+        depth: usize,
+    ) -> Result<Option<Vec<u8>>, ChainError> {
+        let value = self.query_raw_key(contract, key)?;
+        let mut st = self.state.borrow_mut();
+        let label = st
+            .contracts
+            .get(contract)
+            .map(|slot| slot.label.clone())
+            .unwrap_or_default();
+        st.trace.push(CallTrace {
+            depth,
+            entry: Entry::RawQuery,
+            contract: label,
+            message: "raw".to_string(),
+            ok: true,
+            vm_gas: 0,
+            kv: KvStats {
+                reads: 1,
+                read_bytes: key_len(key) + value.as_ref().map_or(0, |v| v.len() as u64),
+                ..KvStats::default()
+            },
+            event_gas: 0,
+        });
+        Ok(value)
+    }
+
     pub fn query_raw_key(&self, contract: &str, key: &[u8]) -> Result<Option<Vec<u8>>, ChainError> {
         let st = self.state.borrow();
         let slot = st
@@ -1235,7 +1283,8 @@ impl Chain {
         let result = match entry {
             Entry::Instantiate => call_instantiate_raw(&mut instance, &env_bytes, &info_bytes, msg),
             Entry::Execute => call_execute_raw(&mut instance, &env_bytes, &info_bytes, msg),
-            Entry::Query => call_query_raw(&mut instance, &env_bytes, msg),
+            // (A raw query never comes here: `Chain::raw_query` reads the storage without an instance.)
+            Entry::Query | Entry::RawQuery => call_query_raw(&mut instance, &env_bytes, msg),
             Entry::Reply => call_reply_raw(&mut instance, &env_bytes, msg),
             Entry::Migrate => call_migrate_raw(&mut instance, &env_bytes, msg),
         };
