@@ -149,8 +149,7 @@ fn receive(
             )
         }
         ReceiveMsg::Buy {
-            pool_id,
-            lines,
+            orders,
             deadline,
             to,
         } => {
@@ -159,11 +158,10 @@ fn receive(
                 deps,
                 env,
                 buy::BuyRequest {
-                    pool_id,
                     token,
                     trader,
                     amount: wrapper.amount,
-                    lines,
+                    orders,
                     to,
                 },
             )

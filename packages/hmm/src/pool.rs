@@ -330,7 +330,16 @@ pub enum Ask {
     },
 }
 
-/// One line of a single-pool purchase (`ReceiveMsg::Buy`): `amount` atoms of one of the pool's CU tokens.
+/// What one pool sells in a `ReceiveMsg::Buy`: its lines, in order.
+#[cw_serde]
+pub struct BuyOrder {
+    /// The pool.
+    pub pool_id: u64,
+    /// The lines: non-empty, every amount positive, every token a class of the pool.
+    pub lines: Vec<BuyLine>,
+}
+
+/// One line of a `ReceiveMsg::Buy` order: `amount` atoms of one of the pool's CU tokens.
 #[cw_serde]
 pub struct BuyLine {
     /// The CU token to buy: a class of the pool.
@@ -358,15 +367,15 @@ pub enum ReceiveMsg {
         /// Recipient of the output; defaults to the sender of the tokens (a refund always goes to the sender).
         to: Option<String>,
     },
-    /// Buy CU of one or more classes of one pool with the $AI sent, exact out, line after line in the order
-    /// given (a later line of the same class sees the earlier one's effect, and the price-impact cap applies to
-    /// the message's total per class); unspent $AI is refunded. This is what the router (`hmm::router`) sends each
-    /// pool of a bundle's plan, and what a buyer who chose its pool sends directly.
+    /// Buy CU with the $AI sent, exact out: each order's lines from its pool, line after line in the order given (a
+    /// later line of a class sees the earlier one's effect, and the risk fee and price-impact cap apply to the
+    /// message's total per pool class); unspent $AI is refunded. No routing: the orders say which pool sells what.
+    /// This is what the router (`hmm::router`) and the job registry send to execute a bundle's plan in one call,
+    /// and what a buyer who chose its pools sends directly. At most 32 lines in all.
     Buy {
-        /// The pool (continuous trading: a batch-auction pool refuses with `BatchOnly`).
-        pool_id: u64,
-        /// The lines: non-empty, every amount positive, every token a class of the pool.
-        lines: Vec<BuyLine>,
+        /// The orders: non-empty, each pool at most once, each a continuous-trading pool (a batch-auction pool
+        /// refuses with `BatchOnly`).
+        orders: Vec<BuyOrder>,
         /// Refuse after this block time (seconds since the Unix epoch); `None`: no deadline.
         deadline: Option<u64>,
         /// Recipient of the CU; defaults to the sender of the $AI (the refund always goes to the sender).

@@ -1,7 +1,7 @@
 //! `router`: best execution of compute purchases across the pools (the Astroport router's place: a periphery
 //! contract that owns no liquidity). A bundle (2025 §6, 2026 eq.22) is planned against the pools' records, read by
 //! raw queries and priced by the same engine code the pools run (`hmm-pool-engine`), and executed as one
-//! `hmm::pool::ReceiveMsg::Buy` per pool in the same transaction.
+//! `hmm::pool::ReceiveMsg::Buy` (one order per pool) in the same transaction.
 //!
 //! Which pools sell a class: the router's own index, filled by `RegisterPools` (anyone; each id is checked
 //! against the pool's record) and pruned by the owner. A line that names its pools (`BundleItem::pools`) does not
@@ -54,7 +54,7 @@ pub enum ExecuteMsg {
 #[cw_serde]
 pub enum ReceiveMsg {
     /// Buy a bundle of CU with the $AI sent: each line from the cheapest pool that meets the SLA, or split across
-    /// pools when that costs less (exact out); unspent $AI is refunded. Fails as a whole if any line cannot be
+    /// pools when that costs less (exact out), executed as one `Buy` of the pool contract; unspent $AI is refunded. Fails as a whole if any line cannot be
     /// filled within the amount sent (the amount sent is the maximum input).
     BuyBundle {
         /// The lines to buy: non-empty, every amount positive.
@@ -177,9 +177,9 @@ pub struct RouteResponse {
     pub legs: Vec<RouteLeg>,
     /// $AI atoms, fees included, for the whole bundle: what `BuyBundle` would charge now.
     pub total_cost: Uint128,
-    /// The plan as messages: one `hmm::pool::ReceiveMsg::Buy` per pool, in the order a `BuyBundle` sends them.
-    /// A caller that holds the $AI itself (the job registry) can send these to `pool_contract` directly, in the
-    /// same transaction, and pays exactly `cost` each.
+    /// The plan as orders, one per pool, in the order the pools are first traded: what a `BuyBundle` sends the pool
+    /// contract in one `hmm::pool::ReceiveMsg::Buy`. A caller that holds the $AI itself (the job registry) can send
+    /// that `Buy` directly, in the same transaction, for exactly `total_cost`.
     pub orders: Vec<PoolOrder>,
     /// The `hmm-pool` contract the orders go to.
     pub pool_contract: Addr,
@@ -191,7 +191,7 @@ pub struct RouteResponse {
 pub struct PoolOrder {
     /// The pool.
     pub pool_id: u64,
-    /// The steps, as the pool's `Buy` takes them.
+    /// The steps, as a `hmm::pool::BuyOrder` takes them.
     pub lines: Vec<crate::pool::BuyLine>,
     /// $AI atoms, fees included, the pool charges for them.
     pub cost: Uint128,

@@ -1156,3 +1156,107 @@ fn integrator_modes_agree_with_the_exact_solve() {
         }
     }
 }
+
+/// `Buy`: orders on several pools in one message (what the router and the registry send), the CU of each token in
+/// one transfer, the rest refunded; every malformed order refused whole, changing nothing.
+#[test]
+fn buy_executes_orders_on_several_pools_and_refuses_bad_ones_whole() {
+    use hmm::pool::{BuyLine, BuyOrder};
+    let mut s = Suite::new(2);
+    let lp = s.lp.clone();
+    let mut ids = vec![];
+    for class in [0, 0, 1] {
+        let id = s
+            .create_pool(s.create_msg(CurveKind::Bilinear, &[class], "0"))
+            .unwrap();
+        s.add_liquidity(&lp, id, &[(Q0 / 10, P0 / 10)], 0).unwrap();
+        ids.push(id);
+    }
+    let (trader, ai) = (s.trader.clone(), s.ai.clone());
+    let (cu0, cu1) = (s.cu[0].clone(), s.cu[1].clone());
+    let line = |t: &cosmwasm_std::Addr, n: u128| BuyLine {
+        cu_token: t.to_string(),
+        amount: Uint128::new(n),
+    };
+    let buy = |orders: Vec<BuyOrder>| ReceiveMsg::Buy {
+        orders,
+        deadline: None,
+        to: None,
+    };
+    let good = vec![
+        BuyOrder {
+            pool_id: ids[0],
+            lines: vec![line(&cu0, 1_000_000), line(&cu0, 2_000_000)],
+        },
+        BuyOrder {
+            pool_id: ids[1],
+            lines: vec![line(&cu0, 3_000_000)],
+        },
+        BuyOrder {
+            pool_id: ids[2],
+            lines: vec![line(&cu1, 4_000_000)],
+        },
+    ];
+    let budget = 100 * 5 * 1_000_000_000_000_000_000;
+    let before: Vec<u128> = [&ai, &cu0, &cu1]
+        .iter()
+        .map(|t| s.balance(t, &trader))
+        .collect();
+    let snaps: Vec<_> = ids.iter().map(|id| s.snapshot(*id)).collect();
+    // Refused whole: a pool twice, an empty order, no orders, a token the pool does not trade, an unknown pool,
+    // paying in CU, too little $AI. (A batch-only pool's refusal, `BatchOnly`, is the fuzzer's.)
+    let mut twice = good.clone();
+    twice.push(BuyOrder {
+        pool_id: ids[0],
+        lines: vec![line(&cu0, 1)],
+    });
+    let mut empty = good.clone();
+    empty[1].lines.clear();
+    let mut foreign = good.clone();
+    foreign[2].lines[0] = line(&cu0, 1_000);
+    let mut unknown = good.clone();
+    unknown[2].pool_id = 99;
+    type Refusal = (Vec<BuyOrder>, fn(&ContractError) -> bool);
+    let refusals: Vec<Refusal> = vec![
+        (twice, |e| matches!(e, ContractError::InvalidParams(_))),
+        (empty, |e| matches!(e, ContractError::InvalidParams(_))),
+        (vec![], |e| matches!(e, ContractError::InvalidParams(_))),
+        (foreign, |e| matches!(e, ContractError::UnknownClass(..))),
+        (unknown, |e| matches!(e, ContractError::UnknownPool(99))),
+    ];
+    for (orders, expected) in refusals {
+        let e = err(s.send(&trader, &ai, budget, &buy(orders)).unwrap_err());
+        assert!(expected(&e), "{e:?}");
+    }
+    let e = err(s
+        .send(&trader, &cu0, 1_000_000, &buy(good.clone()))
+        .unwrap_err());
+    assert!(matches!(e, ContractError::WrongToken(_)), "{e:?}");
+    let e = err(s.send(&trader, &ai, 1_000, &buy(good.clone())).unwrap_err());
+    assert!(matches!(e, ContractError::MaxInExceeded { .. }), "{e:?}");
+    let unchanged: Vec<u128> = [&ai, &cu0, &cu1]
+        .iter()
+        .map(|t| s.balance(t, &trader))
+        .collect();
+    assert_eq!(unchanged, before);
+    for (id, snap) in ids.iter().zip(&snaps) {
+        assert_eq!(&s.snapshot(*id), snap, "pool {id} unchanged");
+    }
+
+    let res = s.send(&trader, &ai, budget, &buy(good)).unwrap();
+    let attr = |k: &str| -> Vec<String> {
+        res.events
+            .iter()
+            .flat_map(|e| e.attributes.iter())
+            .filter(|a| a.key == k)
+            .map(|a| a.value.clone())
+            .collect()
+    };
+    let cost: u128 = attr("cost")[0].parse().unwrap();
+    assert_eq!(attr("order").len(), 3, "one order attribute per pool");
+    assert_eq!(attr("bought").len(), 2, "one transfer per token");
+    assert_eq!(before[0] - s.balance(&ai, &trader), cost);
+    assert_eq!(s.balance(&cu0, &trader) - before[1], 6_000_000);
+    assert_eq!(s.balance(&cu1, &trader) - before[2], 4_000_000);
+    assert_eq!(attr("refund")[0].parse::<u128>().unwrap(), budget - cost);
+}

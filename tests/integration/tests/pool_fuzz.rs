@@ -38,10 +38,10 @@ use cosmwasm_std::{to_json_binary, Addr, Binary, Decimal256, Uint128};
 use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 use cw_multi_test::{AppResponse, Executor};
 use hmm::pool::{
-    Ask, BatchResponse, BuyLine, ClassDeposit, ClassParams, ConfigResponse, CreatePoolMsg,
-    CurvatureConfig, CurveKind, ExecuteMsg, ExecutionMode, FeeConfig, OwedResponse, PoolResponse,
-    PoolUpdate, PoolsResponse, QueryMsg, ReceiveMsg, ShareResponse, BATCH_GRACE, DEFER_AFTER,
-    MAX_INTENTS_PER_TRADER, MINIMUM_LIQUIDITY,
+    Ask, BatchResponse, BuyLine, BuyOrder, ClassDeposit, ClassParams, ConfigResponse,
+    CreatePoolMsg, CurvatureConfig, CurveKind, ExecuteMsg, ExecutionMode, FeeConfig, OwedResponse,
+    PoolResponse, PoolUpdate, PoolsResponse, QueryMsg, ReceiveMsg, ShareResponse, BATCH_GRACE,
+    DEFER_AFTER, MAX_INTENTS_PER_TRADER, MINIMUM_LIQUIDITY,
 };
 use hmm_pool::ContractError;
 use hmm_testing::contracts::token_contract;
@@ -759,9 +759,24 @@ impl Fuzz {
         } else {
             self.amount(cost_ref.max(P))
         };
+        // Mostly one order; sometimes a second one on another (or the same: refused) pool.
+        let mut orders = vec![BuyOrder { pool_id: id, lines }];
+        if self.rng.chance(20) {
+            let other = self.pool_id();
+            let class = self
+                .pool(other)
+                .and_then(|p| p.classes.first())
+                .map(|c| (c.cu_token.to_string(), c.resource_reserve.u128()));
+            if let Some((cu_token, q)) = class {
+                let amount = Uint128::new(self.rng.log_uniform(q.max(Q) / 4));
+                orders.push(BuyOrder {
+                    pool_id: other,
+                    lines: vec![BuyLine { cu_token, amount }],
+                });
+            }
+        }
         let hook = ReceiveMsg::Buy {
-            pool_id: id,
-            lines,
+            orders,
             deadline: self.deadline(),
             to: self.recipient(&who),
         };
@@ -1368,10 +1383,12 @@ impl Fuzz {
                 min_out: None,
             },
             _ => ReceiveMsg::Buy {
-                pool_id: id,
-                lines: vec![BuyLine {
-                    cu_token: self.s.cu[0].to_string(),
-                    amount: Uint128::new(1_000_000),
+                orders: vec![BuyOrder {
+                    pool_id: id,
+                    lines: vec![BuyLine {
+                        cu_token: self.s.cu[0].to_string(),
+                        amount: Uint128::new(1_000_000),
+                    }],
                 }],
                 deadline: None,
                 to: None,

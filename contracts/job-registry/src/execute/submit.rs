@@ -1,5 +1,5 @@
 //! `SubmitJob` (a cw20 `Send` of $AI): validate the spec, plan the resource vector with the router's `Route`
-//! query, buy it with exactly the planned cost (one `Buy` per pool, CU delivered to the registry), and open the job with
+//! query, buy it with exactly the planned cost (one pool `Buy` of every order, CU delivered to the registry), and open the job with
 //! the rest of the $AI in escrow (`docs/interfaces.md`, "Submit"). Any failure reverts the whole transaction.
 
 use std::collections::BTreeSet;
@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use cosmwasm_std::{from_json, to_json_binary, Addr, DepsMut, Env, MessageInfo, Response, Uint128};
 use cw20::Cw20ReceiveMsg;
 use hmm::job::{JobSpec, JobState, ReceiveMsg};
-use hmm::pool::ReceiveMsg as PoolReceiveMsg;
+use hmm::pool::{BuyOrder, ReceiveMsg as PoolReceiveMsg};
 use hmm::router::{BundleItem, QueryMsg as RouterQueryMsg, RouteResponse};
 
 use super::{check_start_window, send_msg};
@@ -222,25 +222,28 @@ fn submit_job(
     };
     jobs().save(deps.storage, id, &hmm_record::Stored(job.clone()))?;
 
-    // 3. Buy exactly the planned bundle: each pool's order, for exactly its cost, with the CU delivered to the
-    // registry (no refund: nothing is left over). The registry sends the orders itself rather than through the
-    // router's `BuyBundle`: two contract calls fewer per submit (docs/devnet.md).
-    let mut buys = Vec::with_capacity(route.orders.len());
-    for order in route.orders {
-        buys.push(send_msg(
-            &config.ai_token,
-            &config.pool,
-            order.cost,
-            to_json_binary(&PoolReceiveMsg::Buy {
-                pool_id: order.pool_id,
-                lines: order.lines,
-                deadline: None,
-                to: Some(env.contract.address.to_string()),
-            })?,
-        )?);
-    }
+    // 3. Buy exactly the planned bundle: every pool's order in one `Buy` for exactly its cost, the CU delivered to
+    // the registry (no refund: nothing is left over). The registry sends it itself rather than through the router's
+    // `BuyBundle`: two contract calls fewer per submit (the router's execution and its $AI `Send`).
+    let buy = send_msg(
+        &config.ai_token,
+        &config.pool,
+        cost,
+        to_json_binary(&PoolReceiveMsg::Buy {
+            orders: route
+                .orders
+                .into_iter()
+                .map(|o| BuyOrder {
+                    pool_id: o.pool_id,
+                    lines: o.lines,
+                })
+                .collect(),
+            deadline: None,
+            to: Some(env.contract.address.to_string()),
+        })?,
+    )?;
     Ok(Response::new()
-        .add_messages(buys)
+        .add_message(buy)
         .add_attribute("action", "submit_job")
         .add_attribute("job_id", id.to_string())
         .add_attribute("client", client)

@@ -1,9 +1,9 @@
-//! `BuyBundle` (a cw20 `Send` of $AI): plan the bundle across the pools (2025 §6, 2026 eq.22) and buy it as one
-//! `Buy` per pool, in the same transaction; refund what the plan did not spend.
+//! `BuyBundle` (a cw20 `Send` of $AI): plan the bundle across the pools (2025 §6, 2026 eq.22) and buy it with one
+//! `Buy` of the pool contract (one order per pool), in the same transaction; refund what the plan did not spend.
 
 use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, DepsMut, Response, Uint128, WasmMsg};
 use cw20::Cw20ExecuteMsg;
-use hmm::pool::{ReceiveMsg as PoolReceiveMsg, SlaRequirement};
+use hmm::pool::{BuyOrder, ReceiveMsg as PoolReceiveMsg, SlaRequirement};
 use hmm::router::{BundleItem, PoolOrder};
 use hmm_pool_engine::route::plan_bundle;
 
@@ -32,10 +32,9 @@ pub fn buy_bundle(deps: DepsMut, req: BundleRequest) -> ContractResult<Response>
             max: req.amount,
         });
     }
-    let mut resp = Response::new().add_attribute("action", "buy_bundle");
-    for order in plan.orders()? {
-        resp = resp.add_message(order_msg(&config, order, &req.to)?);
-    }
+    let mut resp = Response::new()
+        .add_attribute("action", "buy_bundle")
+        .add_message(buy_msg(&config, plan.orders()?, plan.total_cost, &req.to)?);
     for (leg, _) in &plan.legs {
         resp = resp.add_attribute(
             "leg",
@@ -61,16 +60,27 @@ pub fn buy_bundle(deps: DepsMut, req: BundleRequest) -> ContractResult<Response>
     Ok(resp.add_attribute("total_cost", plan.total_cost))
 }
 
-/// One pool's part of the plan: its cost in $AI sent to the pool contract with a `Buy` of its lines for `to`.
-pub fn order_msg(config: &Config, order: PoolOrder, to: &Addr) -> ContractResult<CosmosMsg> {
+/// The whole plan as one message: its cost in $AI sent to the pool contract with a `Buy` of every pool's order, the
+/// CU for `to` (one $AI `Send`, one pool call, one CU transfer per token, however many pools the plan uses).
+pub fn buy_msg(
+    config: &Config,
+    orders: Vec<PoolOrder>,
+    cost: Uint128,
+    to: &Addr,
+) -> ContractResult<CosmosMsg> {
     Ok(WasmMsg::Execute {
         contract_addr: config.ai_token.to_string(),
         msg: to_json_binary(&Cw20ExecuteMsg::Send {
             contract: config.pool_contract.to_string(),
-            amount: order.cost,
+            amount: cost,
             msg: to_json_binary(&PoolReceiveMsg::Buy {
-                pool_id: order.pool_id,
-                lines: order.lines,
+                orders: orders
+                    .into_iter()
+                    .map(|o| BuyOrder {
+                        pool_id: o.pool_id,
+                        lines: o.lines,
+                    })
+                    .collect(),
                 deadline: None,
                 to: Some(to.to_string()),
             })?,
