@@ -63,6 +63,8 @@ pub mod label {
     pub const ROUTE_QUERY_5: &str = "route query, 5 classes";
     pub const BUNDLE_1: &str = "route buy (BuyBundle), 1 class";
     pub const BUNDLE_5: &str = "route buy (BuyBundle), 5 classes";
+    pub const PLAN_BUY_1: &str = "plan buy (router's plan, one pool Buy), 1 class";
+    pub const PLAN_BUY_5: &str = "plan buy (router's plan, one pool Buy), 5 classes";
     pub const REMOVE: &str = "remove liquidity (bilinear)";
     pub const REMOVE_5: &str = "remove liquidity (5 classes)";
     pub const TRANSFER: &str = "cw20 transfer";
@@ -875,6 +877,69 @@ pub fn buy_bundle_checked(
     Ok(route)
 }
 
+/// Buys `items` on the router's plan with one pool `Buy` sent by the trader (the router's `Route` query, then a cw20
+/// `Send` to the pool contract with every order), sending 1 $AI more; checks the lines, the cost and the refund.
+pub fn buy_plan_checked(x: &Exchange, items: &[BundleItem], lbl: &str) -> Result<(), String> {
+    let chain = &x.chain;
+    let route: RouteResponse = chain
+        .query(
+            &x.router,
+            &hmm::router::QueryMsg::Route {
+                items: items.to_vec(),
+                sla: job_sla(),
+            },
+        )
+        .map_err(e)?;
+    let ai_before = balance(chain, &x.ai, &x.trader)?;
+    let cu_before: Vec<u128> = items
+        .iter()
+        .map(|i| balance(chain, &i.cu_token, &x.trader))
+        .collect::<Result<_, _>>()?;
+    let orders = route
+        .orders
+        .iter()
+        .map(|o| hmm::pool::BuyOrder {
+            pool_id: o.pool_id,
+            lines: o.lines.clone(),
+        })
+        .collect();
+    let res = chain
+        .label_next(lbl)
+        .execute(
+            &x.trader,
+            &x.ai,
+            &Cw20ExecuteMsg::Send {
+                contract: x.pool.clone(),
+                amount: u(route.total_cost.u128() + UNIT),
+                msg: to_json_binary(&ReceiveMsg::Buy {
+                    orders,
+                    deadline: None,
+                    to: None,
+                })
+                .map_err(|err| err.to_string())?,
+            },
+        )
+        .map_err(e)?;
+    check_eq!(
+        ai_before - balance(chain, &x.ai, &x.trader)?,
+        route.total_cost.u128(),
+        "plan buy: $AI spent = the plan's cost"
+    );
+    check_eq!(
+        res.attr("refund").map(str::to_string),
+        Some(UNIT.to_string()),
+        "plan buy: refund"
+    );
+    for (item, before) in items.iter().zip(cu_before) {
+        check_eq!(
+            balance(chain, &item.cu_token, &x.trader)? - before,
+            item.amount.u128(),
+            "plan buy: CU received"
+        );
+    }
+    check_solvent(x)
+}
+
 /// Removes `shares` of the LP's position and checks the payout against the `Share` query.
 pub fn remove_checked(
     x: &Exchange,
@@ -1039,6 +1104,11 @@ pub fn exchange(chain: &Chain) -> Result<Exchange, String> {
         pools: vec![],
     }];
     buy_bundle_checked(&x, &one, label::ROUTE_QUERY_1, label::BUNDLE_1)?;
+    // The same plan sent to the pool contract directly (what the registry does): no router call, one $AI Send.
+    let legacy = !chain.deploys_artifact("hmm-pool");
+    if !legacy {
+        buy_plan_checked(&x, &one, label::PLAN_BUY_1)?;
+    }
     let five: Vec<BundleItem> = x
         .cu5
         .iter()
@@ -1051,6 +1121,9 @@ pub fn exchange(chain: &Chain) -> Result<Exchange, String> {
     let route = buy_bundle_checked(&x, &five, label::ROUTE_QUERY_5, label::BUNDLE_5)?;
     if route.legs.iter().any(|l| l.pool_id != x.five) {
         return Err("the 5-class bundle was not routed to the 5-class pool".to_string());
+    }
+    if !legacy {
+        buy_plan_checked(&x, &five, label::PLAN_BUY_5)?;
     }
     remove_checked(&x, x.bilinear, 50, label::REMOVE)?;
     remove_checked(&x, x.five, 50, label::REMOVE_5)?;

@@ -36,7 +36,7 @@ pub mod label {
     pub const REGISTER: &str = "poai register worker";
     pub const BOND: &str = "poai bond (cw20 send)";
     pub const OFFER: &str = "poai offer capacity (mints CU)";
-    pub const SUBMIT: &str = "job submit (route query + BuyBundle)";
+    pub const SUBMIT: &str = "job submit (router route query + pool Buy)";
     pub const TAKE: &str = "job take (→ poai JobAssigned)";
     pub const ATTEST: &str = "job attest (secp256k1, → registry)";
     pub const FINALIZE: &str = "job finalize / settle (→ registry Settle, burn)";
