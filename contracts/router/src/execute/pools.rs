@@ -1,11 +1,22 @@
 //! `RegisterPools` (anyone) and `DeregisterPools` (owner): the router's index of which pools sell a class.
 
-use cosmwasm_std::{DepsMut, MessageInfo, Response};
+use cosmwasm_std::{Addr, Deps, DepsMut, MessageInfo, Response};
 use hmm::router::MAX_SCAN;
+use hmm_pool_engine::Pool;
 
 use crate::error::{ContractError, ContractResult};
 use crate::source::RawPools;
 use crate::state::{CLASS_POOLS, CONFIG};
+
+/// Pool `id`'s record in the pool contract; an unknown id is refused.
+fn record(deps: Deps, pool_contract: &Addr, id: u64) -> ContractResult<Pool> {
+    RawPools {
+        deps,
+        pool_contract,
+    }
+    .may_load(id)?
+    .ok_or(ContractError::UnknownPool { pool_id: id })
+}
 
 fn check_count(pool_ids: &[u64]) -> ContractResult<()> {
     if pool_ids.is_empty() || pool_ids.len() > MAX_SCAN {
@@ -24,12 +35,7 @@ pub fn register(deps: DepsMut, pool_ids: Vec<u64>) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
     let mut resp = Response::new().add_attribute("action", "register_pools");
     for id in pool_ids {
-        let pool = RawPools {
-            deps: deps.as_ref(),
-            pool_contract: &config.pool_contract,
-        }
-        .may_load(id)?
-        .ok_or(ContractError::UnknownPool { pool_id: id })?;
+        let pool = record(deps.as_ref(), &config.pool_contract, id)?;
         // As the pool's own index was before 0.5: a pool joins once funded, so that empty pools, which anyone
         // may create where creation is permissionless, cannot crowd a class's scan window.
         if pool.total_shares.is_zero() {
@@ -54,12 +60,7 @@ pub fn deregister(
     let config = CONFIG.load(deps.storage)?;
     let mut resp = Response::new().add_attribute("action", "deregister_pools");
     for id in pool_ids {
-        let pool = RawPools {
-            deps: deps.as_ref(),
-            pool_contract: &config.pool_contract,
-        }
-        .may_load(id)?
-        .ok_or(ContractError::UnknownPool { pool_id: id })?;
+        let pool = record(deps.as_ref(), &config.pool_contract, id)?;
         for class in &pool.classes {
             CLASS_POOLS.remove(deps.storage, (&class.cu_token, id));
         }

@@ -856,24 +856,14 @@ pub fn buy_bundle_checked(
             },
         )
         .map_err(e)?;
-    check_eq!(
-        ai_before - balance(chain, &x.ai, &x.trader)?,
+    check_bought(
+        x,
+        items,
+        &res,
         route.total_cost.u128(),
-        "bundle: $AI spent = route cost"
-    );
-    check_eq!(
-        res.attr("refund").map(str::to_string),
-        Some(UNIT.to_string()),
-        "bundle: refund"
-    );
-    for (item, before) in items.iter().zip(cu_before) {
-        check_eq!(
-            balance(chain, &item.cu_token, &x.trader)? - before,
-            item.amount.u128(),
-            "bundle: CU received"
-        );
-    }
-    check_solvent(x)?;
+        ai_before,
+        &cu_before,
+    )?;
     Ok(route)
 }
 
@@ -920,21 +910,42 @@ pub fn buy_plan_checked(x: &Exchange, items: &[BundleItem], lbl: &str) -> Result
             },
         )
         .map_err(e)?;
+    check_bought(
+        x,
+        items,
+        &res,
+        route.total_cost.u128(),
+        ai_before,
+        &cu_before,
+    )
+}
+
+/// After a bundle purchase by the trader that sent 1 $AI more than `cost`: the $AI spent is `cost`, the extra came
+/// back, every line arrived, and the pool is solvent.
+fn check_bought(
+    x: &Exchange,
+    items: &[BundleItem],
+    res: &TxResult,
+    cost: u128,
+    ai_before: u128,
+    cu_before: &[u128],
+) -> Result<(), String> {
+    let chain = &x.chain;
     check_eq!(
         ai_before - balance(chain, &x.ai, &x.trader)?,
-        route.total_cost.u128(),
-        "plan buy: $AI spent = the plan's cost"
+        cost,
+        "bundle: $AI spent = the plan's cost"
     );
     check_eq!(
         res.attr("refund").map(str::to_string),
         Some(UNIT.to_string()),
-        "plan buy: refund"
+        "bundle: refund"
     );
     for (item, before) in items.iter().zip(cu_before) {
         check_eq!(
             balance(chain, &item.cu_token, &x.trader)? - before,
             item.amount.u128(),
-            "plan buy: CU received"
+            "bundle: CU received"
         );
     }
     check_solvent(x)
