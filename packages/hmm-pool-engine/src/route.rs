@@ -596,6 +596,122 @@ mod tests {
         ));
     }
 
+    /// Every way to give `total` steps to `n` pools (k₀ + k₁ + … = total).
+    fn allocations(n: usize, total: u128) -> Vec<Vec<u128>> {
+        if n == 1 {
+            return vec![vec![total]];
+        }
+        let mut all = vec![];
+        for first in 0..=total {
+            for mut rest in allocations(n - 1, total - first) {
+                rest.insert(0, first);
+                all.push(rest);
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn allocations_are_all_the_ways_to_share_the_steps() {
+        assert_eq!(allocations(2, 4).len(), 5);
+        assert_eq!(allocations(3, 4).len(), 15);
+        assert!(allocations(3, 4)
+            .iter()
+            .all(|a| a.iter().sum::<u128>() == 4));
+    }
+
+    /// The cost of buying `steps[n]` steps of `step` atoms (the last step of the line takes `last` instead) from pool
+    /// `n`, each pool's steps one after the other: what an allocation of the line's steps costs. `None` if a pool
+    /// cannot sell its share.
+    fn allocation_cost(pools: &[Pool], steps: &[u128], amount: u128) -> Option<u128> {
+        let step = amount / SPLIT_STEPS;
+        let last = amount - step * (SPLIT_STEPS - 1);
+        let mut cost = 0;
+        // The remainder step goes to the last pool that takes any (the planner's last step is the remainder too;
+        // which pool gets it only moves a few atoms, and both orders are tried below).
+        for (n, (pool, &k)) in pools.iter().zip(steps).enumerate() {
+            if k == 0 {
+                continue;
+            }
+            let mut pool = pool.clone();
+            let takes_last = steps[n + 1..].iter().all(|&k| k == 0);
+            let lines: Vec<(usize, Uint128)> = (0..k)
+                .map(|j| {
+                    let a = if takes_last && j + 1 == k { last } else { step };
+                    (0, Uint128::new(a))
+                })
+                .collect();
+            let bought = plan_lines(&mut pool, &lines).ok()?;
+            cost += bought
+                .iter()
+                .map(|(p, _)| p.offer_amount.u128())
+                .sum::<u128>();
+        }
+        Some(cost)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100))]
+
+        /// The rule the planner follows, against brute force: at the granularity of a step (a quarter of the
+        /// line), no reallocation of the steps among the pools costs less than the plan, and the plan is never
+        /// dearer than the cheapest single pool buying the whole line in one solve. (Greedy steps are optimal
+        /// because each pool's marginal cost grows with what it sold: the curve is convex and the risk fee grows
+        /// with the transaction's total.) A tolerance of one atom per step covers where the remainder step lands.
+        #[test]
+        fn no_allocation_of_the_steps_beats_the_plan(
+            depths in prop::collection::vec((100u128..1_000, 100u128..120, any::<bool>()), 2..4),
+            amount in 4u128..200_000,
+        ) {
+            let api = cosmwasm_std::testing::MockApi::default();
+            let pools: Vec<Pool> = depths
+                .iter()
+                .enumerate()
+                .map(|(n, &(q, price, bilinear))| {
+                    let kind = if bilinear { CurveKind::Bilinear } else { CurveKind::TargetReserve };
+                    pool(n as u64, kind, q * 1_000_000, q * price * 1_000_000)
+                })
+                .collect();
+            let memory = Memory(pools.iter().map(|p| (p.id, p.clone())).collect());
+            let amount = amount * 1_000;
+            let item = BundleItem {
+                cu_token: api.addr_make("cu").to_string(),
+                amount: Uint128::new(amount),
+                pools: vec![],
+            };
+            let plan = match plan_bundle(&memory, &api, &[item], &sla()) {
+                Ok(plan) => plan.total_cost.u128(),
+                Err(RouteError::NoRoute(_)) => return Ok(()),
+                Err(e) => return Err(TestCaseError::fail(e.to_string())),
+            };
+            // Every allocation of the 4 steps among the pools (k₀ + k₁ + … = 4).
+            let n = pools.len();
+            let mut best_single = u128::MAX;
+            for single in &pools {
+                let mut one = single.clone();
+                if let Ok(b) = plan_lines(&mut one, &[(0, Uint128::new(amount))]) {
+                    best_single = best_single.min(b[0].0.offer_amount.u128());
+                }
+            }
+            prop_assert!(plan <= best_single, "plan {plan} > best single pool {best_single}");
+            for alloc in allocations(n, SPLIT_STEPS) {
+                for reversed in [false, true] {
+                    let (ordered, order): (Vec<Pool>, Vec<u128>) = if reversed {
+                        (pools.iter().rev().cloned().collect(), alloc.iter().rev().copied().collect())
+                    } else {
+                        (pools.clone(), alloc.clone())
+                    };
+                    if let Some(cost) = allocation_cost(&ordered, &order, amount) {
+                        prop_assert!(
+                            plan <= cost + SPLIT_STEPS,
+                            "allocation {order:?} costs {cost} < plan {plan}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
