@@ -152,7 +152,8 @@ class Story:
                       self.poai: "poai"}
         if self.treasury not in self.names:
             self.names[self.treasury] = "treasury"
-        self.who = {**self.addr, "pool": self.pool, "registry": self.registry, "poai": self.poai}
+        self.who = {**self.addr, "pool": self.pool, "router": self.router, "registry": self.registry,
+                    "poai": self.poai}
         self.job_ids: list[int] = []
         self.minted: dict[str, int] = defaultdict(int)
         self.burned: dict[str, int] = defaultdict(int)
@@ -449,10 +450,32 @@ class Story:
         return quote
 
     def swaps(self) -> None:
-        self.head("4. direct pool swaps (cw20 Send with a Swap hook)")
+        self.head("4. direct pool swaps (cw20 Send with a Swap hook) and a bundle through the router")
         self.swap("worker1", "H100", "AI", 40 * self.one, "swap CU -> $AI (cw20 send)")
         q = self.swap("client", "AI", "A100", 1_000 * self.one, "swap $AI -> CU (cw20 send)")
         self.swap("client", "A100", "AI", int(q["return_amount"]) // 2, "swap CU -> $AI (cw20 send)")
+        self.router_buy()
+
+    def router_buy(self) -> None:
+        """A 2-class bundle through the router's BuyBundle: the plan its Route query quotes, bought in one pool Buy."""
+        want = {t: n for t, n in (("A100", 20), ("CPU", 30)) if t in self.tokens}
+        items = [{"cu_token": self.tokens[t], "amount": str(n * self.one)} for t, n in want.items()]
+        route = self.q(self.router, {"route": {"items": items, "sla": SLA}})
+        cost = int(route["total_cost"])
+        self.eq(len(route["orders"]), len(want), "route: one pool order per class (one pool each)")
+        before = self.snap(["client", "router", "pool"], ["AI", *want])
+        hook = {"buy_bundle": {"items": items, "sla": SLA, "deadline": None, "to": None}}
+        tx = self.send(f"router buy_bundle {', '.join(f'{n} {t}' for t, n in want.items())}", "client", "AI",
+                       self.router, cost + self.one, hook, kind="router buy_bundle (cw20 send -> router -> pool buy)")
+        after = self.snap(["client", "router", "pool"], ["AI", *want])
+        d = self.show_deltas(before, after)
+        self.eq(d[("client", "AI")], -cost, "client paid exactly the route's cost (the extra $AI refunded)")
+        self.eq(int(chain.event_attr(tx, "wasm", "total_cost")), cost, "router charged the quoted total")
+        for t, n in want.items():
+            self.eq(d[("client", t)], n * self.one, f"client received {n} {t}")
+            self.eq(d[("router", t)], 0, f"router kept no {t}")
+        self.eq(d[("router", "AI")], 0, "router kept no $AI")
+        self.eq(d[("pool", "AI")], cost, "the pools received the cost")
 
     # 3 ----------------------------------------------------------------------------------------------------------
     def submit_job1(self) -> int:
