@@ -7,7 +7,7 @@ use cw20::Cw20ReceiveMsg;
 use hmm::asset::AssetInfo;
 use hmm::orderbook::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
 
-use crate::error::{ContractError, ContractResult};
+use crate::error::ContractResult;
 use crate::execute::{admin, cancel, market, place};
 use crate::query;
 use crate::state::{Config, CONFIG};
@@ -47,24 +47,15 @@ pub fn execute(
     info: MessageInfo,
     msg: ExecuteMsg,
 ) -> ContractResult<Response> {
-    if let ExecuteMsg::PlaceOrder(order) = msg {
-        // Paid in native funds: exactly one coin, the order's escrow (its asset is checked against the market's).
-        let coin = match info.funds.as_slice() {
-            [coin] => coin.clone(),
-            _ => {
-                return Err(ContractError::Funds(hmm::asset::FundsError::WrongFunds {
-                    expected: "one coin".to_string(),
-                    got: hmm::asset::describe(&info.funds),
-                }))
-            }
-        };
-        let paid = AssetInfo::native(coin.denom).with(coin.amount);
-        return place::place_order(deps, env, info.sender, order, paid);
+    // Only a native-funded order takes native funds (a cw20 hook's tokens come through the token contract).
+    if !matches!(msg, ExecuteMsg::PlaceOrder(_)) {
+        cw_utils::nonpayable(&info)?;
     }
-    // Every other message takes no native funds (a cw20 hook's tokens come through the token contract).
-    cw_utils::nonpayable(&info)?;
     match msg {
-        ExecuteMsg::PlaceOrder(_) => Err(ContractError::NothingToCancel),
+        ExecuteMsg::PlaceOrder(order) => {
+            let paid = place::Paid::Native(info.funds);
+            place::place_order(deps, env, info.sender, order, paid)
+        }
         ExecuteMsg::Receive(wrapper) => receive(deps, env, info, wrapper),
         ExecuteMsg::Cancel { order_ids } => cancel::cancel(deps, env, info, order_ids),
         ExecuteMsg::CreateMarket(msg) => market::create_market(deps, info, msg),
@@ -107,7 +98,7 @@ fn receive(
     wrapper: Cw20ReceiveMsg,
 ) -> ContractResult<Response> {
     let owner = deps.api.addr_validate(&wrapper.sender)?;
-    let paid = AssetInfo::cw20(info.sender).with(wrapper.amount);
+    let paid = place::Paid::Cw20(AssetInfo::cw20(info.sender).with(wrapper.amount));
     match from_json(&wrapper.msg)? {
         ReceiveMsg::PlaceOrder(order) => place::place_order(deps, env, owner, order, paid),
     }
@@ -172,6 +163,7 @@ mod tests {
     use hmm::orderbook::{CreateMarketMsg, OrderKind, PlaceOrderMsg, Side};
 
     use super::*;
+    use crate::error::ContractError;
 
     /// Storage that counts what the contract does to it: reads, writes, removals, range scans and range steps,
     /// and the bytes read and written. `sdk_gas` prices them as the Cosmos SDK's KV store does (read 1,000 + 3/B,

@@ -157,13 +157,11 @@ fn the_wrong_token_or_amount_or_funds_are_refused() {
     // A native ask paid in another denom, and with two coins.
     let ask = Suite::limit(n, Side::Ask, 1_000, LOT);
     let res = s.place_paying(&attacker, ask.clone(), &AssetInfo::native(NATIVE_AI), LOT);
-    refuses(
-        res,
-        ContractError::WrongAsset {
-            expected: NATIVE_CU.to_string(),
-            got: NATIVE_AI.to_string(),
-        },
-    );
+    let expected = ContractError::Funds(hmm::asset::FundsError::WrongFunds {
+        expected: NATIVE_CU.to_string(),
+        got: format!("{LOT}{NATIVE_AI}"),
+    });
+    refuses(res, expected);
     let book = s.book.clone();
     let mut two = coins(LOT, NATIVE_CU);
     two.extend(coins(1, NATIVE_AI));

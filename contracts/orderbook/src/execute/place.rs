@@ -6,7 +6,7 @@
 //! `max_fills`. Finding the next order is one range step on the book map, so the cost of a fill does not depend on
 //! how many orders rest elsewhere in the book or behind it at its price.
 
-use cosmwasm_std::{Addr, DepsMut, Env, Event, Response, Uint128};
+use cosmwasm_std::{Addr, Coin, DepsMut, Env, Event, Response, Uint128};
 use hmm::asset::Asset;
 use hmm::orderbook::{Order, OrderKind, PlaceOrderMsg, Side, MAX_FILLS};
 
@@ -14,13 +14,21 @@ use super::settle::{escrow_of, fee_of, remove_with_refund, Fees, Payouts};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{best, insert, opposite, reduce, CONFIG, MARKETS, ORDERS, ORDER_COUNT};
 
+/// How an order was paid.
+pub enum Paid {
+    /// By a cw20 `Send`: this token, this amount.
+    Cw20(Asset),
+    /// With native funds.
+    Native(Vec<Coin>),
+}
+
 /// Places `msg` for `owner`, who paid `paid`.
 pub fn place_order(
     deps: DepsMut,
     env: Env,
     owner: Addr,
     msg: PlaceOrderMsg,
-    paid: Asset,
+    paid: Paid,
 ) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
     let market =
@@ -81,16 +89,21 @@ pub fn place_order(
         });
     }
     let escrow = escrow_of(&market, &config.quote, side, price, lots)?;
-    if paid.info != escrow.info {
-        return Err(ContractError::WrongAsset {
-            expected: escrow.info.to_string(),
-            got: paid.info.to_string(),
-        });
-    }
-    if paid.amount != escrow.amount {
+    // The escrow's asset, exactly its amount: a cw20 through its hook, a native denom as the only coin sent.
+    let paid = match paid {
+        Paid::Cw20(sent) if sent.info == escrow.info => sent.amount,
+        Paid::Cw20(sent) => {
+            return Err(ContractError::WrongAsset {
+                expected: escrow.info.to_string(),
+                got: sent.info.to_string(),
+            })
+        }
+        Paid::Native(funds) => escrow.info.paid_in(&funds)?,
+    };
+    if paid != escrow.amount {
         return Err(ContractError::WrongAmount {
             expected: escrow.amount,
-            got: paid.amount,
+            got: paid,
         });
     }
     let order_id = ORDER_COUNT
