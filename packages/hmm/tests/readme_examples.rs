@@ -41,6 +41,7 @@ fn parse(tag: &str, body: &str) -> Option<StdResult<()>> {
     module!(pool);
     module!(job);
     module!(poai);
+    module!(orderbook);
     Some(match tag {
         "hmm::token::InstantiateMsg" => check::<hmm::token::InstantiateMsg>(body),
         "hmm::token::TokenExtQueryMsg" => check::<hmm::token::TokenExtQueryMsg>(body),
@@ -253,6 +254,7 @@ fn contracts() -> Vec<Contract> {
         hmm_contract!("hmm-pool", pool),
         hmm_contract!("job-registry", job),
         hmm_contract!("poai", poai),
+        hmm_contract!("orderbook", orderbook),
     ]
 }
 
