@@ -5,7 +5,9 @@
 
 #![deny(missing_docs)]
 
+pub mod asset;
 pub mod job;
+pub mod orderbook;
 pub mod poai;
 pub mod pool;
 pub mod router;

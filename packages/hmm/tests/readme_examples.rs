@@ -42,6 +42,7 @@ fn parse(tag: &str, body: &str) -> Option<StdResult<()>> {
     module!(job);
     module!(poai);
     module!(router);
+    module!(orderbook);
     Some(match tag {
         "hmm::token::InstantiateMsg" => check::<hmm::token::InstantiateMsg>(body),
         "hmm::token::TokenExtQueryMsg" => check::<hmm::token::TokenExtQueryMsg>(body),
@@ -255,6 +256,7 @@ fn contracts() -> Vec<Contract> {
         hmm_contract!("job-registry", job),
         hmm_contract!("poai", poai),
         hmm_contract!("router", router),
+        hmm_contract!("orderbook", orderbook),
     ]
 }
 

@@ -82,6 +82,17 @@ pub fn router_contract() -> Box<dyn Contract<Empty>> {
     )
 }
 
+pub fn orderbook_contract() -> Box<dyn Contract<Empty>> {
+    Box::new(
+        ContractWrapper::new(
+            orderbook::contract::execute,
+            orderbook::contract::instantiate,
+            orderbook::contract::query,
+        )
+        .with_migrate(orderbook::contract::migrate),
+    )
+}
+
 pub fn registry_contract() -> Box<dyn Contract<Empty>> {
     Box::new(
         ContractWrapper::new(

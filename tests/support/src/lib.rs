@@ -6,7 +6,8 @@
 //!   pool, add liquidity) are the typed helpers every suite shares.
 //! - The suites, each a preset of the builder with the actions and queries of its tests: [`pool::Suite`] (the
 //!   pool's cross-contract tests, `tests/integration`), [`registry::Suite`] (job-registry with a mock poai),
-//!   [`poai::Suite`] (poai with a mock registry, or the real one).
+//!   [`poai::Suite`] (poai with a mock registry, or the real one), [`orderbook::Suite`] (the order book with a cw20
+//!   and a native market, or a native quote).
 //! - [`keys`]: enclave keys and poai's signed digests.
 //!
 //! The messages of the contracts are built here, in the suites' methods, so that a change of a message touches
@@ -17,6 +18,7 @@ pub mod contracts;
 pub mod keys;
 pub mod mock_poai;
 pub mod mock_registry;
+pub mod orderbook;
 pub mod poai;
 pub mod pool;
 pub mod registry;

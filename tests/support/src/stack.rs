@@ -2,7 +2,7 @@
 //! `MockEnvBuilder`): $AI and CU tokens (`ai-token`), `hmm-pool` and one seeded pool per CU class, `job-registry`
 //! or a mock of it, `poai` or a mock of it, wired to each other.
 
-use cosmwasm_std::{Addr, Decimal256, Uint128};
+use cosmwasm_std::{Addr, Decimal, Decimal256, Uint128};
 use cw20::{Cw20Coin, Cw20ExecuteMsg, MinterResponse};
 use cw_multi_test::{App, Executor};
 use hmm::job::Limits;
@@ -11,7 +11,8 @@ use hmm::pool::{CurveKind, SlaTags};
 
 use crate::chain::{create_pool_msg, Chain, PoolActions};
 use crate::contracts::{
-    poai_contract, pool_contract, registry_contract, router_contract, token_contract,
+    orderbook_contract, poai_contract, pool_contract, registry_contract, router_contract,
+    token_contract,
 };
 use crate::{mock_poai, mock_registry};
 
@@ -78,6 +79,7 @@ pub struct StackBuilder {
     poai: Option<PoaiSpec>,
     wire: bool,
     poai_mints: bool,
+    orderbook: bool,
 }
 
 impl Default for StackBuilder {
@@ -94,6 +96,7 @@ impl Default for StackBuilder {
             poai: None,
             wire: true,
             poai_mints: true,
+            orderbook: false,
         }
     }
 }
@@ -117,6 +120,8 @@ pub struct Stack {
     pub registry: Option<Addr>,
     /// The real poai or its mock.
     pub poai: Option<Addr>,
+    /// The order book ([`StackBuilder::orderbook`], or [`Stack::deploy_orderbook`]).
+    pub orderbook: Option<Addr>,
 }
 
 crate::impl_chain!(Stack);
@@ -179,6 +184,12 @@ impl StackBuilder {
     /// A real poai does not become the tokens' minter nor declares the CU classes.
     pub fn minter_stays(mut self) -> Self {
         self.poai_mints = false;
+        self
+    }
+
+    /// The order book, quoted in $AI (cw20), burn share 25 %, no markets ([`Stack::deploy_orderbook`]).
+    pub fn orderbook(mut self) -> Self {
+        self.orderbook = true;
         self
     }
 
@@ -254,7 +265,12 @@ impl StackBuilder {
             pool_ids: vec![],
             registry: None,
             poai: None,
+            orderbook: None,
         };
+        if self.orderbook {
+            let quote = hmm::asset::AssetInfo::cw20(s.ai.clone());
+            s.deploy_orderbook(quote, Decimal::percent(25));
+        }
         if let (Some(spec), Some(pool)) = (&self.pools, s.pool.clone()) {
             let lp = s.app.api().addr_make(&spec.lp);
             let (owner, ai) = (s.owner.clone(), s.ai.clone());
@@ -339,6 +355,21 @@ impl Stack {
     /// The address of the account `name`.
     pub fn addr(&self, name: &str) -> Addr {
         self.app.api().addr_make(name)
+    }
+
+    /// Deploys an order book quoted in `quote` (the owner its owner and migrate admin, the treasury its
+    /// treasury), stores it as [`Stack::orderbook`] and returns it.
+    pub fn deploy_orderbook(&mut self, quote: hmm::asset::AssetInfo, burn_share: Decimal) -> Addr {
+        let code = self.app.store_code(orderbook_contract());
+        let msg = hmm::orderbook::InstantiateMsg {
+            owner: None,
+            quote,
+            treasury: self.treasury.to_string(),
+            burn_share,
+        };
+        let book = self.instantiate_admin(code, &msg, "orderbook");
+        self.orderbook = Some(book.clone());
+        book
     }
 
     fn instantiate<M: serde::Serialize>(

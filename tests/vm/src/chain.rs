@@ -44,7 +44,14 @@ use crate::{artifacts_dir, read_artifact, LoadError, CHAIN_CAPABILITIES, MEMORY_
 /// Gas limit of one call. wasmd gives a call what is left of the transaction's gas; measuring needs no limit.
 pub const CALL_GAS_LIMIT: u64 = 1_000_000_000_000_000;
 /// The contract crates the chain can deploy (their artifacts are loaded once, at first use).
-pub const CONTRACTS: [&str; 5] = ["ai-token", "hmm-pool", "job-registry", "poai", "router"];
+pub const CONTRACTS: [&str; 6] = [
+    "ai-token",
+    "hmm-pool",
+    "job-registry",
+    "poai",
+    "router",
+    "orderbook",
+];
 /// Deepest chain of sub-messages followed (wasmd bounds nested queries at 10 by default; the same bound here).
 pub const MAX_DEPTH: usize = 10;
 
