@@ -41,61 +41,163 @@ fn get<const N: usize>(
     Some(out)
 }
 
+/// A claim on the default HMM design against one other design: the paper's value of each (the other's optional),
+/// and the comparison (HMM better: higher, or lower when `lower_is_better`) on paired per-seed differences.
+struct Pair<'a> {
+    claim: &'a str,
+    paper: &'a str,
+    metric: &'a str,
+    /// Design key, label, paper value and its tolerance.
+    other: (&'a str, &'a str, Option<(f64, f64)>),
+    hmm_paper: f64,
+    tol: f64,
+    unit: Unit,
+    lower_is_better: bool,
+    note: &'a str,
+}
+
+fn pair_claim(sr: &ScenarioResult, scenario: &str, p: &Pair) -> Option<ClaimRow> {
+    let (key, label, other_paper) = p.other;
+    let [h, o] = get(sr, p.metric, [HMM, key])?;
+    let (tol, unit) = (p.tol, p.unit);
+    let mut parts = vec![decide_value(&iv(&h), p.hmm_paper, tol, unit)];
+    if let Some((op, ot)) = other_paper {
+        parts.push(decide_value(&iv(&o), op, ot, unit));
+    }
+    let better = if p.lower_is_better {
+        diffs(&o, &h)
+    } else {
+        diffs(&h, &o)
+    };
+    let what = if p.lower_is_better {
+        format!("HMM below {label}")
+    } else {
+        format!("HMM above {label}")
+    };
+    parts.push(decide_greater(&iv(&better), &what, unit));
+    Some(ClaimRow::from_parts(
+        p.claim,
+        p.paper,
+        scenario,
+        format!("{}; {}", show("HMM", &h, unit), show(label, &o, unit)),
+        &parts,
+        p.note,
+    ))
+}
+
+/// A Table 4 claim over the four designs (HMM, v3, Curve, Bal): paper values to test (with one tolerance) and
+/// comparisons `(a, b)`: design a's value above design b's, on paired per-seed differences (for IL, a loss, `(1, 0)`
+/// says HMM's is below v3's). `relative`: every value divided by v3's in the same seed.
+struct Four<'a> {
+    metric: &'a str,
+    claim: &'a str,
+    paper: &'a str,
+    values: [Option<f64>; 4],
+    tol: f64,
+    unit: Unit,
+    greater: &'a [(usize, usize)],
+    relative: bool,
+    note: &'a str,
+}
+
+const FOUR: [(&str, &str); 4] = [(HMM, "HMM"), (V3, "v3"), (CURVE, "Curve"), (BAL, "Bal")];
+
+fn four_claim(sr: &ScenarioResult, scenario: &str, f: &Four) -> Option<ClaimRow> {
+    let mut xs = get(sr, f.metric, FOUR.map(|(k, _)| k))?;
+    if f.relative {
+        let v3 = xs[1].clone();
+        for x in xs.iter_mut() {
+            *x = ratio(x, &v3);
+        }
+    }
+    let mut parts = Vec::new();
+    for ((x, p), (_, label)) in xs.iter().zip(f.values).zip(FOUR) {
+        if let Some(p) = p {
+            let mut d = decide_value(&iv(x), p, f.tol, f.unit);
+            d.reason = format!("{label}: {}", d.reason);
+            parts.push(d);
+        }
+    }
+    for &(a, b) in f.greater {
+        let what = format!("{} > {}", FOUR[a].1, FOUR[b].1);
+        parts.push(decide_greater(&iv(&diffs(&xs[a], &xs[b])), &what, f.unit));
+    }
+    let ours = xs
+        .iter()
+        .zip(FOUR)
+        .filter(|(_, (k, _))| !(f.relative && *k == V3))
+        .map(|(x, (_, l))| show(l, x, f.unit))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(ClaimRow::from_parts(
+        f.claim, f.paper, scenario, ours, &parts, f.note,
+    ))
+}
+
 /// The claims the scenario can test, decided from its intervals.
 pub fn claims(sr: &ScenarioResult) -> Vec<ClaimRow> {
     let sc = sr.scenario.name.as_str();
     let mut rows = Vec::new();
     let pc = Unit::Percent;
-    if let Some([h, v, c, b]) = get(sr, "stability", [HMM, V3, CURVE, BAL]) {
-        rows.push(ClaimRow::from_parts(
+    let four = |metric, claim, paper, values, tol, unit, greater, relative, note| Four {
+        metric,
+        claim,
+        paper,
+        values,
+        tol,
+        unit,
+        greater,
+        relative,
+        note,
+    };
+    for f in [
+        four(
+            "stability",
             "Price stability 1−CV(π), HMM highest (2026 Table 4)",
             "HMM 98.7%, v3 91.4%, Curve 96.8%, Bal 93.1%",
-            sc,
-            [("HMM", &h), ("v3", &v), ("Curve", &c), ("Bal", &b)]
-                .map(|(l, x)| show(l, x, pc))
-                .join("; "),
-            &[
-                decide_value(&iv(&h), 0.987, 0.005, pc),
-                decide_greater(&iv(&diffs(&h, &v)), "HMM > v3", pc),
-                decide_greater(&iv(&diffs(&h, &c)), "HMM > Curve", pc),
-                decide_greater(&iv(&diffs(&h, &b)), "HMM > Bal", pc),
-            ],
+            [Some(0.987), None, None, None],
+            0.005,
+            pc,
+            &[(0, 1), (0, 2), (0, 3)][..],
+            false,
             "",
-        ));
-    }
-    if let Some([h, v, c, b]) = get(sr, "slippage", [HMM, V3, CURVE, BAL]) {
-        rows.push(ClaimRow::from_parts(
+        ),
+        four(
+            "slippage",
             "Median slippage (2026 Table 4)",
             "HMM 0.12%, v3 0.08%, Curve 0.04%, Bal 0.15%",
-            sc,
-            [("HMM", &h), ("v3", &v), ("Curve", &c), ("Bal", &b)]
-                .map(|(l, x)| show(l, x, pc))
-                .join("; "),
-            &[
-                decide_value(&iv(&h), 0.0012, 0.0003, pc),
-                decide_value(&iv(&v), 0.0008, 0.0003, pc),
-                decide_value(&iv(&c), 0.0004, 0.0003, pc),
-                decide_value(&iv(&b), 0.0015, 0.0003, pc),
-            ],
+            [Some(0.0012), Some(0.0008), Some(0.0004), Some(0.0015)],
+            0.0003,
+            pc,
+            &[],
+            false,
             "all-in cost of a sampled job's legs against the spot, fees included (30 bps for every AMM)",
-        ));
-    }
-    if let Some([h, v, c, b]) = get(sr, "cap_eff", [HMM, V3, CURVE, BAL]) {
-        let (rh, rc, rb) = (ratio(&h, &v), ratio(&c, &v), ratio(&b, &v));
-        rows.push(ClaimRow::from_parts(
+        ),
+        four(
+            "cap_eff",
             "Capital efficiency, v3 = 1.0× (2026 Table 4)",
             "HMM 1.153×, Curve 0.89×, Bal 0.94×",
-            sc,
-            [("HMM", &rh), ("Curve", &rc), ("Bal", &rb)]
-                .map(|(l, x)| show(l, x, Unit::Plain))
-                .join("; "),
-            &[
-                decide_value(&iv(&rh), 1.153, 0.03, Unit::Plain),
-                decide_greater(&iv(&diffs(&rh, &rc)), "HMM > Curve", Unit::Plain),
-                decide_greater(&iv(&diffs(&rh, &rb)), "HMM > Bal", Unit::Plain),
-            ],
+            [Some(1.153), None, None, None],
+            0.03,
+            Unit::Plain,
+            &[(0, 2), (0, 3)],
+            true,
             "volume (client, worker, arbitrage) per unit of liquidity per day, per seed relative to v3",
-        ));
+        ),
+        four(
+            "il_loss",
+            "IL over the run, HMM below v3 (2026 Table 4, abstract: 32% lower)",
+            "HMM 2.8%, v3 4.6%, Curve 1.9%, Bal 3.7%",
+            [Some(0.028), None, None, None],
+            0.005,
+            pc,
+            &[(1, 0)],
+            false,
+            "loss = 1 − V_pool/V_hold at the final index (eq.25); the run is shorter than 180 days where the \
+scenario says so",
+        ),
+    ] {
+        rows.extend(four_claim(sr, sc, &f));
     }
     for (base, label, source) in [
         (CLOB, "the CLOB", "2026 §11.3"),
@@ -117,61 +219,50 @@ pub fn claims(sr: &ScenarioResult) -> Vec<ClaimRow> {
             ));
         }
     }
-    if let Some([h, v, c, b]) = get(sr, "il_loss", [HMM, V3, CURVE, BAL]) {
-        rows.push(ClaimRow::from_parts(
-            "IL over the run, HMM below v3 (2026 Table 4, abstract: 32% lower)",
-            "HMM 2.8%, v3 4.6%, Curve 1.9%, Bal 3.7%",
-            sc,
-            [("HMM", &h), ("v3", &v), ("Curve", &c), ("Bal", &b)]
-                .map(|(l, x)| show(l, x, pc))
-                .join("; "),
-            &[
-                decide_value(&iv(&h), 0.028, 0.005, pc),
-                decide_greater(&iv(&diffs(&v, &h)), "HMM IL < v3 IL", pc),
-            ],
-            "loss = 1 − V_pool/V_hold at the final index (eq.25); the run is shorter than 180 days where the scenario says so",
-        ));
-    }
-    if let Some([h, o]) = get(sr, "stability", [HMM, ORACLE]) {
-        rows.push(ClaimRow::from_parts(
+    let vs_oracle = |metric, claim, paper, hp, op: Option<f64>, tol, lower, note| Pair {
+        claim,
+        paper,
+        metric,
+        other: (ORACLE, "oracle", op.map(|v| (v, tol))),
+        hmm_paper: hp,
+        tol,
+        unit: pc,
+        lower_is_better: lower,
+        note,
+    };
+    for p in [
+        vs_oracle(
+            "stability",
             "Price stability HMM vs oracle AMM (2025 Table 1, 2026 abstract)",
             "98.7% vs 89.2%",
-            sc,
-            format!("{}; {}", show("HMM", &h, pc), show("oracle", &o, pc)),
-            &[
-                decide_value(&iv(&h), 0.987, 0.005, pc),
-                decide_value(&iv(&o), 0.892, 0.005, pc),
-                decide_greater(&iv(&diffs(&h, &o)), "HMM > oracle", pc),
-            ],
+            0.987,
+            Some(0.892),
+            0.005,
+            false,
             "",
-        ));
-    }
-    if let Some([h, o]) = get(sr, "il_loss", [HMM, ORACLE]) {
-        rows.push(ClaimRow::from_parts(
+        ),
+        vs_oracle(
+            "il_loss",
             "LP IL HMM vs oracle AMM (2025 Table 1)",
             "2.8% vs 4.1%",
-            sc,
-            format!("{}; {}", show("HMM", &h, pc), show("oracle", &o, pc)),
-            &[
-                decide_value(&iv(&h), 0.028, 0.005, pc),
-                decide_greater(&iv(&diffs(&o, &h)), "HMM IL < oracle IL", pc),
-            ],
+            0.028,
+            Some(0.041),
+            0.005,
+            true,
             "",
-        ));
-    }
-    if let Some([h, o]) = get(sr, "lp_ann", [HMM, ORACLE]) {
-        rows.push(ClaimRow::from_parts(
+        ),
+        vs_oracle(
+            "lp_ann",
             "LP returns, annualised, HMM vs oracle AMM (2026 Table 5)",
             "18.4% vs 12.7%",
-            sc,
-            format!("{}; {}", show("HMM", &h, pc), show("oracle", &o, pc)),
-            &[
-                decide_value(&iv(&h), 0.184, 0.03, pc),
-                decide_value(&iv(&o), 0.127, 0.03, pc),
-                decide_greater(&iv(&diffs(&h, &o)), "HMM > oracle", pc),
-            ],
+            0.184,
+            Some(0.127),
+            0.03,
+            false,
             "fees to LPs plus the position's value change at the index",
-        ));
+        ),
+    ] {
+        rows.extend(pair_claim(sr, sc, &p));
     }
     let hmm_names: Vec<&String> = sr
         .design_names
@@ -201,71 +292,68 @@ pool's favour (docs/drift.md); dynamic λ (eq.30) moves κ with λ",
         ));
     }
     // Stress tests: every crash kind the scenario ran.
-    let kinds: Vec<String> = sr
-        .metrics
-        .keys()
-        .filter_map(|k| k.strip_prefix("recovery_min/"))
-        .filter_map(|k| k.split_once('|').map(|(kind, _)| kind.to_string()))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let kinds = crash_kinds(sr);
     for kind in &kinds {
         let m = format!("recovery_min/{kind}");
         for (base, paper, source) in [
             (CLOB, "HMM 8 min, CLOB 42 min", "2026 §11.4"),
             (ORACLE, "HMM 8 min, oracle-based 42 min", "2025 §9.2"),
         ] {
-            if let Some([h, o]) = get(sr, &m, [HMM, base]) {
-                rows.push(ClaimRow::from_parts(
-                    &format!("Flash crash ({kind}): recovery to within 5% of baseline ({source})"),
+            let claim =
+                format!("Flash crash ({kind}): recovery to within 5% of baseline ({source})");
+            rows.extend(pair_claim(
+                sr,
+                sc,
+                &Pair {
+                    claim: &claim,
                     paper,
-                    sc,
-                    format!(
-                        "{}; {}",
-                        show("HMM", &h, Unit::Minutes),
-                        show(
-                            if base == CLOB { "CLOB" } else { "oracle" },
-                            &o,
-                            Unit::Minutes
-                        )
+                    metric: &m,
+                    other: (
+                        base,
+                        if base == CLOB { "CLOB" } else { "oracle" },
+                        Some((42.0, 10.0)),
                     ),
-                    &[
-                        decide_value(&iv(&h), 8.0, 4.0, Unit::Minutes),
-                        decide_value(&iv(&o), 42.0, 10.0, Unit::Minutes),
-                        decide_greater(&iv(&diffs(&o, &h)), "HMM faster", Unit::Minutes),
-                    ],
-                    "not recovered within the day after the shock counts as 1440 min",
-                ));
-            }
+                    hmm_paper: 8.0,
+                    tol: 4.0,
+                    unit: Unit::Minutes,
+                    lower_is_better: true,
+                    note: "not recovered within the day after the shock counts as 1440 min",
+                },
+            ));
         }
     }
-    if let Some([h, v]) = get(sr, "sand_unprofitable", [HMM, V3]) {
-        rows.push(ClaimRow::from_parts(
+    let vs_v3 = |metric, claim, paper, hp, vp, tol, note| Pair {
+        claim,
+        paper,
+        metric,
+        other: (V3, "v3", Some((vp, tol))),
+        hmm_paper: hp,
+        tol,
+        unit: pc,
+        lower_is_better: false,
+        note,
+    };
+    for p in [
+        vs_v3(
+            "sand_unprofitable",
             "Sandwich attempts unprofitable (2026 §11.4)",
             "HMM 97%, v3 62%",
-            sc,
-            format!("{}; {}", show("HMM", &h, pc), show("v3", &v, pc)),
-            &[
-                decide_value(&iv(&h), 0.97, 0.03, pc),
-                decide_value(&iv(&v), 0.62, 0.03, pc),
-                decide_greater(&iv(&diffs(&h, &v)), "HMM > v3", pc),
-            ],
+            0.97,
+            0.62,
+            0.03,
             "random front-run sizes on fresh venues; the contract's default risk fee and μ = 0",
-        ));
-    }
-    if let Some([h, v]) = get(sr, "surge_stability", [HMM, V3]) {
-        rows.push(ClaimRow::from_parts(
+        ),
+        vs_v3(
+            "surge_stability",
             "5× demand for 24 h: stability over the surge day (2026 §11.4)",
             "HMM 96.2%, v3 84.7%",
-            sc,
-            format!("{}; {}", show("HMM", &h, pc), show("v3", &v, pc)),
-            &[
-                decide_value(&iv(&h), 0.962, 0.01, pc),
-                decide_value(&iv(&v), 0.847, 0.01, pc),
-                decide_greater(&iv(&diffs(&h, &v)), "HMM > v3", pc),
-            ],
+            0.962,
+            0.847,
+            0.01,
             "1−CV(π) over the surge day, mean over the five resources",
-        ));
+        ),
+    ] {
+        rows.extend(pair_claim(sr, sc, &p));
     }
     rows
 }
@@ -308,73 +396,98 @@ fn scenario_tables(md: &mut String, sr: &ScenarioResult) {
         if sc.arbitrage { "arbitrage toward the index" } else { "index-free (no arbitrage)" },
         sr.cpu_secs
     );
-    let cell = |m: &str, d: &str, u: Unit| {
-        sr.metrics
-            .get(&crate::study::key(m, d))
-            .map_or("–".into(), |x| mc::fmt_interval(&iv(x), u))
-    };
     if sc.main {
-        let _ = writeln!(md, "| design | stability 1−CV(π) | median slippage | capital efficiency (/day) | IL (loss) | LP return p.a. | not delivered |");
-        let _ = writeln!(md, "|---|---|---|---|---|---|---|");
-        for d in &sr.design_names {
-            let _ = writeln!(
-                md,
-                "| {d} | {} | {} | {} | {} | {} | {} |",
-                cell("stability", d, Unit::Percent),
-                cell("slippage", d, Unit::Percent),
-                cell("cap_eff", d, Unit::Plain),
-                cell("il_loss", d, Unit::Percent),
-                cell("lp_ann", d, Unit::Percent),
-                cell("failed", d, Unit::Percent),
-            );
-        }
-        let _ = writeln!(md);
+        metric_table(
+            md,
+            sr,
+            &[
+                ("stability 1−CV(π)", "stability".into(), Unit::Percent),
+                ("median slippage", "slippage".into(), Unit::Percent),
+                ("capital efficiency (/day)", "cap_eff".into(), Unit::Plain),
+                ("IL (loss)", "il_loss".into(), Unit::Percent),
+                ("LP return p.a.", "lp_ann".into(), Unit::Percent),
+                ("not delivered", "failed".into(), Unit::Percent),
+            ],
+        );
     }
-    let kinds: Vec<String> = sr
-        .metrics
+    for kind in crash_kinds(sr) {
+        let _ = writeln!(
+            md,
+            "Flash crash `{kind}` (A100, at day 1 of a 2-day run at 1-minute blocks):\n"
+        );
+        metric_table(
+            md,
+            sr,
+            &[
+                ("recovery", format!("recovery_min/{kind}"), Unit::Minutes),
+                (
+                    "seeds not recovered in 24 h",
+                    format!("censored/{kind}"),
+                    Unit::Percent,
+                ),
+                ("lowest / baseline", format!("trough/{kind}"), Unit::Percent),
+                ("highest / baseline", format!("peak/{kind}"), Unit::Percent),
+            ],
+        );
+    }
+    if sc.surge || sc.sandwich {
+        metric_table(
+            md,
+            sr,
+            &[
+                (
+                    "stability, day before surge",
+                    "surge_before".into(),
+                    Unit::Percent,
+                ),
+                (
+                    "stability, 5× surge day",
+                    "surge_stability".into(),
+                    Unit::Percent,
+                ),
+                (
+                    "sandwich attempts unprofitable",
+                    "sand_unprofitable".into(),
+                    Unit::Percent,
+                ),
+                (
+                    "victims safe from the best sandwich",
+                    "sand_safe".into(),
+                    Unit::Percent,
+                ),
+            ],
+        );
+    }
+}
+
+/// One row per design, one column per metric: mean [95% interval] over the seeds.
+fn metric_table(md: &mut String, sr: &ScenarioResult, cols: &[(&str, String, Unit)]) {
+    let head: Vec<&str> = cols.iter().map(|(h, _, _)| *h).collect();
+    let _ = writeln!(md, "| design | {} |", head.join(" | "));
+    let _ = writeln!(md, "|---|{}", "---|".repeat(cols.len()));
+    for d in &sr.design_names {
+        let cells: Vec<String> = cols
+            .iter()
+            .map(|(_, m, u)| {
+                sr.metrics
+                    .get(&crate::study::key(m, d))
+                    .map_or("–".into(), |x| mc::fmt_interval(&iv(x), *u))
+            })
+            .collect();
+        let _ = writeln!(md, "| {d} | {} |", cells.join(" | "));
+    }
+    let _ = writeln!(md);
+}
+
+/// The flash crashes a scenario ran (labels).
+fn crash_kinds(sr: &ScenarioResult) -> Vec<String> {
+    sr.metrics
         .keys()
         .filter_map(|k| k.strip_prefix("recovery_min/"))
         .filter_map(|k| k.split_once('|').map(|(kind, _)| kind.to_string()))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
-        .collect();
-    for kind in kinds {
-        let _ = writeln!(
-            md,
-            "Flash crash `{kind}` (A100, at day 1 of a 2-day run at 1-minute blocks):\n"
-        );
-        let _ = writeln!(md, "| design | recovery (min) | not recovered in 24 h (seeds) | lowest / baseline | highest / baseline |");
-        let _ = writeln!(md, "|---|---|---|---|---|");
-        for d in &sr.design_names {
-            let cens = sr
-                .metrics
-                .get(&crate::study::key(&format!("censored/{kind}"), d))
-                .map_or(0.0, |x| x.iter().filter(|v| **v > 0.5).count() as f64);
-            let _ = writeln!(
-                md,
-                "| {d} | {} | {cens:.0} | {} | {} |",
-                cell(&format!("recovery_min/{kind}"), d, Unit::Minutes),
-                cell(&format!("trough/{kind}"), d, Unit::Percent),
-                cell(&format!("peak/{kind}"), d, Unit::Percent),
-            );
-        }
-        let _ = writeln!(md);
-    }
-    if sc.surge || sc.sandwich {
-        let _ = writeln!(md, "| design | stability, day before surge | stability, 5× surge day | sandwich attempts unprofitable | victims safe from the best sandwich |");
-        let _ = writeln!(md, "|---|---|---|---|---|");
-        for d in &sr.design_names {
-            let _ = writeln!(
-                md,
-                "| {d} | {} | {} | {} | {} |",
-                cell("surge_before", d, Unit::Percent),
-                cell("surge_stability", d, Unit::Percent),
-                cell("sand_unprofitable", d, Unit::Percent),
-                cell("sand_safe", d, Unit::Percent),
-            );
-        }
-        let _ = writeln!(md);
-    }
+        .collect()
 }
 
 /// What issue 22 asked for that this page does not have yet.
