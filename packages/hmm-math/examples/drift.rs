@@ -1,10 +1,12 @@
 //! Reproduces the drift table of the 2026 paper (Table 2: |H_T − κ| after 10⁴ and 10⁶ steps of forward Euler, RK4,
 //! Störmer–Verlet and Ruth-4) in f64 and in the crate's 18-decimal fixed point, and measures the invariant over
-//! consecutive exact pool swaps. Prints markdown and writes it to `docs/drift.md`.
+//! consecutive exact pool swaps. Prints markdown and writes it to `docs/drift.md` (or `--out PATH`; `--out -`: stdout
+//! only).
 //!
 //! ```text
 //! cargo run --release -p hmm-math --example drift            # default: fixed point at 10⁵ steps/swaps, < 60 s
 //! cargo run --release -p hmm-math --example drift -- --full  # 10⁶ fixed-point steps and swaps (minutes)
+//! cargo run --release -p hmm-math --example drift -- --out /tmp/drift.md
 //! ```
 //!
 //! f64 here is benchmark code (the integrators' f64 twins), never linked by contracts.
@@ -549,8 +551,31 @@ Refused trades (outside the sound region, or draining a reserve) leave the pool 
     Ok(total)
 }
 
+const USAGE: &str = "\
+Invariant drift of the 2026 paper's Table 2 (f64 and fixed point) and over exact pool swaps.
+
+usage: cargo run --release -p hmm-math --example drift -- [--full] [--out PATH]
+
+  --full        10⁶ fixed-point steps and swaps (minutes); default 10⁵ (< 60 s)
+  --out PATH    write the markdown to PATH (default: docs/drift.md of the checkout; `-`: print only)
+  -h, --help    this text";
+
 fn main() -> Res<()> {
-    let full = std::env::args().any(|a| a == "--full");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return Ok(());
+    }
+    let mut out: Option<String> = None;
+    let mut full = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--full" => full = true,
+            "--out" => out = Some(it.next().ok_or("--out needs a path")?.clone()),
+            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}").into()),
+        }
+    }
     // Fixed-point lengths: table 2a, table 2b, swaps per curve.
     let (fixed_a, fixed_b, swaps) = if full {
         (LONG, 100_000, LONG)
@@ -643,8 +668,11 @@ parameters the sound-region check refuses: on an ellipse the price falls as you 
     )?;
 
     print!("{md}");
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/drift.md");
-    std::fs::write(path, &md)?;
-    eprintln!("wrote docs/drift.md");
+    let path = out
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/drift.md").to_string());
+    if path != "-" {
+        std::fs::write(&path, &md)?;
+        eprintln!("wrote {path}");
+    }
     Ok(())
 }

@@ -14,11 +14,14 @@
 pub mod clob;
 pub mod designs;
 pub mod hmm;
+pub mod mc;
 pub mod metrics;
+pub mod page;
 pub mod plots;
 pub mod report;
 pub mod sim;
 pub mod stress;
+pub mod study;
 pub mod tables;
 pub mod venue;
 pub mod world;
@@ -57,6 +60,8 @@ pub struct Options {
     pub seed: u64,
     pub block_secs: u64,
     pub slippage_every: u64,
+    /// The main run of every design (off: only what else is asked for).
+    pub main: bool,
     pub stress: bool,
     pub tables: bool,
     /// f64 drift steps (Table 2; fixed point runs 10⁴ or fewer).
@@ -72,6 +77,7 @@ impl Default for Options {
             seed: 2026,
             block_secs: 600,
             slippage_every: 200,
+            main: true,
             stress: true,
             tables: true,
             drift_steps: 1_000_000,
@@ -119,11 +125,12 @@ pub fn run(opts: &Options) -> Result<Results> {
         slippage_every: opts.slippage_every,
         surge: None,
         crash: None,
+        arbitrage: true,
     };
     let world = World::new(opts.seed, params.jobs_per_min);
     let designs = designs::all();
-    let crash_p = stress::crash_params(opts.seed);
-    let surge_p = stress::surge_params(opts.seed);
+    let crash_p = stress::crash_params(opts.seed, sim::CrashKind::Dump, true);
+    let surge_p = stress::surge_params(opts.seed, true);
 
     // Most expensive first (the HMM runs), so two threads finish together.
     let mut jobs = Vec::new();
@@ -133,7 +140,7 @@ pub fn run(opts: &Options) -> Result<Results> {
     let ref_idx: Vec<usize> = (0..designs.len())
         .filter(|&i| !designs[i].is_hmm())
         .collect();
-    for &i in &hmm_idx {
+    for &i in hmm_idx.iter().filter(|_| opts.main) {
         jobs.push(Job::Main(i));
     }
     if opts.stress {
@@ -149,7 +156,9 @@ pub fn run(opts: &Options) -> Result<Results> {
         jobs.push(Job::Table3);
     }
     for &i in &ref_idx {
-        jobs.push(Job::Main(i));
+        if opts.main {
+            jobs.push(Job::Main(i));
+        }
         if opts.stress {
             jobs.push(Job::Crash(i));
             jobs.push(Job::Surge(i));
@@ -157,7 +166,11 @@ pub fn run(opts: &Options) -> Result<Results> {
         }
     }
 
-    let mut total_blocks = params.blocks() * designs.len() as u64;
+    let mut total_blocks = if opts.main {
+        params.blocks() * designs.len() as u64
+    } else {
+        0
+    };
     if opts.stress {
         total_blocks += (crash_p.blocks() + surge_p.blocks()) * designs.len() as u64;
     }

@@ -28,12 +28,49 @@ pub struct Surge {
     pub factor: f64,
 }
 
+/// What the flash crash is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CrashKind {
+    /// `fraction` of the venue's starting CU reserve sold into it in one order.
+    Dump,
+    /// The paper's definition (2026 §11.4 "50% sudden supply reduction"): workers withdraw `fraction` of their
+    /// capacity of the resource (and of what they hold unsold) for `secs` seconds.
+    SupplyCut { secs: u64 },
+    /// The index itself (the agents' valuations, what CLOB makers, the oracle and the arbitrageur see) falls by
+    /// `fraction`, for good.
+    IndexDrop,
+}
+
+impl CrashKind {
+    pub fn label(&self) -> String {
+        match self {
+            CrashKind::Dump => "dump".into(),
+            CrashKind::SupplyCut { secs } => format!("supply-cut {} min", secs / 60),
+            CrashKind::IndexDrop => "index-drop".into(),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Crash {
     pub at: u64,
     pub resource: usize,
-    /// Share of the venue's starting CU reserve dumped at once.
     pub fraction: f64,
+    pub kind: CrashKind,
+}
+
+impl Crash {
+    /// Share of the resource's capacity still offered at `now`.
+    fn capacity_left(&self, resource: usize, now: u64) -> f64 {
+        match self.kind {
+            CrashKind::SupplyCut { secs }
+                if resource == self.resource && now >= self.at && now < self.at + secs =>
+            {
+                1.0 - self.fraction
+            }
+            _ => 1.0,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -46,6 +83,10 @@ pub struct SimParams {
     pub slippage_every: u64,
     pub surge: Option<Surge>,
     pub crash: Option<Crash>,
+    /// Index mode (today's model): an arbitrageur trades every venue toward the external index. Without it
+    /// (index-free mode) prices come from the flow of jobs and workers and the venues' inventory only; the agents'
+    /// valuations still follow the index (their outside option), and CLOB makers quote around their own mid.
+    pub arbitrage: bool,
 }
 
 impl SimParams {
@@ -172,9 +213,18 @@ pub fn run_design(
         if b > 0 {
             index.step(now, b_secs);
         }
+        if let Some(c) = p
+            .crash
+            .as_ref()
+            .filter(|c| c.kind == CrashKind::IndexDrop && c.at >= now && c.at < now + b_secs)
+        {
+            index.shock(c.resource, 1.0 - c.fraction);
+        }
         let f: [f64; N_RES] = std::array::from_fn(|i| index.price(i));
         for (v, fi) in venues.iter_mut().zip(f) {
-            v.on_block(now, fi);
+            // Index-free: market makers and oracles see nothing but the venue's own price.
+            let reference = if p.arbitrage { fi } else { v.spot() };
+            v.on_block(now, reference);
         }
         let spots: [f64; N_RES] = std::array::from_fn(|i| venues[i].spot());
         out.prices.push(spots.map(|x| x as f32));
@@ -244,10 +294,20 @@ pub fn run_design(
         // the worker's reservation price.
         let mut supply = [0.0f64; N_RES];
         let keep = 3600.0f64.max(b_secs as f64) / 3600.0;
+        let left: [f64; N_RES] =
+            std::array::from_fn(|i| p.crash.as_ref().map_or(1.0, |c| c.capacity_left(i, now)));
+        let cut_starts = p.crash.as_ref().filter(|c| {
+            matches!(c.kind, CrashKind::SupplyCut { .. }) && c.at >= now && c.at < now + b_secs
+        });
         for (w, inv) in world.workers.iter().zip(inventory.iter_mut()) {
+            if let Some(c) = cut_starts {
+                if let Some(x) = inv.get_mut(c.resource) {
+                    *x *= 1.0 - c.fraction;
+                }
+            }
             for i in 0..N_RES {
-                inv[i] =
-                    (inv[i] + w.capacity[i] * b_secs as f64 / 3600.0).min(w.capacity[i] * keep);
+                let cap = w.capacity[i] * left[i];
+                inv[i] = (inv[i] + cap * b_secs as f64 / 3600.0).min(cap * keep);
                 if w.cost * f[i] <= spots[i] {
                     supply[i] += inv[i];
                     inv[i] = 0.0;
@@ -258,7 +318,7 @@ pub fn run_design(
         if let Some(c) = p
             .crash
             .as_ref()
-            .filter(|c| c.at >= now && c.at < now + b_secs)
+            .filter(|c| c.kind == CrashKind::Dump && c.at >= now && c.at < now + b_secs)
         {
             if let Some(v) = venues.get_mut(c.resource) {
                 let amount = c.fraction * q0.get(c.resource).copied().unwrap_or(0.0);
@@ -288,8 +348,8 @@ pub fn run_design(
             }
         }
 
-        // Arbitrage against the index.
-        for (i, v) in venues.iter_mut().enumerate() {
+        // Arbitrage against the index (index mode only).
+        for (i, v) in venues.iter_mut().enumerate().filter(|_| p.arbitrage) {
             let s = v.spot();
             let gap = s / f[i] - 1.0;
             if gap.abs() <= ARB_BAND {

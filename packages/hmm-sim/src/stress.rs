@@ -9,7 +9,9 @@ use rand_chacha::ChaCha12Rng;
 
 use crate::designs::Design;
 use crate::metrics;
-use crate::sim::{build_venues, reserve0, run_design, Crash, DesignRun, SimParams, Surge};
+use crate::sim::{
+    build_venues, reserve0, run_design, Crash, CrashKind, DesignRun, SimParams, Surge,
+};
 use crate::world::{World, DAY, N_RES};
 
 /// Block length of the stress runs.
@@ -18,7 +20,8 @@ pub const STRESS_BLOCK: u64 = 60;
 pub const CRASH_RESOURCE: usize = 0;
 pub const CRASH_FRACTION: f64 = 0.5;
 
-pub fn crash_params(seed: u64) -> SimParams {
+/// The flash crash run: one day of warm-up, the crash at the start of day 2, one day after it.
+pub fn crash_params(seed: u64, kind: CrashKind, arbitrage: bool) -> SimParams {
     SimParams {
         days: 2.0,
         seed,
@@ -30,11 +33,14 @@ pub fn crash_params(seed: u64) -> SimParams {
             at: DAY,
             resource: CRASH_RESOURCE,
             fraction: CRASH_FRACTION,
+            kind,
         }),
+        arbitrage,
     }
 }
 
-pub fn surge_params(seed: u64) -> SimParams {
+/// The demand surge run: 5× the job rate over day 2 of 3.
+pub fn surge_params(seed: u64, arbitrage: bool) -> SimParams {
     SimParams {
         days: 3.0,
         seed,
@@ -47,15 +53,23 @@ pub fn surge_params(seed: u64) -> SimParams {
             factor: 5.0,
         }),
         crash: None,
+        arbitrage,
     }
 }
+
+/// The band around the baseline a recovered price is back in (the papers' "95% of baseline").
+pub const RECOVERY_BAND: f64 = 0.05;
 
 #[derive(Clone, Debug)]
 pub struct CrashResult {
     pub name: String,
-    /// Lowest price after the dump relative to the baseline.
+    /// Which crash (`CrashKind::label`).
+    pub kind: String,
+    /// Lowest and highest price after the shock relative to the baseline.
     pub trough: f64,
-    /// Minutes until the price is back to ≥ 95 % of the baseline (None: not within the run).
+    pub peak: f64,
+    /// Minutes from the shock until the price is back within 5 % of the baseline for good (0: it never left the
+    /// band; None: still outside at the end of the run).
     pub recovery_min: Option<f64>,
     /// Share of the dump the venue absorbed.
     pub absorbed: f64,
@@ -74,11 +88,20 @@ pub fn crash_result(run: &DesignRun, p: &SimParams) -> CrashResult {
     let baseline = metrics::mean(before.iter().copied());
     let after = series.get(b_at + 1..).unwrap_or(&[]);
     let trough = after.iter().copied().fold(f64::INFINITY, f64::min) / baseline;
-    // The price observed at the start of block b_at + 1 already includes the dump and that block's flow.
-    let recovery_min = after
-        .iter()
-        .position(|&x| x >= 0.95 * baseline)
-        .map(|k| ((k + 1) as u64 * p.block_secs) as f64 / 60.0);
+    let peak = after.iter().copied().fold(f64::NEG_INFINITY, f64::max) / baseline;
+    // The price observed at the start of block b_at + 1 already includes the shock and that block's flow. After an
+    // index drop the level to reach is the new index, not the old baseline.
+    let crash = p.crash.as_ref();
+    let target = match crash {
+        Some(c) if c.kind == CrashKind::IndexDrop => baseline * (1.0 - c.fraction),
+        _ => baseline,
+    };
+    let outside = |x: f64| (x / target - 1.0).abs() > RECOVERY_BAND;
+    let recovery_min = match after.iter().rposition(|&x| outside(x)) {
+        None => Some(0.0),
+        Some(k) if k + 1 == after.len() => None,
+        Some(k) => Some(((k + 2) as u64 * p.block_secs) as f64 / 60.0),
+    };
     let path = series
         .iter()
         .enumerate()
@@ -93,7 +116,9 @@ pub fn crash_result(run: &DesignRun, p: &SimParams) -> CrashResult {
         .collect();
     CrashResult {
         name: run.name.clone(),
+        kind: crash.map_or_else(String::new, |c| c.kind.label()),
         trough,
+        peak,
         recovery_min,
         absorbed: run
             .dump

@@ -204,6 +204,8 @@ impl World {
 #[derive(Clone, Debug)]
 pub struct Index {
     pub log: [f64; N_RES],
+    /// Permanent log shifts from shocks (added to the level the index reverts to).
+    shift: [f64; N_RES],
     rng: ChaCha12Rng,
 }
 
@@ -215,6 +217,7 @@ impl Index {
         }
         Index {
             log,
+            shift: [0.0; N_RES],
             rng: ChaCha12Rng::seed_from_u64(seed ^ 0x1_DE_C5),
         }
     }
@@ -224,9 +227,18 @@ impl Index {
         let theta = 1.0 / (INDEX_REVERSION_DAYS * DAY as f64);
         let decay = (-theta * dt as f64).exp();
         let sd = INDEX_LOG_STD * (1.0 - decay * decay).sqrt();
-        for (l, r) in self.log.iter_mut().zip(RESOURCES) {
-            let mean = r.p0.ln() + r.trend * t as f64 / (365.0 * DAY as f64);
+        for ((l, r), sh) in self.log.iter_mut().zip(RESOURCES).zip(self.shift) {
+            let mean = r.p0.ln() + sh + r.trend * t as f64 / (365.0 * DAY as f64);
             *l = mean + (*l - mean) * decay + sd * normal(&mut self.rng);
+        }
+    }
+
+    /// Multiply the index of resource `i`, and the level it reverts to, by `factor` (a lasting shock).
+    pub fn shock(&mut self, i: usize, factor: f64) {
+        if let (Some(l), Some(s)) = (self.log.get_mut(i), self.shift.get_mut(i)) {
+            let d = factor.max(1e-9).ln();
+            *l += d;
+            *s += d;
         }
     }
 
