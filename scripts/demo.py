@@ -137,23 +137,25 @@ class Story:
         self.addr = {k: c.address(k) for k in KEYS}
         ct = m["contracts"]
         self.ai, self.pool, self.registry, self.poai = ct["ai_token"], ct["pool"], ct["job_registry"], ct["poai"]
-        self.router = ct["router"]
+        self.router, self.book = ct["router"], ct["orderbook"]
         self.treasury = ct["treasury"]
         self.tokens: dict[str, str] = {"AI": self.ai}
         self.pool_of: dict[str, int] = {}
+        self.market_of: dict[str, int] = {}
         self.curve_of: dict[str, str] = {}
         for cl in m["classes"]:
             lab = LABELS.get(cl["kind"], cl["kind"].upper())
             self.tokens[lab] = cl["token"]
             self.pool_of[lab] = int(cl["pool_id"])
+            self.market_of[lab] = int(cl["market_id"])
             self.curve_of[lab] = cl.get("curve", "?")
         self.label_of = {v: k for k, v in self.tokens.items()}
-        self.names = {**{v: k for k, v in self.addr.items()}, self.pool: "pool", self.registry: "registry",
-                      self.poai: "poai"}
+        self.names = {**{v: k for k, v in self.addr.items()}, self.pool: "pool", self.router: "router",
+                      self.book: "book", self.registry: "registry", self.poai: "poai"}
         if self.treasury not in self.names:
             self.names[self.treasury] = "treasury"
-        self.who = {**self.addr, "pool": self.pool, "router": self.router, "registry": self.registry,
-                    "poai": self.poai}
+        self.who = {**self.addr, "pool": self.pool, "router": self.router, "book": self.book,
+                    "registry": self.registry, "poai": self.poai}
         self.job_ids: list[int] = []
         self.minted: dict[str, int] = defaultdict(int)
         self.burned: dict[str, int] = defaultdict(int)
@@ -300,6 +302,7 @@ class Story:
         self.workers()
         self.submit_timeout_job()
         self.swaps()
+        self.order_book()
         job1 = self.submit_job1()
         self.take_and_attest(job1)
         # While the attestation's epoch runs: other steps that fit before it ends, the rest after finalization.
@@ -476,6 +479,70 @@ class Story:
             self.eq(d[("router", t)], 0, f"router kept no {t}")
         self.eq(d[("router", "AI")], 0, "router kept no $AI")
         self.eq(d[("pool", "AI")], cost, "the pools received the cost")
+
+    # 4b ---------------------------------------------------------------------------------------------------------
+    def place(self, title: str, who: str, side: str, tok: str, price: int, lots: int, kind: str, order: str,
+              gas_kind: str) -> dict[str, Any]:
+        """A cw20 `Send` to the book with a `place_order` hook: CU for an ask, `price x lots` $AI for a bid."""
+        msg = {"place_order": {"market_id": self.market_of[tok], "side": side, "price": str(price),
+                               "quantity": str(lots * self.one), "kind": kind, "expires_at": None, "max_fills": None}}
+        pay, amount = (tok, lots * self.one) if side == "ask" else ("AI", price * lots)
+        return self.send(title, who, pay, self.book, amount, msg, kind=gas_kind)
+
+    def order_book(self) -> None:
+        """HIP-8's order book beside the pools: a worker's resting asks, a cancel, taker fills of one and of ten
+        resting orders (maker 0.1 %, taker 0.3 %, each in the asset it receives), the fees collected at the end."""
+        self.head("4b. the order book: a worker's asks, a cancel, taker fills of 1 and of 10 resting orders")
+        t = "H100"
+        if t not in self.market_of:
+            return
+        tick = self.one // 1000
+        spot = self.spot(t)
+        # Quote atoms per lot (1 CU): just below the pool's spot, on the tick grid.
+        ask = int(spot * self.one * Decimal("0.99")) // tick * tick
+        before = self.snap(["worker1", "client", "book"], ["AI", t])
+        self.place(f"worker1 asks 5 {t} at {self.fmt(ask)} $AI", "worker1", "ask", t, ask, 5, "limit", "",
+                   "orderbook place (resting ask, cw20 send)")
+        tx = self.place(f"worker1 asks 2 {t} at {self.fmt(ask + 50 * tick)} $AI", "worker1", "ask", t,
+                        ask + 50 * tick, 2, "post_only", "", "orderbook place (resting ask, cw20 send)")
+        cancel_id = int(chain.event_attr(tx, "wasm", "order_id"))
+        self.exe(f"worker1 cancels order {cancel_id}", "worker1", self.book, {"cancel": {"order_ids": [cancel_id]}},
+                 kind="orderbook cancel (1 order, refund)")
+        depth = self.q(self.book, {"depth": {"market_id": self.market_of[t], "bid_start_after": None,
+                                            "ask_start_after": None, "limit": 5}})
+        self.eq([(int(x["price"]), int(x["lots"])) for x in depth["asks"]], [(ask, 5)], "book: one ask level, 5 lots")
+        # A taker takes the worker's 5 lots (immediate or cancel).
+        self.place(f"client takes 5 {t} (IOC bid)", "client", "bid", t, ask, 5, "immediate_or_cancel", "",
+                   "orderbook taker fill (1 resting order)")
+        after = self.snap(["worker1", "client", "book"], ["AI", t])
+        d = self.show_deltas(before, after)
+        value = ask * 5
+        maker_fee = -(-value // 1000)        # 0.1 % of the $AI the maker receives, rounded up
+        taker_fee = -(-(5 * self.one) * 3 // 1000)  # 0.3 % of the CU the taker receives, rounded up
+        self.eq(d[("worker1", t)], -5 * self.one, f"worker1 sold 5 {t} (the cancelled 2 came back)")
+        self.eq(d[("worker1", "AI")], value - maker_fee, "worker1 received price x lots less the 0.1 % maker fee")
+        self.eq(d[("client", "AI")], -value, "client paid price x lots")
+        self.eq(d[("client", t)], 5 * self.one - taker_fee, "client received 5 CU less the 0.3 % taker fee")
+        self.eq((d[("book", "AI")], d[("book", t)]), (maker_fee, taker_fee), "the book holds exactly the fees")
+        # Ten resting asks of one lot at rising prices, then one taker order that fills all ten.
+        before = self.snap(["worker1", "client", "book"], ["AI", t])
+        for i in range(10):
+            self.place(f"worker1 asks 1 {t} at {self.fmt(ask + i * tick)} $AI", "worker1", "ask", t, ask + i * tick, 1,
+                       "limit", "", "orderbook place (resting ask, cw20 send)")
+        top = ask + 9 * tick
+        tx = self.place(f"client takes 10 {t} from 10 asks (IOC bid at {self.fmt(top)})", "client", "bid", t, top, 10,
+                        "immediate_or_cancel", "", "orderbook taker fill (10 resting orders)")
+        after = self.snap(["worker1", "client", "book"], ["AI", t])
+        d = self.show_deltas(before, after)
+        paid = sum(ask + i * tick for i in range(10))
+        self.eq(d[("client", "AI")], -paid, "client paid each maker's price (the rest of its escrow refunded)")
+        self.eq(d[("worker1", t)], -10 * self.one, "worker1 sold 10 CU")
+        fees = sum(-(-(ask + i * tick) // 1000) for i in range(10))
+        self.eq(d[("worker1", "AI")], paid - fees, "worker1 received every fill less its 0.1 % maker fee")
+        self.eq(d[("client", t)], 10 * self.one - 10 * (-(-self.one * 3 // 1000)),
+                "client received 10 CU less the 0.3 % taker fee of each fill")
+        self.eq(self.q(self.book, {"best_prices": {"market_id": self.market_of[t]}})["ask"], None, "no ask left")
+        self.book_fees = self.q(self.book, {"fees": {}})["fees"]
 
     # 3 ----------------------------------------------------------------------------------------------------------
     def submit_job1(self) -> int:
@@ -792,15 +859,24 @@ class Story:
 
     # 8 ----------------------------------------------------------------------------------------------------------
     def collect_fees(self) -> None:
-        self.head("10. protocol fees: treasury share paid, burn share burned")
+        self.head("10. protocol fees (pools and book): treasury share paid, burn share burned")
         cfg = self.q(self.pool, {"config": {}})
         burn = {self.label_of[x["token"]]: int(x["amount"]) for x in cfg["pending_burn"] if int(x["amount"])}
         trea = {self.label_of[x["token"]]: int(x["amount"]) for x in cfg["pending_treasury"] if int(x["amount"])}
+        book_fees = self.q(self.book, {"fees": {}})["fees"]
+        for x in book_fees:
+            tok = self.label_of[x["asset"]["cw20"]["contract_addr"]]
+            burn[tok] = burn.get(tok, 0) + int(x["burn"])
+            trea[tok] = trea.get(tok, 0) + int(x["treasury"])
         toks = sorted(set(burn) | set(trea))
         before = self.snap([self.treasury], toks)
         sup = {t: self.supply(t) for t in toks}
         self.exe("collect_protocol_fees", "admin", self.pool, {"collect_protocol_fees": {}},
                  kind="pool collect_protocol_fees")
+        if book_fees:
+            self.exe("orderbook collect_fees (anyone)", "verifier", self.book, {"collect_fees": {"assets": []}},
+                     kind="orderbook collect_fees")
+            self.eq(self.q(self.book, {"fees": {}})["fees"], [], "the book's fee ledger is empty")
         after = self.snap([self.treasury], toks)
         for t in toks:
             self.say(f"   {t:<5} burned {self.fmt(burn.get(t, 0))}, to the treasury {self.fmt(trea.get(t, 0))}")
@@ -830,10 +906,11 @@ class Story:
             self.eq(self.all_balances(t), s1, f"{t} supply = sum of all balances")
         tot = self.q(self.poai, {"totals": {}})
         self.eq(int(tot["minted"]) - int(self.poai_totals0["minted"]), self.minted["AI"], "$AI minted = poai's total")
-        pool_ai_burn = sum(x["burned"].get("AI", 0) for x in self.txs if x["kind"] == "pool collect_protocol_fees")
+        fee_kinds = ("pool collect_protocol_fees", "orderbook collect_fees")
+        pool_ai_burn = sum(x["burned"].get("AI", 0) for x in self.txs if x["kind"] in fee_kinds)
         job_fees = sum(int(self.job(j)["fee"]) for j in self.job_ids if self.job(j)["state"] == "settled")
         self.eq(int(tot["burned"]) - int(self.poai_totals0["burned"]) + pool_ai_burn + job_fees, self.burned["AI"],
-                "$AI burned = poai slashes and capped emissions + pool fee burns + settled jobs' fees")
+                "$AI burned = poai slashes and capped emissions + pool and book fee burns + settled jobs' fees")
         ai_in_poai = self.c.cw20_balance(self.ai, self.poai)
         held = sum(int(tot[k]) for k in ("worker_bonds", "verifier_bonds", "claims", "deposits", "reward_reserve"))
         self.eq(ai_in_poai, held, "poai's $AI balance = bonds + claims + deposits + reward reserve")
@@ -846,9 +923,9 @@ class Story:
                     if o["cu_token"] == self.tokens[t]:
                         open_sum += int(o["open"])
             boot = sum(int(v) for v in self.m["initial_balances"]["cu_each_class"].values())
-            pool_burn = sum(x["burned"].get(t, 0) for x in self.txs if x["kind"] == "pool collect_protocol_fees")
+            pool_burn = sum(x["burned"].get(t, 0) for x in self.txs if x["kind"] in fee_kinds)
             self.eq(self.supply1[t], boot + open_sum - pool_burn,
-                    f"{t} supply = bootstrap + workers' open obligations - pool fee burns")
+                    f"{t} supply = bootstrap + workers' open obligations - pool and book fee burns")
         self.head("final balances")
         toks_all = list(self.tokens)
         self.balances1 = self.snap(list(self.who), toks_all)

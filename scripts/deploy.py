@@ -8,6 +8,7 @@ Stores every artifact (a code already stored with the same sha256 is reused), th
                (the seed liquidity an LP puts into the pools: without it no pool has a price and no worker can offer)
   hmm-pool     ai_token = $AI, treasury; then one pool per class (owner-created)
   router       pool_contract, ai_token (pools join its index once funded: `register_pools`, anyone)
+  orderbook    quote = $AI (cw20), treasury, burn share 0.25; one market per class (lot 1 CU, tick 0.001 $AI)
   job-registry ai_token, pool, router, poai
   poai         ai_token, pool, job_registry, treasury, params; every class declared (SetResourceClass)
 
@@ -45,7 +46,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 import chain  # noqa: E402
 
 ARTIFACTS = {"ai_token": "ai_token.wasm", "hmm_pool": "hmm_pool.wasm", "job_registry": "job_registry.wasm",
-             "poai": "poai.wasm", "router": "router.wasm"}
+             "poai": "poai.wasm", "router": "router.wasm", "orderbook": "orderbook.wasm"}
 DEFAULT_OUT = REPO / ".devnet" / "deployment.json"
 DECIMALS = 6
 
@@ -154,7 +155,7 @@ def existing_deployment(c: chain.Chain, out: Path, checksums: dict[str, str]) ->
     if any(m.get("codes", {}).get(k, {}).get("checksum") != v for k, v in checksums.items()):
         return None
     try:
-        addrs = [m["contracts"][k] for k in ("ai_token", "pool", "router", "job_registry", "poai")]
+        addrs = [m["contracts"][k] for k in ("ai_token", "pool", "router", "orderbook", "job_registry", "poai")]
         addrs += [cl["token"] for cl in m["classes"]]
         for a in addrs:
             c.contract_info(a)
@@ -256,6 +257,19 @@ def deploy(c: chain.Chain, *, profile: str = "default", classes: list[dict[str, 
         c.execute(poai, {"set_resource_class": {"cu_token": cl["token"], "pool_id": cl["pool_id"]}})
         d.record(f"poai set_resource_class {cl['kind']}")
 
+    # The order book: one market per class, 1 CU lots, prices in steps of 0.001 $AI per CU, at least 1 $AI an order.
+    book = c.instantiate(codes["orderbook"]["code_id"], {
+        "owner": None, "quote": {"cw20": {"contract_addr": ai_token}}, "treasury": treasury_addr,
+        "burn_share": "0.25",
+    }, label="hmm orderbook", admin=admin_addr)
+    d.record("instantiate orderbook")
+    for cl in class_out:
+        tx, _ = c.execute(book, {"create_market": {
+            "base": {"cw20": {"contract_addr": cl["token"]}}, "lot_size": str(one), "tick_size": str(one // 1000),
+            "min_lots": "1", "min_notional": str(one), "maker_fee": None, "taker_fee": None}})
+        cl["market_id"] = int(chain.event_attr(tx, "wasm", "market_id"))
+        d.record(f"orderbook create_market {cl['kind']}")
+
     # Check the wiring as deployed.
     for t in [ai_token] + [cl["token"] for cl in class_out]:
         m = c.query_smart(t, {"minter": {}})
@@ -276,9 +290,10 @@ def deploy(c: chain.Chain, *, profile: str = "default", classes: list[dict[str, 
         "deployed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "profile": profile,
         "decimals": decimals,
         "codes": codes,
-        "contracts": {"ai_token": ai_token, "pool": pool, "router": router, "job_registry": registry, "poai": poai,
+        "contracts": {"ai_token": ai_token, "pool": pool, "router": router, "orderbook": book,
+                      "job_registry": registry, "poai": poai,
                       "treasury": treasury_addr, "admin": admin_addr},
-        "classes": [{k: cl[k] for k in ("kind", "unit", "symbol", "name", "curve", "token", "pool_id")}
+        "classes": [{k: cl[k] for k in ("kind", "unit", "symbol", "name", "curve", "token", "pool_id", "market_id")}
                     for cl in class_out],
         "sla_tags": SLA_TAGS,
         "poai_params": pc.get("params"), "poai_genesis_time": pc.get("genesis_time"),

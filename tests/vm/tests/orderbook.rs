@@ -51,8 +51,8 @@ impl Book {
             .iter()
             .map(|n| chain.addr(n))
             .collect();
-        let ai = token(&chain, "AI", &holders);
-        let cu = token(&chain, "CU", &holders);
+        let ai = token(&chain, "HMMAI", &holders);
+        let cu = token(&chain, "CUGPU", &holders);
         let owner = chain.addr("owner");
         let msg = InstantiateMsg {
             owner: None,
