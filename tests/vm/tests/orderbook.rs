@@ -7,7 +7,9 @@
 use cosmwasm_std::{to_json_binary, Decimal, Uint128};
 use cw20::{Cw20Coin, Cw20ExecuteMsg, MinterResponse};
 use hmm::asset::AssetInfo;
-use hmm::orderbook::{CreateMarketMsg, ExecuteMsg, InstantiateMsg, OrderKind, PlaceOrderMsg, ReceiveMsg, Side};
+use hmm::orderbook::{
+    CreateMarketMsg, ExecuteMsg, InstantiateMsg, OrderKind, PlaceOrderMsg, ReceiveMsg, Side,
+};
 use vm_tests::chain::{artifacts_ready, Chain, TxGas};
 
 const LOT: u128 = 1_000;
@@ -62,7 +64,9 @@ impl Book {
             treasury: chain.addr("treasury"),
             burn_share: Decimal::percent(25),
         };
-        let (book, _) = chain.instantiate("orderbook", "orderbook", &owner, &msg).unwrap();
+        let (book, _) = chain
+            .instantiate("orderbook", "orderbook", &owner, &msg)
+            .unwrap();
         let market = CreateMarketMsg {
             base: AssetInfo::Cw20 {
                 contract_addr: cosmwasm_std::Addr::unchecked(cu.clone()),
@@ -77,7 +81,12 @@ impl Book {
         chain
             .execute(&owner, &book, &ExecuteMsg::CreateMarket(market))
             .unwrap();
-        Book { chain, ai, cu, book }
+        Book {
+            chain,
+            ai,
+            cu,
+            book,
+        }
     }
 
     fn place(&self, who: &str, side: Side, price: u128, lots: u128) {
