@@ -45,7 +45,7 @@ pub enum ContractError {
     #[error("the pool cannot fill the resource vector: {0}")]
     RouteFailed(String),
 
-    #[error("the pool returned a route that does not match the resource vector")]
+    #[error("the router returned a plan that does not match the resource vector")]
     RouteMismatch,
 
     #[error("the CU cost {cost} $AI, more than the max spend of {max_spend}")]

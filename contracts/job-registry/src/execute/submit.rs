@@ -154,6 +154,29 @@ fn submit_job(
     {
         return Err(ContractError::RouteMismatch);
     }
+    // The orders deliver exactly the legs' CU and cost exactly the total: what the registry locks is what arrives,
+    // and no refund comes back outside the escrow's books.
+    let mut orders_cost = Uint128::zero();
+    let mut delivered: Vec<(&str, Uint128)> = Vec::with_capacity(route.legs.len());
+    for order in &route.orders {
+        orders_cost = orders_cost.checked_add(order.cost)?;
+        for line in &order.lines {
+            match delivered.iter_mut().find(|(t, _)| *t == line.cu_token) {
+                Some((_, sum)) => *sum = sum.checked_add(line.amount)?,
+                None => delivered.push((&line.cu_token, line.amount)),
+            }
+        }
+    }
+    if orders_cost != route.total_cost
+        || delivered.len() != route.legs.len()
+        || route.legs.iter().any(|leg| {
+            !delivered
+                .iter()
+                .any(|(t, n)| *t == leg.cu_token.as_str() && *n == leg.amount)
+        })
+    {
+        return Err(ContractError::RouteMismatch);
+    }
     let cost = route.total_cost;
     if cost > spec.max_spend {
         return Err(ContractError::BudgetExceeded {
