@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 use cosmwasm_std::{Addr, Api, Decimal256, OverflowError, StdError, Uint128};
 use hmm::pool::{LatencyClass, SlaRequirement, SlaTags};
-use hmm::router::{BundleItem, PoolOrder, RouteLeg, RoutePart, MAX_CANDIDATES, MAX_SCAN};
+use hmm::router::{
+    BundleItem, PoolOrder, RouteLeg, RoutePart, MAX_CANDIDATES, MAX_ITEMS, MAX_SCAN,
+};
 use hmm_math::{Direction, Rounding, Udec};
 use thiserror::Error;
 
@@ -46,6 +48,9 @@ pub enum RouteError {
 
     #[error("a line names {named} pools; at most {max}")]
     TooManyPools { named: usize, max: usize },
+
+    #[error("a bundle has {count} lines; at most {max}")]
+    TooManyItems { count: usize, max: usize },
 }
 
 /// Where the planner reads pools: the router reads them by raw queries of the pool contract, tests and the
@@ -97,6 +102,12 @@ pub fn plan_bundle(
 ) -> Result<BundlePlan, RouteError> {
     if items.is_empty() {
         return Err(RouteError::ZeroAmount);
+    }
+    if items.len() > MAX_ITEMS {
+        return Err(RouteError::TooManyItems {
+            count: items.len(),
+            max: MAX_ITEMS,
+        });
     }
     let mut pools: BTreeMap<u64, Pool> = BTreeMap::new();
     // What the bundle's trades so far did to each (pool, class); few entries: a vector is smaller code than a map.

@@ -371,7 +371,7 @@ pub enum ReceiveMsg {
     /// later line of a class sees the earlier one's effect, and the risk fee and price-impact cap apply to the
     /// message's total per pool class); unspent $AI is refunded. No routing: the orders say which pool sells what.
     /// This is what the router (`hmm::router`) and the job registry send to execute a bundle's plan in one call,
-    /// and what a buyer who chose its pools sends directly. At most 32 lines in all.
+    /// and what a buyer who chose its pools sends directly. At most 64 lines in all.
     Buy {
         /// The orders: non-empty, each pool at most once, each a continuous-trading pool (a batch-auction pool
         /// refuses with `BatchOnly`).

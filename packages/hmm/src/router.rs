@@ -13,6 +13,9 @@ use cw20::Cw20ReceiveMsg;
 
 use crate::pool::SlaRequirement;
 
+/// Most lines one bundle may have (the job registry's largest resource vector): with each line split in at most 4
+/// steps, a plan stays within the 64 lines one pool `Buy` takes.
+pub const MAX_ITEMS: usize = 16;
 /// Most pools a line is planned against (bounds the solves per line): the deepest eligible ones.
 pub const MAX_CANDIDATES: usize = 16;
 /// Most index entries of one class read per line (bounds the raw reads per line). Ineligible pools (paused,
@@ -57,7 +60,7 @@ pub enum ReceiveMsg {
     /// pools when that costs less (exact out), executed as one `Buy` of the pool contract; unspent $AI is refunded. Fails as a whole if any line cannot be
     /// filled within the amount sent (the amount sent is the maximum input).
     BuyBundle {
-        /// The lines to buy: non-empty, every amount positive.
+        /// The lines to buy: 1 to 16 (`MAX_ITEMS`), every amount positive.
         items: Vec<BundleItem>,
         /// What every selling pool's SLA tags must meet.
         sla: SlaRequirement,

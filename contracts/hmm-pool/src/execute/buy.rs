@@ -15,8 +15,9 @@ use crate::error::{ContractError, ContractResult};
 use crate::state::{Config, CONFIG, POOLS};
 use crate::twap::update_prices;
 
-/// Most lines one `Buy` takes over all its orders (a bundle of 8 classes split in 4 steps each fits).
-pub const MAX_LINES: usize = 32;
+/// Most lines one `Buy` takes over all its orders: the router's largest plan (`hmm::router::MAX_ITEMS` lines split
+/// in 4 steps each) fits.
+pub const MAX_LINES: usize = 64;
 
 pub struct BuyRequest {
     pub token: Addr,
