@@ -233,7 +233,7 @@ def deploy(c: chain.Chain, *, profile: str = "default", classes: list[dict[str, 
     d.record("instantiate router")
 
     registry = c.instantiate(codes["job_registry"]["code_id"], {
-        "admin": None, "ai_token": ai_token, "pool": pool, "router": router, "poai": poai_addr, "limits": None,
+        "owner": None, "ai_token": ai_token, "pool": pool, "router": router, "poai": poai_addr, "limits": None,
     }, label="hmm job-registry", admin=admin_addr)
     d.record("instantiate job-registry")
 

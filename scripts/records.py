@@ -174,9 +174,8 @@ TYPES: dict[str, Shape] = {
 # is `hmm::poai::Params`).
 SHAPES: dict[str, dict[str, dict]] = {
     "hmm-pool": {
+        # Layout version 2 (0.6): the owner is cw-ownable's (its own JSON item `ownership`). Version 1: OLDER_SHAPES.
         "Config": struct(
-            ("owner", "Addr"),
-            ("pending_owner", option("Addr")),
             ("ai_token", "Addr"),
             ("treasury", "Addr"),
             ("permissionless_pools", "bool"),
@@ -198,10 +197,10 @@ SHAPES: dict[str, dict[str, dict]] = {
         ),
     },
     "job-registry": {
-        # Layout version 2 (0.5): the router after the pool. Version 1 (0.4) had no router.
+        # Layout version 3 (0.6): the admin is cw-ownable's owner (its own JSON item `ownership`). Version 2 (0.5)
+        # had the admin first, version 1 (0.4) no router either: OLDER_SHAPES.
         "Config": struct(
-            ("admin", "Addr"), ("ai_token", "Addr"), ("pool", "Addr"), ("router", "Addr"), ("poai", option("Addr")),
-            ("limits", "Limits"),
+            ("ai_token", "Addr"), ("pool", "Addr"), ("router", "Addr"), ("poai", option("Addr")), ("limits", "Limits"),
         ),
         "Job": struct(
             ("id", "u64"),
@@ -342,19 +341,33 @@ SHAPES: dict[str, dict[str, dict]] = {
     },
 }
 
+# Older layout versions of records whose fields changed, as (contract, record type, version) → shape: what a
+# contract not migrated yet still stores (`migrate` rewrites them in the current layout).
+OLDER_SHAPES: dict[tuple[str, str, int], dict] = {
+    ("hmm-pool", "Config", 1): struct(
+        ("owner", "Addr"),
+        ("pending_owner", option("Addr")),
+        *SHAPES["hmm-pool"]["Config"]["struct"],
+    ),
+    ("job-registry", "Config", 1): struct(
+        ("admin", "Addr"), ("ai_token", "Addr"), ("pool", "Addr"), ("poai", option("Addr")), ("limits", "Limits"),
+    ),
+    ("job-registry", "Config", 2): struct(("admin", "Addr"), *SHAPES["job-registry"]["Config"]["struct"]),
+}
+
 # Where each contract keeps its records: namespace → (kind, record type, layout version, key parts). An `item`'s
 # storage key is its name; a `map`'s is the namespace's length (2 bytes, big-endian), the namespace, then the key
 # parts, every part but the last behind its own 2-byte length. (job-registry's `jobs` is the primary map of an
 # `IndexedMap`; its indexes `jobs__client`, `jobs__worker`, `jobs__state` hold keys only.)
 COLLECTIONS: dict[str, dict[str, tuple[str, str, int, tuple[str, ...]]]] = {
     "hmm-pool": {
-        "config": ("item", "Config", 1, ()),
+        "config": ("item", "Config", 2, ()),
         "positions": ("map", "Position", 1, ("u64", "Addr")),
         "obs": ("map", "Observation", 1, ("u64", "u8", "u16")),
         "intents": ("map", "Intent", 1, ("u64", "u32")),
     },
     "job-registry": {
-        "config": ("item", "Config", 2, ()),
+        "config": ("item", "Config", 3, ()),
         "jobs": ("map", "Job", 1, ("u64",)),
     },
     "poai": {
@@ -544,12 +557,16 @@ def record_bytes(stored: Union[bytes, str]) -> bytes:
 
 
 def decode_record(contract: str, record_type: str, record: bytes, version: int = 1) -> dict:
-    """A record from its bytes: `version`, then the fields. Refused on another version, trailing or missing bytes."""
+    """A record from its bytes: `version` (the current layout) or an older layout of `OLDER_SHAPES`, then the fields.
+    Refused on another version, trailing or missing bytes."""
     shape = SHAPES[contract][record_type]
     if not record:
         raise Malformed("empty record")
     if record[0] != version:
-        raise Malformed(f"layout version {record[0]}, this decoder reads {version} for {contract} {record_type}")
+        older = OLDER_SHAPES.get((contract, record_type, record[0]))
+        if older is None or record[0] > version:
+            raise Malformed(f"layout version {record[0]}, this decoder reads {version} for {contract} {record_type}")
+        shape = older
     r = _Reader(record[1:])
     value = r.value(shape)
     if r.at != len(r.data):

@@ -27,13 +27,9 @@ pub fn instantiate(
     msg: InstantiateMsg,
 ) -> ContractResult<Response> {
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    let owner = match msg.owner {
-        Some(o) => deps.api.addr_validate(&o)?,
-        None => info.sender,
-    };
+    let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
+    cw_ownable::initialize_owner(deps.storage, deps.api, Some(&owner))?;
     let config = Config {
-        owner,
-        pending_owner: None,
         ai_token: deps.api.addr_validate(&msg.ai_token)?,
         treasury: deps.api.addr_validate(&msg.treasury)?,
         permissionless_pools: msg.permissionless_pools,
@@ -43,7 +39,7 @@ pub fn instantiate(
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
         .add_attribute("action", "instantiate")
-        .add_attribute("owner", config.owner))
+        .add_attribute("owner", owner))
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -106,8 +102,12 @@ pub fn execute(
             treasury,
             permissionless_pools,
         } => admin::update_config(deps, info, treasury, permissionless_pools),
-        ExecuteMsg::ProposeOwner { owner } => admin::propose_owner(deps, info, owner),
-        ExecuteMsg::AcceptOwner {} => admin::accept_owner(deps, info),
+        ExecuteMsg::UpdateOwnership(action) => {
+            let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)?;
+            Ok(Response::new()
+                .add_attribute("action", "update_ownership")
+                .add_attributes(ownership.into_attributes()))
+        }
     }
 }
 
@@ -202,6 +202,7 @@ fn recipient(
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
         QueryMsg::Pool { pool_id } => to_json_binary(&query::pool(deps, pool_id)?)?,
         QueryMsg::Pools { start_after, limit } => {
             to_json_binary(&query::pools(deps, start_after, limit)?)?
@@ -252,21 +253,34 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
-    Ok(hmm_record::migrate(
+    let api = deps.api;
+    let mut dropped = None;
+    let res = hmm_record::migrate(
         deps.storage,
         CONTRACT_NAME,
         CONTRACT_VERSION,
         OLDEST_MIGRATABLE,
         |storage, from| {
+            let mut converted = 0;
             if from < &hmm_record::Version::parse("0.4.0")? {
-                return Ok(crate::state::convert_records(storage)?);
-            }
-            if from < &hmm_record::Version::parse("0.5.0")? {
+                converted += crate::state::convert_records(storage)?;
+            } else if from < &hmm_record::Version::parse("0.5.0")? {
                 crate::state::drop_routing_index(storage);
             }
-            Ok(0)
+            if from < &hmm_record::Version::parse("0.6.0")? {
+                // Config v1 → v2: the owner moves to cw-ownable; a pending proposal is dropped (state.rs).
+                let (n, pending) = crate::state::move_owner_to_cw_ownable(storage, api)?;
+                // The config is rewritten, not added to: it was counted once already if it was just versioned.
+                converted = converted.max(n);
+                dropped = pending;
+            }
+            Ok(converted)
         },
-    )?)
+    )?;
+    Ok(match dropped {
+        Some(pending) => res.add_attribute("dropped_pending_owner", pending),
+        None => res,
+    })
 }
 
 /// Entry-point unit tests on mock dependencies: authorisation, parameter checks, ownership, pause, migration. The
@@ -316,6 +330,10 @@ mod tests {
         )
     }
 
+    fn ownership(deps: &Deps) -> cw_ownable::Ownership<String> {
+        from_json(query(deps.as_ref(), mock_env(), QueryMsg::Ownership {}).unwrap()).unwrap()
+    }
+
     fn config(deps: &Deps) -> ConfigResponse {
         from_json(query(deps.as_ref(), mock_env(), QueryMsg::Config {}).unwrap()).unwrap()
     }
@@ -354,9 +372,9 @@ mod tests {
     fn instantiate_records_the_config_and_the_contract_version() {
         let deps = setup();
         let c = config(&deps);
-        assert_eq!(c.owner, addr("owner"));
+        assert_eq!(ownership(&deps).owner, Some(addr("owner").to_string()));
         assert_eq!(c.ai_token, addr("ai"));
-        assert_eq!((c.paused, c.pool_count, c.pending_owner), (false, 0, None));
+        assert_eq!((c.paused, c.pool_count), (false, 0));
         let v = cw2::get_contract_version(&deps.storage).unwrap();
         assert_eq!(
             (v.contract.as_str(), v.version.as_str()),
@@ -393,10 +411,10 @@ mod tests {
             treasury: None,
             permissionless_pools: Some(true),
         };
-        assert!(matches!(
+        assert_eq!(
             exec(&mut deps, "alice", open.clone()).unwrap_err(),
-            ContractError::Unauthorized(_)
-        ));
+            ContractError::Ownership(cw_ownable::OwnershipError::NotOwner)
+        );
         exec(&mut deps, "owner", open).unwrap();
         exec(&mut deps, "alice", ExecuteMsg::CreatePool(msg)).unwrap();
         assert_eq!(config(&deps).pool_count, 1);
@@ -433,23 +451,31 @@ mod tests {
     #[test]
     fn ownership_moves_in_two_steps() {
         let mut deps = setup();
-        let propose = ExecuteMsg::ProposeOwner {
-            owner: addr("bob").to_string(),
-        };
-        assert!(matches!(
-            exec(&mut deps, "alice", propose.clone()).unwrap_err(),
-            ContractError::Unauthorized(_)
-        ));
-        exec(&mut deps, "owner", propose).unwrap();
-        assert_eq!(config(&deps).pending_owner, Some(addr("bob")));
+        let propose = ExecuteMsg::UpdateOwnership(cw_ownable::Action::TransferOwnership {
+            new_owner: addr("bob").to_string(),
+            expiry: None,
+        });
+        let accept = ExecuteMsg::UpdateOwnership(cw_ownable::Action::AcceptOwnership);
         assert_eq!(
-            exec(&mut deps, "alice", ExecuteMsg::AcceptOwner {}).unwrap_err(),
-            ContractError::NoPendingOwner
+            exec(&mut deps, "alice", propose.clone()).unwrap_err(),
+            ContractError::Ownership(cw_ownable::OwnershipError::NotOwner)
         );
-        assert_eq!(config(&deps).owner, addr("owner"));
-        exec(&mut deps, "bob", ExecuteMsg::AcceptOwner {}).unwrap();
-        let c = config(&deps);
-        assert_eq!((c.owner, c.pending_owner), (addr("bob"), None));
+        exec(&mut deps, "owner", propose).unwrap();
+        assert_eq!(
+            ownership(&deps).pending_owner,
+            Some(addr("bob").to_string())
+        );
+        assert_eq!(
+            exec(&mut deps, "alice", accept.clone()).unwrap_err(),
+            ContractError::Ownership(cw_ownable::OwnershipError::NotPendingOwner)
+        );
+        assert_eq!(ownership(&deps).owner, Some(addr("owner").to_string()));
+        exec(&mut deps, "bob", accept).unwrap();
+        let o = ownership(&deps);
+        assert_eq!(
+            (o.owner, o.pending_owner),
+            (Some(addr("bob").to_string()), None)
+        );
         // The old owner has lost its rights.
         let pause = ExecuteMsg::SetPaused {
             pool_id: None,
@@ -530,39 +556,108 @@ mod tests {
                 other => panic!("{name} {version}: {other}"),
             }
         }
+        store_old_config(&mut deps, None, false);
         cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, OLDEST_MIGRATABLE).unwrap();
         migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
         let v = cw2::get_contract_version(&deps.storage).unwrap();
         assert_eq!(v.version, CONTRACT_VERSION);
     }
 
-    /// A 0.3.0 contract's config (no version byte) reads back after `migrate`, which converts it once: migrating
-    /// again from 0.4.0 leaves it alone. (The VM test `tests/vm/tests/migration.rs` migrates whole contracts
-    /// holding real state.)
-    #[test]
-    fn migrate_converts_the_records_of_0_3() {
+    /// Writes the config as 0.5 and older stored it (the owner and a proposed owner in the record): record version
+    /// 1, or no version byte at all (0.3).
+    fn store_old_config(deps: &mut Deps, pending: Option<Addr>, version_byte: bool) -> Config {
         use cosmwasm_std::{Binary, Storage};
-        let mut deps = setup();
         let config = CONFIG.load(&deps.storage).unwrap();
-        let unversioned = postcard::to_allocvec(&config).unwrap();
-        let stored = cosmwasm_std::to_json_vec(&Binary::new(unversioned).to_base64()).unwrap();
+        let old = (
+            addr("owner"),
+            pending,
+            &config.ai_token,
+            &config.treasury,
+            config.permissionless_pools,
+            config.paused,
+            config.pool_count,
+        );
+        let stored = if version_byte {
+            cosmwasm_std::to_json_vec(&hmm_record::Stored::<_, 1>(old)).unwrap()
+        } else {
+            let unversioned = postcard::to_allocvec(&old).unwrap();
+            cosmwasm_std::to_json_vec(&Binary::new(unversioned).to_base64()).unwrap()
+        };
         deps.storage.set(CONFIG.as_slice(), &stored);
+        // The new code keeps the owner in cw-ownable's item, which the old code did not have.
+        deps.storage.remove(cw_ownable::OWNERSHIP_KEY.as_bytes());
         assert!(
             CONFIG.load(&deps.storage).is_err(),
-            "no version byte: not read"
+            "the old layout is not read"
         );
+        config
+    }
+
+    fn converted(res: &Response) -> Option<&str> {
+        res.attributes
+            .iter()
+            .find(|a| a.key == "records_converted")
+            .map(|a| a.value.as_str())
+    }
+
+    /// A 0.3.0 contract's config (no version byte, the owner in it) reads back after `migrate`, which converts it
+    /// once, the owner moved to cw-ownable: migrating again leaves it alone. (The VM test
+    /// `tests/vm/tests/migration.rs` migrates whole contracts holding real state.)
+    #[test]
+    fn migrate_converts_the_records_of_0_3() {
+        let mut deps = setup();
+        let config = store_old_config(&mut deps, None, false);
         cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.3.0").unwrap();
-        let converted = |res: Response| {
-            res.attributes
-                .into_iter()
-                .find(|a| a.key == "records_converted")
-                .map(|a| a.value)
+        let res = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        assert_eq!(converted(&res), Some("1"));
+        assert_eq!(CONFIG.load(&deps.storage).unwrap(), config);
+        assert_eq!(ownership(&deps).owner, Some(addr("owner").to_string()));
+        let res = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        assert_eq!(converted(&res), Some("0"));
+        assert_eq!(CONFIG.load(&deps.storage).unwrap(), config);
+    }
+
+    /// A 0.5 config (record version 1) becomes version 2: the owner moves to cw-ownable and keeps its rights; a
+    /// proposal waiting for `AcceptOwner` is dropped (reported), and the proposed owner cannot accept.
+    #[test]
+    fn migrate_moves_the_owner_to_cw_ownable_and_drops_a_pending_proposal() {
+        let mut deps = setup();
+        let config = store_old_config(&mut deps, Some(addr("bob")), true);
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.5.0").unwrap();
+        let res = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        assert_eq!(converted(&res), Some("1"));
+        let dropped = res
+            .attributes
+            .iter()
+            .find(|a| a.key == "dropped_pending_owner");
+        assert_eq!(
+            dropped.map(|a| a.value.clone()),
+            Some(addr("bob").to_string())
+        );
+        assert_eq!(CONFIG.load(&deps.storage).unwrap(), config);
+        let o = ownership(&deps);
+        assert_eq!(
+            (o.owner, o.pending_owner),
+            (Some(addr("owner").to_string()), None)
+        );
+        let accept = ExecuteMsg::UpdateOwnership(cw_ownable::Action::AcceptOwnership);
+        assert_eq!(
+            exec(&mut deps, "bob", accept).unwrap_err(),
+            ContractError::Ownership(cw_ownable::OwnershipError::TransferNotFound)
+        );
+        let pause = ExecuteMsg::SetPaused {
+            pool_id: None,
+            paused: true,
         };
+        exec(&mut deps, "owner", pause).unwrap();
+        // A 0.5 config that was never proposed to reports nothing dropped.
+        let mut deps = setup();
+        store_old_config(&mut deps, None, true);
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.5.0").unwrap();
         let res = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
-        assert_eq!(converted(res).as_deref(), Some("1"));
-        assert_eq!(CONFIG.load(&deps.storage).unwrap(), config);
-        let res = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
-        assert_eq!(converted(res).as_deref(), Some("0"));
-        assert_eq!(CONFIG.load(&deps.storage).unwrap(), config);
+        assert!(!res
+            .attributes
+            .iter()
+            .any(|a| a.key == "dropped_pending_owner"));
     }
 }

@@ -107,8 +107,8 @@ pub enum ContractError {
     #[error("nothing to claim")]
     NothingToClaim,
 
-    #[error("no owner proposal is pending for the sender")]
-    NoPendingOwner,
+    #[error(transparent)]
+    Ownership(#[from] cw_ownable::OwnershipError),
 
     #[error(transparent)]
     Migrate(#[from] hmm_record::MigrateError),

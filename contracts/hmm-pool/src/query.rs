@@ -36,8 +36,6 @@ pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
         pending_burn.push(TokenAmount { token, amount: b });
     }
     Ok(ConfigResponse {
-        owner: c.owner,
-        pending_owner: c.pending_owner,
         ai_token: c.ai_token,
         treasury: c.treasury,
         permissionless_pools: c.permissionless_pools,

@@ -14,15 +14,26 @@ pub use hmm_pool_engine::{Pool, PoolClass};
 // The other stored types are compact records of layout version 1 (`hmm_record`: a version byte and the fields in
 // postcard). Changing a field means a new version and a conversion in `migrate`.
 
+/// The contract's configuration (record version 2; the owner is cw-ownable's, in its own item).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Config {
-    pub owner: Addr,
-    pub pending_owner: Option<Addr>,
     pub ai_token: Addr,
     pub treasury: Addr,
     pub permissionless_pools: bool,
     pub paused: bool,
     pub pool_count: u64,
+}
+
+/// The config as record version 1 stored it (0.5 and older): the owner and a proposed owner in the record.
+#[derive(Serialize, Deserialize)]
+struct ConfigV1 {
+    owner: Addr,
+    pending_owner: Option<Addr>,
+    ai_token: Addr,
+    treasury: Addr,
+    permissionless_pools: bool,
+    paused: bool,
+    pool_count: u64,
 }
 
 /// An LP position.
@@ -47,7 +58,8 @@ pub struct Observation {
     pub cumulative: Decimal256,
 }
 
-pub const CONFIG: RecordItem<Config, 1> = RecordItem::new("config");
+pub const CONFIG: RecordItem<Config, 2> = RecordItem::new("config");
+const CONFIG_V1: RecordItem<ConfigV1, 1> = RecordItem::new("config");
 pub const POOLS: PoolRecords = PoolRecords;
 pub const POSITIONS: RecordMap<(u64, &Addr), Position, 1> = RecordMap::new("positions");
 /// (pool, class, slot) → observation; slots form a ring of [`OBSERVATION_SLOTS`].
@@ -104,4 +116,27 @@ pub fn convert_records(storage: &mut dyn Storage) -> StdResult<u32> {
 /// Deletes the routing index of 0.4 and older (the router keeps its own).
 pub fn drop_routing_index(storage: &mut dyn Storage) {
     LEGACY_CLASS_POOLS.clear(storage);
+}
+
+/// Rewrites a version-1 config (0.5 and older) as version 2: the owner moves to cw-ownable. A proposal waiting for
+/// `AcceptOwner` is dropped, not carried over (the owner proposes again with `UpdateOwnership`): 0.5 proposals had
+/// no expiry, and a transfer nobody confirmed after the upgrade should not complete under the new code. Returns
+/// (records rewritten, the dropped proposal).
+pub fn move_owner_to_cw_ownable(
+    storage: &mut dyn Storage,
+    api: &dyn cosmwasm_std::Api,
+) -> StdResult<(u32, Option<Addr>)> {
+    let old = CONFIG_V1.load(storage)?;
+    cw_ownable::initialize_owner(storage, api, Some(old.owner.as_str()))?;
+    CONFIG.save(
+        storage,
+        &Config {
+            ai_token: old.ai_token,
+            treasury: old.treasury,
+            permissionless_pools: old.permissionless_pools,
+            paused: old.paused,
+            pool_count: old.pool_count,
+        },
+    )?;
+    Ok((1, old.pending_owner))
 }

@@ -95,6 +95,9 @@ pub enum ContractError {
     UnknownReply(u64),
 
     #[error(transparent)]
+    Ownership(#[from] cw_ownable::OwnershipError),
+
+    #[error(transparent)]
     Migrate(#[from] hmm_record::MigrateError),
 }
 

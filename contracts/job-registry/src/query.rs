@@ -25,7 +25,6 @@ pub const MAX_LIMIT: u32 = 30;
 pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
     let c = CONFIG.load(deps.storage)?;
     Ok(ConfigResponse {
-        admin: c.admin,
         ai_token: c.ai_token,
         pool: c.pool,
         router: c.router,

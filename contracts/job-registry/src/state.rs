@@ -11,15 +11,26 @@ use serde::{Deserialize, Serialize};
 // Stored as compact records (hmm-record: postcard fields in a base64 string), not JSON objects: smaller wasm and
 // cheaper loads. The layout is positional: see `migrate` before changing a field.
 
+/// The config (record version 3; the owner is cw-ownable's, in its own item).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Config {
-    pub admin: Addr,
     pub ai_token: Addr,
     pub pool: Addr,
-    /// Plans every purchase (record version 2; version 1 had no router).
+    /// Plans every purchase (since record version 2; version 1 had no router).
     pub router: Addr,
     pub poai: Option<Addr>,
     pub limits: Limits,
+}
+
+/// The config as record version 2 stored it (0.5): the admin in the record.
+#[derive(Serialize, Deserialize)]
+struct ConfigV2 {
+    admin: Addr,
+    ai_token: Addr,
+    pool: Addr,
+    router: Addr,
+    poai: Option<Addr>,
+    limits: Limits,
 }
 
 /// The config as record version 1 stored it (0.4 and older): no router.
@@ -142,7 +153,8 @@ pub fn jobs<'a>() -> IndexedMap<u64, StoredJob, JobIndexes<'a>> {
     )
 }
 
-pub const CONFIG: hmm_record::Item<Config, 2> = hmm_record::Item::new("config");
+pub const CONFIG: hmm_record::Item<Config, 3> = hmm_record::Item::new("config");
+const CONFIG_V2: hmm_record::Item<ConfigV2, 2> = hmm_record::Item::new("config");
 const CONFIG_V1: hmm_record::Item<ConfigV1, 1> = hmm_record::Item::new("config");
 /// The last job id.
 pub const JOB_COUNT: Item<u64> = Item::new("job_count");
@@ -164,13 +176,34 @@ pub fn convert_records(storage: &mut dyn Storage) -> StdResult<u32> {
 /// Rewrites a version-1 config (0.4 and older) as version 2 with the router; returns 1.
 pub fn add_router(storage: &mut dyn Storage, router: Addr) -> StdResult<u32> {
     let old = CONFIG_V1.load(storage)?;
-    CONFIG.save(
+    CONFIG_V2.save(
         storage,
-        &Config {
+        &ConfigV2 {
             admin: old.admin,
             ai_token: old.ai_token,
             pool: old.pool,
             router,
+            poai: old.poai,
+            limits: old.limits,
+        },
+    )?;
+    Ok(1)
+}
+
+/// Rewrites a version-2 config (0.5) as version 3: the admin becomes the cw-ownable owner (no transfer was ever
+/// pending: 0.5 handed the role over in one step). Returns 1.
+pub fn move_admin_to_cw_ownable(
+    storage: &mut dyn Storage,
+    api: &dyn cosmwasm_std::Api,
+) -> StdResult<u32> {
+    let old = CONFIG_V2.load(storage)?;
+    cw_ownable::initialize_owner(storage, api, Some(old.admin.as_str()))?;
+    CONFIG.save(
+        storage,
+        &Config {
+            ai_token: old.ai_token,
+            pool: old.pool,
+            router: old.router,
             poai: old.poai,
             limits: old.limits,
         },

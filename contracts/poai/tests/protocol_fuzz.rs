@@ -2165,7 +2165,6 @@ impl Fuzz {
                         &owner,
                         &registry,
                         &JobExec::UpdateConfig {
-                            admin: None,
                             poai: None,
                             limits: Some(limits),
                         },
@@ -2191,7 +2190,6 @@ impl Fuzz {
                         (
                             owner.clone(),
                             JobExec::UpdateConfig {
-                                admin: None,
                                 poai: None,
                                 limits: Some(limits),
                             },
@@ -2200,7 +2198,6 @@ impl Fuzz {
                     1 => (
                         owner.clone(),
                         JobExec::UpdateConfig {
-                            admin: None,
                             poai: Some(self.junk.to_string()),
                             limits: None,
                         },
@@ -2208,7 +2205,6 @@ impl Fuzz {
                     _ => (
                         self.stranger.clone(),
                         JobExec::UpdateConfig {
-                            admin: Some(self.stranger.to_string()),
                             poai: None,
                             limits: None,
                         },
@@ -3121,7 +3117,6 @@ fn a_registry_grace_shorter_than_verification_is_refused() {
     let mut limits = f.limits();
     limits.settlement_grace = 1;
     let update = JobExec::UpdateConfig {
-        admin: None,
         poai: None,
         limits: Some(limits),
     };

@@ -61,11 +61,11 @@ macro_rules! is_item {
 
 /// Every compact-record collection of the three contracts (their `state.rs`); `scripts/records.py`'s `COLLECTIONS`.
 const COLLECTIONS: &[Collection] = collections! {
-    item "hmm-pool" "config" pool::Config 1;
+    item "hmm-pool" "config" pool::Config 2;
     map "hmm-pool" "positions" pool::Position 1;
     map "hmm-pool" "obs" pool::Observation 1;
     map "hmm-pool" "intents" pool::Intent 1;
-    item "job-registry" "config" registry::Config 2;
+    item "job-registry" "config" registry::Config 3;
     map "job-registry" "jobs" registry::Job 1;
     item "poai" "config" state::Config 1;
     item "poai" "params" messages::Params 1;
@@ -274,10 +274,12 @@ fn scenario() -> Suite {
     let assigned = submit(&mut s, 1_000);
     at_registry(&mut s, &w0, &JobExec::TakeJob { job_id: assigned });
 
-    // The pool: an owner proposed, and a batch-auction pool (SLA tier 0: no job routes to it) with waiting intents.
-    let proposal = hmm::pool::ExecuteMsg::ProposeOwner {
-        owner: s.anyone.to_string(),
-    };
+    // The pool: an owner proposed (cw-ownable's item, not a compact record), and a batch-auction pool (SLA tier 0:
+    // no job routes to it) with waiting intents.
+    let proposal = hmm::pool::ExecuteMsg::UpdateOwnership(cw_ownable::Action::TransferOwnership {
+        new_owner: s.anyone.to_string(),
+        expiry: None,
+    });
     s.call(&owner, &pool, &proposal).expect("proposed");
     let mut msg = bilinear(sla_tags(0));
     msg.batch_window = Some(60);

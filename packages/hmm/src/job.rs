@@ -95,8 +95,8 @@ pub fn default_job_fee_rate() -> Decimal {
 /// Creates the registry.
 #[cw_serde]
 pub struct InstantiateMsg {
-    /// Admin (may change limits and set poai once); defaults to the sender.
-    pub admin: Option<String>,
+    /// Owner (cw-ownable; may change limits and set poai once); defaults to the sender.
+    pub owner: Option<String>,
     /// The $AI cw20 token: the only token `SubmitJob` accepts, and the escrow unit.
     pub ai_token: String,
     /// The `hmm-pool` contract the registry buys CU from (the router's plan) and on request sells them back to.
@@ -239,16 +239,16 @@ pub enum ExecuteMsg {
         /// The outcome.
         outcome: SettlementOutcome,
     },
-    /// Admin only: hand over the admin role, set the poai contract (once, if it was not set at instantiation),
-    /// or change the limits.
+    /// Owner only: set the poai contract (once, if it was not set at instantiation), or change the limits.
     UpdateConfig {
-        /// New admin.
-        admin: Option<String>,
         /// The poai contract; refused if already set.
         poai: Option<String>,
         /// New limits (apply to jobs submitted afterwards).
         limits: Option<Limits>,
     },
+    /// Two-step ownership transfer (cw-ownable): the owner proposes (with an optional expiry), the proposed owner
+    /// accepts; the owner may also renounce.
+    UpdateOwnership(cw_ownable::Action),
 }
 
 /// Where a job is in its lifecycle.
@@ -316,6 +316,9 @@ pub enum QueryMsg {
     /// The configuration.
     #[returns(ConfigResponse)]
     Config {},
+    /// The owner, and the proposed owner while a transfer is pending (cw-ownable's `Ownership`).
+    #[returns(cw_ownable::Ownership<String>)]
+    Ownership {},
     /// One job.
     #[returns(JobResponse)]
     Job {
@@ -392,8 +395,6 @@ pub const MAX_EFE_POLICIES: usize = 16;
 /// Answer to [`QueryMsg::Config`].
 #[cw_serde]
 pub struct ConfigResponse {
-    /// The admin.
-    pub admin: Addr,
     /// The $AI token.
     pub ai_token: Addr,
     /// The pool contract.

@@ -309,13 +309,9 @@ pub enum ExecuteMsg {
         /// Whether anyone may create pools; `None`: unchanged.
         permissionless_pools: Option<bool>,
     },
-    /// Owner: propose a new owner, who must accept (replaces an earlier proposal).
-    ProposeOwner {
-        /// The proposed owner's address.
-        owner: String,
-    },
-    /// The proposed owner accepts.
-    AcceptOwner {},
+    /// Two-step ownership transfer (cw-ownable): the owner proposes (with an optional expiry), the proposed owner
+    /// accepts; the owner may also renounce.
+    UpdateOwnership(cw_ownable::Action),
 }
 
 /// What a swap asks for in exchange for the tokens sent.
@@ -400,6 +396,9 @@ pub enum QueryMsg {
     /// The contract's configuration and the protocol fees waiting for collection.
     #[returns(ConfigResponse)]
     Config {},
+    /// The owner, and the proposed owner while a transfer is pending (cw-ownable's `Ownership`).
+    #[returns(cw_ownable::Ownership<String>)]
+    Ownership {},
     /// One pool.
     #[returns(PoolResponse)]
     Pool {
@@ -503,10 +502,6 @@ pub enum QueryMsg {
 /// Answer to [`QueryMsg::Config`].
 #[cw_serde]
 pub struct ConfigResponse {
-    /// The owner (admin).
-    pub owner: Addr,
-    /// The proposed owner waiting to `AcceptOwner`, if any.
-    pub pending_owner: Option<Addr>,
     /// The $AI cw20 token, numeraire of every pool.
     pub ai_token: Addr,
     /// Receives the treasury share of fees.

@@ -363,23 +363,26 @@ fn refused_messages_change_nothing() {
         pool_id: Some(id),
         paused: true,
     };
-    assert!(matches!(
+    assert_eq!(
         err(s.execute(&attacker, &pause).unwrap_err()),
-        ContractError::Unauthorized(_)
-    ));
+        ContractError::Ownership(cw_ownable::OwnershipError::NotOwner)
+    );
     let update = ExecuteMsg::UpdatePool {
         pool_id: id,
         update: PoolUpdate::default(),
     };
-    assert!(matches!(
+    assert_eq!(
         err(s.execute(&attacker, &update).unwrap_err()),
-        ContractError::Unauthorized(_)
-    ));
+        ContractError::Ownership(cw_ownable::OwnershipError::NotOwner)
+    );
     assert_eq!(
         err(s
-            .execute(&attacker, &ExecuteMsg::AcceptOwner {})
+            .execute(
+                &attacker,
+                &ExecuteMsg::UpdateOwnership(cw_ownable::Action::AcceptOwnership)
+            )
             .unwrap_err()),
-        ContractError::NoPendingOwner
+        ContractError::Ownership(cw_ownable::OwnershipError::TransferNotFound)
     );
     // Withdrawing shares one does not have.
     let remove = ExecuteMsg::RemoveLiquidity {
@@ -868,14 +871,19 @@ fn pause_and_ownership() {
     // Two-step ownership transfer.
     s.execute(
         &owner,
-        &ExecuteMsg::ProposeOwner {
-            owner: trader.to_string(),
-        },
+        &ExecuteMsg::UpdateOwnership(cw_ownable::Action::TransferOwnership {
+            new_owner: trader.to_string(),
+            expiry: None,
+        }),
     )
     .unwrap();
-    s.execute(&trader, &ExecuteMsg::AcceptOwner {}).unwrap();
-    let cfg: ConfigResponse = s.query(&QueryMsg::Config {}).unwrap();
-    assert_eq!(cfg.owner, trader);
+    s.execute(
+        &trader,
+        &ExecuteMsg::UpdateOwnership(cw_ownable::Action::AcceptOwnership),
+    )
+    .unwrap();
+    let ownership: cw_ownable::Ownership<String> = s.query(&QueryMsg::Ownership {}).unwrap();
+    assert_eq!(ownership.owner, Some(trader.to_string()));
     assert!(matches!(
         err(s
             .execute(
@@ -886,7 +894,7 @@ fn pause_and_ownership() {
                 }
             )
             .unwrap_err()),
-        ContractError::Unauthorized(_)
+        ContractError::Ownership(cw_ownable::OwnershipError::NotOwner)
     ));
 }
 

@@ -433,8 +433,6 @@ impl Fuzz {
                 owed: vec![],
                 pools: vec![],
                 config: ConfigResponse {
-                    owner: Addr::unchecked(""),
-                    pending_owner: None,
                     ai_token: Addr::unchecked(""),
                     treasury: Addr::unchecked(""),
                     permissionless_pools: false,
@@ -1346,10 +1344,11 @@ impl Fuzz {
                 treasury: Some(who.to_string()),
                 permissionless_pools: Some(true),
             },
-            4 => ExecuteMsg::ProposeOwner {
-                owner: who.to_string(),
-            },
-            5 => ExecuteMsg::AcceptOwner {},
+            4 => ExecuteMsg::UpdateOwnership(cw_ownable::Action::TransferOwnership {
+                new_owner: who.to_string(),
+                expiry: None,
+            }),
+            5 => ExecuteMsg::UpdateOwnership(cw_ownable::Action::AcceptOwnership),
             _ => {
                 let mut m: CreatePoolMsg = self.s.create_msg(CurveKind::Bilinear, &[0], "0");
                 m.classes.push(ClassParams {

@@ -326,7 +326,6 @@ impl StackBuilder {
                 if self.wire {
                     let owner = s.owner.clone();
                     let msg = hmm::job::ExecuteMsg::UpdateConfig {
-                        admin: None,
                         poai: Some(poai.to_string()),
                         limits: None,
                     };
@@ -417,7 +416,7 @@ impl Stack {
     fn instantiate_registry(&mut self, limits: Option<Limits>, poai: Option<&Addr>) -> Addr {
         let code = self.app.store_code(registry_contract());
         let msg = hmm::job::InstantiateMsg {
-            admin: None,
+            owner: None,
             ai_token: self.ai.to_string(),
             pool: self
                 .pool

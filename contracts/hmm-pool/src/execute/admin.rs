@@ -11,14 +11,11 @@ use hmm_pool_engine::prices::record_prices;
 
 use super::{burn_msg, deferred_tokens, load_pool, transfer_msg};
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Config, CONFIG, POOLS, PROTOCOL_FEES};
+use crate::state::{CONFIG, POOLS, PROTOCOL_FEES};
 use crate::twap;
 
-fn owner_only(config: &Config, info: &MessageInfo) -> ContractResult<()> {
-    if info.sender != config.owner {
-        return Err(ContractError::Unauthorized("the owner"));
-    }
-    Ok(())
+fn owner_only(deps: &DepsMut, info: &MessageInfo) -> ContractResult<()> {
+    Ok(cw_ownable::assert_owner(deps.storage, &info.sender)?)
 }
 
 pub fn update_pool(
@@ -28,8 +25,7 @@ pub fn update_pool(
     pool_id: u64,
     update: PoolUpdate,
 ) -> ContractResult<Response> {
-    let config = CONFIG.load(deps.storage)?;
-    owner_only(&config, &info)?;
+    owner_only(&deps, &info)?;
     let mut pool = load_pool(deps.storage, pool_id)?;
     if let Some(c) = update.curvature {
         check_curvature(pool.kind, &c, &pool.classes)?;
@@ -73,7 +69,7 @@ pub fn set_paused(
     paused: bool,
 ) -> ContractResult<Response> {
     let mut config = CONFIG.load(deps.storage)?;
-    owner_only(&config, &info)?;
+    owner_only(&deps, &info)?;
     match pool_id {
         Some(id) => {
             let mut pool = load_pool(deps.storage, id)?;
@@ -97,7 +93,7 @@ pub fn update_config(
     permissionless_pools: Option<bool>,
 ) -> ContractResult<Response> {
     let mut config = CONFIG.load(deps.storage)?;
-    owner_only(&config, &info)?;
+    owner_only(&deps, &info)?;
     if let Some(t) = treasury {
         config.treasury = deps.api.addr_validate(&t)?;
     }
@@ -106,29 +102,6 @@ pub fn update_config(
     }
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new().add_attribute("action", "update_config"))
-}
-
-pub fn propose_owner(deps: DepsMut, info: MessageInfo, owner: String) -> ContractResult<Response> {
-    let mut config = CONFIG.load(deps.storage)?;
-    owner_only(&config, &info)?;
-    config.pending_owner = Some(deps.api.addr_validate(&owner)?);
-    CONFIG.save(deps.storage, &config)?;
-    Ok(Response::new()
-        .add_attribute("action", "propose_owner")
-        .add_attribute("proposed", owner))
-}
-
-pub fn accept_owner(deps: DepsMut, info: MessageInfo) -> ContractResult<Response> {
-    let mut config = CONFIG.load(deps.storage)?;
-    if config.pending_owner.as_ref() != Some(&info.sender) {
-        return Err(ContractError::NoPendingOwner);
-    }
-    config.owner = info.sender.clone();
-    config.pending_owner = None;
-    CONFIG.save(deps.storage, &config)?;
-    Ok(Response::new()
-        .add_attribute("action", "accept_owner")
-        .add_attribute("owner", info.sender))
 }
 
 /// Pays the treasury its share and burns the burn share (2025 §4.3: a fraction ζ of fees is burned), of `tokens`

@@ -15,7 +15,7 @@ pub fn create_pool(
     msg: CreatePoolMsg,
 ) -> ContractResult<Response> {
     let mut config = CONFIG.load(deps.storage)?;
-    if !config.permissionless_pools && info.sender != config.owner {
+    if !config.permissionless_pools && !cw_ownable::is_owner(deps.storage, &info.sender)? {
         return Err(ContractError::Unauthorized(
             "the owner (pool creation is permissioned)",
         ));

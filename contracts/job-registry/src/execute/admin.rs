@@ -1,4 +1,4 @@
-//! `UpdateConfig` (admin only) and the limits' defaults and bounds.
+//! `UpdateConfig` (owner only) and the limits' defaults and bounds.
 
 use cosmwasm_std::{Decimal, Deps, DepsMut, MessageInfo, Response};
 use hmm::job::Limits;
@@ -71,14 +71,11 @@ fn check_timelines(deps: Deps, config: &Config) -> ContractResult<()> {
 pub fn update_config(
     deps: DepsMut,
     info: MessageInfo,
-    admin: Option<String>,
     poai: Option<String>,
     limits: Option<Limits>,
 ) -> ContractResult<Response> {
     let mut config = CONFIG.load(deps.storage)?;
-    if info.sender != config.admin {
-        return Err(ContractError::Unauthorized("the admin"));
-    }
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let mut resp = Response::new().add_attribute("action", "update_config");
     if let Some(poai) = poai {
         if config.poai.is_some() {
@@ -92,10 +89,6 @@ pub fn update_config(
         validate_limits(&limits)?;
         config.limits = limits;
         check_timelines(deps.as_ref(), &config)?;
-    }
-    if let Some(admin) = admin {
-        config.admin = deps.api.addr_validate(&admin)?;
-        resp = resp.add_attribute("admin", &config.admin);
     }
     CONFIG.save(deps.storage, &config)?;
     Ok(resp)

@@ -392,7 +392,6 @@ fn poai_can_be_set_once_after_instantiation() {
     s.exec(
         &admin,
         &hmm::job::ExecuteMsg::UpdateConfig {
-            admin: None,
             poai: Some(poai.clone()),
             limits: None,
         },
@@ -405,7 +404,6 @@ fn poai_can_be_set_once_after_instantiation() {
         .exec(
             &admin,
             &hmm::job::ExecuteMsg::UpdateConfig {
-                admin: None,
                 poai: Some(poai),
                 limits: None,
             },

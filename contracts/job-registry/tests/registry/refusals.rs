@@ -165,7 +165,6 @@ fn invalid_specs_are_refused() {
     s.exec(
         &admin,
         &ExecuteMsg::UpdateConfig {
-            admin: None,
             poai: None,
             limits: Some(Limits {
                 max_resources: 2,
@@ -520,7 +519,7 @@ fn unknown_jobs_are_refused() {
 }
 
 #[test]
-fn admin_only_config_and_sane_limits() {
+fn owner_only_config_and_sane_limits() {
     let mut s = SuiteBuilder::new().build();
     let attacker = s.attacker.clone();
     let admin = s.admin.clone();
@@ -530,16 +529,19 @@ fn admin_only_config_and_sane_limits() {
         settlement_grace: MOCK_SPAN + 60,
         job_fee_rate: Decimal::percent(1),
     };
-    refused(&mut s, ContractError::Unauthorized("the admin"), |s| {
-        s.exec(
-            &attacker,
-            &ExecuteMsg::UpdateConfig {
-                admin: Some(attacker.to_string()),
-                poai: None,
-                limits: Some(limits.clone()),
-            },
-        )
-    });
+    refused(
+        &mut s,
+        ContractError::Ownership(cw_ownable::OwnershipError::NotOwner),
+        |s| {
+            s.exec(
+                &attacker,
+                &ExecuteMsg::UpdateConfig {
+                    poai: None,
+                    limits: Some(limits.clone()),
+                },
+            )
+        },
+    );
     refused(
         &mut s,
         ContractError::InvalidLimits("max_resources must be in 1..=16".into()),
@@ -547,7 +549,6 @@ fn admin_only_config_and_sane_limits() {
             s.exec(
                 &admin,
                 &ExecuteMsg::UpdateConfig {
-                    admin: None,
                     poai: None,
                     limits: Some(Limits {
                         max_resources: 0,
@@ -582,7 +583,6 @@ fn admin_only_config_and_sane_limits() {
                 s.exec(
                     &admin,
                     &ExecuteMsg::UpdateConfig {
-                        admin: None,
                         poai: None,
                         limits: Some(bad.clone()),
                     },
@@ -590,28 +590,50 @@ fn admin_only_config_and_sane_limits() {
             },
         );
     }
-    // Hand over the admin role: the old admin loses it.
+    // Hand over the ownership in two steps (cw-ownable): the old owner loses it.
     s.exec(
         &admin,
         &ExecuteMsg::UpdateConfig {
-            admin: Some(attacker.to_string()),
             poai: None,
             limits: Some(limits.clone()),
         },
     )
     .unwrap();
-    assert_eq!(s.config().admin, attacker);
     assert_eq!(s.config().limits, limits);
-    refused(&mut s, ContractError::Unauthorized("the admin"), |s| {
-        s.exec(
-            &admin,
-            &ExecuteMsg::UpdateConfig {
-                admin: None,
-                poai: None,
-                limits: None,
-            },
-        )
+    let propose = ExecuteMsg::UpdateOwnership(cw_ownable::Action::TransferOwnership {
+        new_owner: attacker.to_string(),
+        expiry: None,
     });
+    refused(
+        &mut s,
+        ContractError::Ownership(cw_ownable::OwnershipError::NotOwner),
+        |s| s.exec(&attacker, &propose),
+    );
+    s.exec(&admin, &propose).unwrap();
+    s.exec(
+        &attacker,
+        &ExecuteMsg::UpdateOwnership(cw_ownable::Action::AcceptOwnership),
+    )
+    .unwrap();
+    let ownership: cw_ownable::Ownership<String> = s
+        .app
+        .wrap()
+        .query_wasm_smart(&s.registry, &hmm::job::QueryMsg::Ownership {})
+        .unwrap();
+    assert_eq!(ownership.owner, Some(attacker.to_string()));
+    refused(
+        &mut s,
+        ContractError::Ownership(cw_ownable::OwnershipError::NotOwner),
+        |s| {
+            s.exec(
+                &admin,
+                &ExecuteMsg::UpdateConfig {
+                    poai: None,
+                    limits: None,
+                },
+            )
+        },
+    );
 }
 
 #[test]

@@ -46,7 +46,7 @@ fn registry_with(s: &mut Suite, answer: &RouteResponse) -> cosmwasm_std::Addr {
         .app
         .store_code(hmm_testing::contracts::registry_contract());
     let msg = hmm::job::InstantiateMsg {
-        admin: None,
+        owner: None,
         ai_token: s.ai.to_string(),
         pool: s.pool.to_string(),
         router: router.to_string(),

@@ -214,7 +214,7 @@ fn worker(x: &Exchange, j: &Jobs) -> Result<WorkerResponse, String> {
 pub fn deploy(x: &Exchange) -> Result<Jobs, String> {
     let chain = &x.chain;
     let mut init = serde_json::to_value(hmm::job::InstantiateMsg {
-        admin: None,
+        owner: None,
         ai_token: x.ai.clone(),
         pool: x.pool.clone(),
         router: x.router.clone(),
@@ -223,9 +223,13 @@ pub fn deploy(x: &Exchange) -> Result<Jobs, String> {
     })
     .map_err(|err| err.to_string())?;
     if !chain.deploys_artifact("job-registry") {
-        // A release before the router (0.4 and older: the migration test) knows no `router` field.
+        // A release before the router (0.4 and older: the migration test) knows no `router` field, and calls the
+        // owner `admin` (0.5 and older).
         if let Some(fields) = init.as_object_mut() {
             fields.remove("router");
+            if let Some(owner) = fields.remove("owner") {
+                fields.insert("admin".to_string(), owner);
+            }
         }
     }
     let (registry, _) = chain
@@ -254,7 +258,6 @@ pub fn deploy(x: &Exchange) -> Result<Jobs, String> {
             &x.owner,
             &registry,
             &JobExec::UpdateConfig {
-                admin: None,
                 poai: Some(poai.clone()),
                 limits: None,
             },

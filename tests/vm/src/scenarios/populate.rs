@@ -440,15 +440,20 @@ pub fn populate(chain: &Chain) -> Result<Populated, String> {
     let lp2 = chain.addr("lp2");
     let batch_pool = pool_state(&x, &lp2)?;
     let new_owner = chain.addr("new-owner");
-    chain
-        .execute(
-            &x.owner,
-            &x.pool,
-            &PoolExec::ProposeOwner {
-                owner: new_owner.clone(),
+    // A pending ownership transfer: 0.5 and older proposed with `propose_owner` (which the migration drops, see
+    // hmm-pool's `state::move_owner_to_cw_ownable`), the code under test with cw-ownable's `update_ownership`.
+    let propose = if chain.deploys_artifact("hmm-pool") {
+        serde_json::to_value(PoolExec::UpdateOwnership(
+            cw_ownable::Action::TransferOwnership {
+                new_owner: new_owner.clone(),
+                expiry: None,
             },
-        )
-        .map_err(e)?;
+        ))
+        .map_err(|err| err.to_string())?
+    } else {
+        serde_json::json!({ "propose_owner": { "owner": new_owner } })
+    };
+    chain.execute(&x.owner, &x.pool, &propose).map_err(e)?;
 
     // Jobs 1 (settled) and 2 (expired, the worker slashed and denied for a while).
     let j = jobs::jobs(&x)?;
