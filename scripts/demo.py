@@ -546,8 +546,15 @@ class Story:
 
     # 3 ----------------------------------------------------------------------------------------------------------
     def submit_job1(self) -> int:
-        self.head("5. the client quotes and submits a 3-class job")
+        self.head("5. the client quotes and submits a 3-class job (part of the H100 from the book, the rest from "
+                  "the pools)")
         want = {"H100": 10, "VRAM": 800, "CPU": 160}
+        # worker1 rests 3 H100 just below the pool's spot: the router's plan takes them before the pool.
+        book_t, book_lots = "H100", 3
+        tick = self.one // 1000
+        ask = int(self.spot(book_t) * self.one * Decimal("0.98")) // tick * tick
+        self.place(f"worker1 asks {book_lots} {book_t} at {self.fmt(ask)} $AI", "worker1", "ask", book_t, ask,
+                   book_lots, "limit", "", "orderbook place (resting ask, cw20 send)")
         items = [{"cu_token": self.tokens[t], "amount": str(n * self.one)} for t, n in want.items()]
         route = self.q(self.router, {"route": {"items": items, "sla": SLA}})
         cost = int(route["total_cost"])
@@ -555,20 +562,31 @@ class Story:
             t = self.label_of[leg["cu_token"]]
             self.say(f"   route: {self.fmt(int(leg['amount'])):>8} {t:<5} from pool {leg['pool_id']} for "
                      f"{self.fmt(int(leg['cost']))} $AI (spot {self.spot(t):.6f})")
+        fills = route.get("book_fills", [])
+        for f in fills:
+            self.say(f"   of which from the book: {self.fmt(int(f['amount']))} {self.label_of[f['cu_token']]} "
+                     f"(bid for {self.fmt(int(f['quantity']))}, {f['max_fills']} order) for {self.fmt(int(f['cost']))} $AI")
         self.say(f"   total {self.fmt(cost)} $AI")
         self.check(len(route["legs"]) == 3 and sum(int(x["cost"]) for x in route["legs"]) == cost,
                    "route: one leg per class, costs add up")
+        self.eq([(self.label_of[f["cu_token"]], int(f["quantity"]), int(f["cost"])) for f in fills],
+                [(book_t, book_lots * self.one, book_lots * ask)], "the plan takes worker1's asks from the book")
+        book_cost = int(fills[0]["cost"])
+        maker_fee = -(-book_cost // 1000)                      # 0.1 % of the $AI the maker receives, rounded up
+        taker_fee = -(-(book_lots * self.one) * 3 // 1000)     # 0.3 % of the CU the taker receives, rounded up
+        self.eq(int(fills[0]["amount"]), book_lots * self.one - taker_fee, "the book delivers 3 CU less its taker fee")
         sent = cost + cost // 10
         self.input_data = b"job-1 input: fine-tune llama-3-8b on 10k samples, seed 42"
         start = self.c.block_time()
         spec = {"resources": items, "sla": SLA, "max_spend": str(cost + cost // 50), "start_by": int(start) + 240,
                 "finish_by": int(start) + 600, "input_commitment": sha256(self.input_data).hex()}
-        before = self.snap(["client", "registry", "pool"], ["AI", *want])
+        before = self.snap(["client", "registry", "pool", "worker1", "book"], ["AI", *want])
         tx = self.send(f"submit_job (sends {self.fmt(sent)} $AI)", "client", "AI", self.registry, sent,
-                       {"submit_job": {"spec": spec}}, kind="job submit (cw20 send -> router route -> pool buy)")
+                       {"submit_job": {"spec": spec}},
+                       kind="job submit, 3 classes (router route -> pool buy + book fill-or-kill)")
         job_id = int(chain.event_attr(tx, "wasm", "job_id"))
         self.job_ids.append(job_id)
-        after = self.snap(["client", "registry", "pool"], ["AI", *want])
+        after = self.snap(["client", "registry", "pool", "worker1", "book"], ["AI", *want])
         d = self.show_deltas(before, after)
         j = self.job(job_id)
         self.eq(j["state"], "open", f"job {job_id} state")
@@ -579,7 +597,10 @@ class Story:
         self.job1_fee = int(j["fee"])
         self.eq(d[("client", "AI")], -sent, "client paid what it sent")
         self.eq(d[("registry", "AI")], sent - cost, "registry holds the escrow")
-        self.eq(d[("pool", "AI")], cost, "pool received the cost")
+        self.eq(d[("pool", "AI")], cost - book_cost, "pool received the cost less the book's part")
+        self.eq(d[("worker1", "AI")], book_cost - maker_fee, "worker1 (maker) received its asks less the 0.1 % fee")
+        self.eq((d[("book", "AI")], d[("book", book_t)]), (maker_fee, -(book_lots * self.one - taker_fee)),
+                "the book keeps the fees and released the asks' CU")
         for t, n in want.items():
             self.eq(d[("registry", t)], n * self.one, f"registry locked {n} {t}")
         self.job1_want = want

@@ -7,9 +7,10 @@ Stores every artifact (a code already stored with the same sha256 is reused), th
   CU tokens    ai-token code, one per resource class, minter = poai (capacity offers); optional bootstrap balances
                (the seed liquidity an LP puts into the pools: without it no pool has a price and no worker can offer)
   hmm-pool     ai_token = $AI, treasury; then one pool per class (owner-created)
-  router       pool_contract, ai_token (pools join its index once funded: `register_pools`, anyone)
+  router       pool_contract, ai_token (pools join its index once funded: `register_pools`, anyone); the order
+               book once deployed (`set_orderbook`)
   orderbook    quote = $AI (cw20), treasury, burn share 0.25; one market per class (lot 1 CU, tick 0.001 $AI)
-  job-registry ai_token, pool, router, poai
+  job-registry ai_token, pool, router, poai; the order book it pays for the book's part of a plan
   poai         ai_token, pool, job_registry, treasury, params; every class declared (SetResourceClass)
 
 poai is created with `instantiate2`, so its address is known before the tokens and the registry that name it: the
@@ -270,6 +271,12 @@ def deploy(c: chain.Chain, *, profile: str = "default", classes: list[dict[str, 
         cl["market_id"] = int(chain.event_attr(tx, "wasm", "market_id"))
         d.record(f"orderbook create_market {cl['kind']}")
 
+    # The router plans with the book and the registry pays it for the book's part of a job's plan.
+    c.execute(router, {"set_orderbook": {"orderbook": book}})
+    d.record("router set_orderbook")
+    c.execute(registry, {"update_config": {"poai": None, "limits": None, "orderbook": book}})
+    d.record("job-registry update_config orderbook")
+
     # Check the wiring as deployed.
     for t in [ai_token] + [cl["token"] for cl in class_out]:
         m = c.query_smart(t, {"minter": {}})
@@ -278,7 +285,8 @@ def deploy(c: chain.Chain, *, profile: str = "default", classes: list[dict[str, 
     rc = c.query_smart(registry, {"config": {}})
     pc = c.query_smart(poai, {"config": {}})
     if (rc.get("poai") != poai or rc.get("router") != router or pc.get("job_registry") != registry
-            or pc.get("pool") != pool):
+            or pc.get("pool") != pool or rc.get("orderbook") != book
+            or c.query_smart(router, {"config": {}}).get("orderbook") != book):
         raise chain.ChainError("registry/poai wiring mismatch")
     if len(pc.get("classes", [])) != len(class_out):
         raise chain.ChainError(f"poai declares {len(pc.get('classes', []))} classes, expected {len(class_out)}")

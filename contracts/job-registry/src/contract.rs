@@ -71,7 +71,11 @@ pub fn execute(
             attest::record_verdict(deps, info, job_id, verdict)
         }
         ExecuteMsg::Settle { job_id, outcome } => settle::settle(deps, env, info, job_id, outcome),
-        ExecuteMsg::UpdateConfig { poai, limits } => admin::update_config(deps, info, poai, limits),
+        ExecuteMsg::UpdateConfig {
+            poai,
+            limits,
+            orderbook,
+        } => admin::update_config(deps, info, poai, limits, orderbook),
         ExecuteMsg::UpdateOwnership(action) => {
             let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)?;
             Ok(Response::new()
@@ -285,6 +289,7 @@ mod tests {
         let update = hmm::job::ExecuteMsg::UpdateConfig {
             poai: None,
             limits: Some(crate::execute::admin::default_limits()),
+            orderbook: None,
         };
         execute(deps.as_mut(), mock_env(), info, update).unwrap();
     }

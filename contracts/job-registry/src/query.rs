@@ -31,6 +31,7 @@ pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
         poai: c.poai,
         limits: c.limits,
         job_count: JOB_COUNT.load(deps.storage)?,
+        orderbook: crate::state::ORDERBOOK.may_load(deps.storage)?,
     })
 }
 

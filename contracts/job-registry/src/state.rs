@@ -156,6 +156,9 @@ pub fn jobs<'a>() -> IndexedMap<u64, StoredJob, JobIndexes<'a>> {
 pub const CONFIG: hmm_record::Item<Config, 3> = hmm_record::Item::new("config");
 const CONFIG_V2: hmm_record::Item<ConfigV2, 2> = hmm_record::Item::new("config");
 const CONFIG_V1: hmm_record::Item<ConfigV1, 1> = hmm_record::Item::new("config");
+/// The order book the registry pays for the book's part of a plan (`UpdateConfig`); kept beside the config record
+/// so that adding it changed no record layout.
+pub const ORDERBOOK: Item<Addr> = Item::new("orderbook");
 /// The last job id.
 pub const JOB_COUNT: Item<u64> = Item::new("job_count");
 /// Jobs not closed yet.

@@ -105,7 +105,7 @@ fn receive(
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
         QueryMsg::Market { market_id } => to_json_binary(&query::market(deps, market_id)?)?,
@@ -134,6 +134,12 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             to_json_binary(&query::best_prices(deps, market_id)?)?
         }
         QueryMsg::Fees {} => to_json_binary(&query::fees(deps)?)?,
+        QueryMsg::Takeable {
+            market_id,
+            side,
+            taker,
+            limit,
+        } => to_json_binary(&query::takeable(deps, &env, market_id, side, taker, limit)?)?,
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
     })
 }
@@ -316,6 +322,7 @@ mod tests {
             kind: OrderKind::Limit,
             expires_at: None,
             max_fills: None,
+            recipient: None,
         };
         let hook = ExecuteMsg::Receive(Cw20ReceiveMsg {
             sender: addr(who).to_string(),

@@ -75,8 +75,16 @@ pub enum ContractError {
     #[error("expiry {expires_at} is not after the block time {now}")]
     AlreadyExpired { expires_at: u64, now: u64 },
 
-    #[error("an immediate-or-cancel order never rests: it takes no expiry")]
+    #[error(
+        "an immediate order (immediate-or-cancel, fill-or-kill) never rests: it takes no expiry"
+    )]
     ExpiryOnImmediate,
+
+    #[error("only an immediate order (immediate-or-cancel, fill-or-kill) may name a recipient")]
+    RecipientOnResting,
+
+    #[error("fill-or-kill order filled {filled} of its {lots} lots")]
+    NotFilled { filled: Uint128, lots: Uint128 },
 
     #[error("max_fills {max_fills} must be between 1 and {cap}")]
     InvalidMaxFills { max_fills: u32, cap: u32 },

@@ -1,14 +1,17 @@
 //! The queries. Pages: markets and orders by ascending id, depth levels best price first.
 
-use cosmwasm_std::{Deps, Order as Direction};
+use cosmwasm_std::{Deps, Env, Order as Direction};
 use cw_storage_plus::Bound;
 use hmm::orderbook::{
     BestPricesResponse, ConfigResponse, DepthResponse, FeesResponse, Market, MarketsResponse,
-    Order, OrdersResponse, Side,
+    Order, OrdersResponse, Side, TakeableOrder, TakeableResponse, MAX_FILLS,
 };
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{best_price, levels, BY_OWNER, CONFIG, FEES, MARKETS, ORDERS, ORDER_COUNT};
+use crate::state::{
+    best_price, book_side, levels, opposite, BOOK, BY_OWNER, CONFIG, FEES, MARKETS, ORDERS,
+    ORDER_COUNT,
+};
 
 const DEFAULT_LIMIT: u32 = 10;
 const MAX_LIMIT: u32 = 30;
@@ -109,4 +112,41 @@ pub fn fees(deps: Deps) -> ContractResult<FeesResponse> {
         .map(|item| item.map(|(_, f)| f))
         .collect::<Result<_, _>>()?;
     Ok(FeesResponse { fees })
+}
+
+/// `Takeable`: the orders a taker of `side` would meet, in the order matching meets them (the same book range).
+pub fn takeable(
+    deps: Deps,
+    env: &Env,
+    market_id: u32,
+    side: Side,
+    taker: Option<String>,
+    limit: Option<u32>,
+) -> ContractResult<TakeableResponse> {
+    let m = market(deps, market_id)?;
+    let taker = taker.map(|t| deps.api.addr_validate(&t)).transpose()?;
+    let now = env.block.time.seconds();
+    let orders = BOOK
+        .sub_prefix(book_side(market_id, opposite(side)))
+        .keys(deps.storage, None, None, Direction::Ascending)
+        .take(limit.unwrap_or(MAX_FILLS).min(MAX_FILLS) as usize)
+        .map(|key| {
+            let (_, id) = key?;
+            let order = ORDERS.load(deps.storage, id)?;
+            let expired = order.expires_at.is_some_and(|t| t <= now);
+            Ok(TakeableOrder {
+                order_id: id,
+                price: order.price,
+                lots: order.remaining_lots,
+                fills: !expired && taker.as_ref() != Some(&order.owner),
+            })
+        })
+        .collect::<ContractResult<_>>()?;
+    Ok(TakeableResponse {
+        lot_size: m.lot_size,
+        taker_fee: m.taker_fee,
+        min_lots: m.min_lots,
+        min_notional: m.min_notional,
+        orders,
+    })
 }

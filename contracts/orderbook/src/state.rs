@@ -38,7 +38,8 @@ pub const CONFIG: Item<Config, 1> = Item::new("config");
 pub const ORDER_COUNT: PlainItem<u64> = PlainItem::new("order_count");
 pub const MARKETS: Map<u32, Market, 1> = Map::new("markets");
 /// Market id by the base asset's key (`AssetInfo::key`): one market per base asset.
-pub const MARKET_BY_BASE: PlainMap<&str, u32> = PlainMap::new("market_by_base");
+pub const MARKET_BY_BASE: PlainMap<&str, u32> =
+    PlainMap::new(hmm::orderbook::MARKET_BY_BASE_NAMESPACE);
 pub const ORDERS: Map<u64, Order, 1> = Map::new("orders");
 /// The book: `(book_side(market, side), price_key, order id)` in priority order (see the module doc).
 pub const BOOK: PlainMap<(u64, u128, u64), Empty> = PlainMap::new("book");

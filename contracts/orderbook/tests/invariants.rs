@@ -84,6 +84,7 @@ proptest! {
                             .filter(|_| kind != OrderKind::ImmediateOrCancel || tick == 0)
                             .map(|e| s.now() + e),
                         max_fills,
+                        recipient: None,
                     };
                     let who = s.addr(TRADERS[who]);
                     let r = s.place(&who, msg);

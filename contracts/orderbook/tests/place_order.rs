@@ -289,3 +289,110 @@ fn a_native_quote_book_takes_bids_in_native_funds() {
     assert_eq!(s.holding(&quote, &bob) - before, 2_100 - 7);
     s.check_invariants();
 }
+
+/// A fill-or-kill bid paying a budget below its escrow: it takes exactly the fills the `Takeable` query shows and
+/// pays exactly their cost, the CU go to its recipient; a kill changes nothing.
+#[test]
+fn fill_or_kill_with_a_budget_and_a_recipient_takes_what_takeable_shows() {
+    let mut s = Suite::new();
+    // Dave takes the router's place; the client holds nothing on the book.
+    let [alice, bob, carol, router, client] =
+        ["alice", "bob", "carol", "dave", "client"].map(|n| s.addr(n));
+    let m = s.cw20_market;
+    let (base, quote) = (s.base(m), s.quote.clone());
+    let mut expiring = Suite::limit(m, Side::Ask, 990, LOT);
+    expiring.expires_at = Some(s.now() + 10);
+    s.place(&alice, expiring).unwrap();
+    s.place(&bob, Suite::limit(m, Side::Ask, 1_000, 2 * LOT))
+        .unwrap();
+    s.place(&carol, Suite::limit(m, Side::Ask, 1_020, 2 * LOT))
+        .unwrap();
+    s.wait(20);
+    let view: hmm::orderbook::TakeableResponse = s
+        .query(&hmm::orderbook::QueryMsg::Takeable {
+            market_id: m,
+            side: Side::Bid,
+            taker: Some(router.to_string()),
+            limit: None,
+        })
+        .unwrap();
+    let seen: Vec<(u128, u128, bool)> = view
+        .orders
+        .iter()
+        .map(|o| (o.price.u128(), o.lots.u128(), o.fills))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![(990, 1, false), (1_000, 2, true), (1_020, 2, true)]
+    );
+    // Three lots: two at 1,000 and one at 1,020 = 3,020 $AI atoms, below the 3 × 1,020 escrow.
+    let fok = |quantity: u128| hmm::orderbook::PlaceOrderMsg {
+        kind: OrderKind::FillOrKill,
+        recipient: Some(client.to_string()),
+        max_fills: Some(3),
+        ..Suite::limit(m, Side::Bid, 1_020, quantity)
+    };
+    // A budget one atom short cannot buy the third lot: killed, nothing changes.
+    let before = s.depth(m);
+    let short = s.place_paying(&router, fok(3 * LOT), &quote, 3_019);
+    assert!(refused(
+        &short.unwrap_err(),
+        &ContractError::NotFilled {
+            filled: Uint128::new(2),
+            lots: Uint128::new(3)
+        }
+    ));
+    assert_eq!(s.depth(m), before);
+    let (c0, r0, rb0) = (
+        s.holding(&base, &client),
+        s.holding(&quote, &router),
+        s.holding(&base, &router),
+    );
+    let res = s
+        .place_paying(&router, fok(3 * LOT), &quote, 3_020)
+        .unwrap();
+    assert_eq!(attr::<String>(&res, "status").as_deref(), Some("filled"));
+    // Fees per fill, rounded up: 0.3 % of 2,000 = 6 and of 1,000 = 3.
+    assert_eq!(s.holding(&base, &client) - c0, 3 * LOT - 9);
+    assert_eq!(r0 - s.holding(&quote, &router), 3_020);
+    assert_eq!(s.holding(&base, &router), rb0);
+    s.check_invariants();
+}
+
+#[test]
+fn only_immediate_orders_take_a_recipient_or_a_budget() {
+    let mut s = Suite::new();
+    let (alice, bob) = (s.addr("alice"), s.addr("bob"));
+    let m = s.cw20_market;
+    let quote = s.quote.clone();
+    let resting = hmm::orderbook::PlaceOrderMsg {
+        recipient: Some(bob.to_string()),
+        ..Suite::limit(m, Side::Bid, 1_000, LOT)
+    };
+    let res = s.place(&alice, resting);
+    assert!(refused(
+        &res.unwrap_err(),
+        &ContractError::RecipientOnResting
+    ));
+    let res = s.place_paying(
+        &alice,
+        Suite::limit(m, Side::Bid, 1_000, 2 * LOT),
+        &quote,
+        1_000,
+    );
+    assert!(refused(
+        &res.unwrap_err(),
+        &ContractError::WrongAmount {
+            expected: Uint128::new(2_000),
+            got: Uint128::new(1_000)
+        }
+    ));
+    let mut fok = Suite::limit(m, Side::Bid, 1_000, LOT);
+    fok.kind = OrderKind::FillOrKill;
+    fok.expires_at = Some(s.now() + 5);
+    assert!(refused(
+        &s.place(&alice, fok).unwrap_err(),
+        &ContractError::ExpiryOnImmediate
+    ));
+    s.check_invariants();
+}

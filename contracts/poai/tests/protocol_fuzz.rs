@@ -2165,6 +2165,7 @@ impl Fuzz {
                         &owner,
                         &registry,
                         &JobExec::UpdateConfig {
+                            orderbook: None,
                             poai: None,
                             limits: Some(limits),
                         },
@@ -2190,6 +2191,7 @@ impl Fuzz {
                         (
                             owner.clone(),
                             JobExec::UpdateConfig {
+                                orderbook: None,
                                 poai: None,
                                 limits: Some(limits),
                             },
@@ -2198,6 +2200,7 @@ impl Fuzz {
                     1 => (
                         owner.clone(),
                         JobExec::UpdateConfig {
+                            orderbook: None,
                             poai: Some(self.junk.to_string()),
                             limits: None,
                         },
@@ -2205,6 +2208,7 @@ impl Fuzz {
                     _ => (
                         self.stranger.clone(),
                         JobExec::UpdateConfig {
+                            orderbook: None,
                             poai: None,
                             limits: None,
                         },
@@ -3117,6 +3121,7 @@ fn a_registry_grace_shorter_than_verification_is_refused() {
     let mut limits = f.limits();
     limits.settlement_grace = 1;
     let update = JobExec::UpdateConfig {
+        orderbook: None,
         poai: None,
         limits: Some(limits),
     };

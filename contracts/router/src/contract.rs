@@ -7,7 +7,7 @@ use cw20::Cw20ReceiveMsg;
 use hmm::router::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::{buy, pools};
+use crate::execute::{book, buy, pools};
 use crate::query;
 use crate::state::{Config, CONFIG};
 
@@ -31,6 +31,9 @@ pub fn instantiate(
         ai_token: deps.api.addr_validate(&msg.ai_token)?,
     };
     CONFIG.save(deps.storage, &config)?;
+    if let Some(book) = msg.orderbook {
+        crate::execute::book::check_and_save(deps, &config, &book)?;
+    }
     Ok(Response::new()
         .add_attribute("action", "instantiate")
         .add_attribute("owner", owner)
@@ -50,6 +53,7 @@ pub fn execute(
         ExecuteMsg::Receive(wrapper) => receive(deps, env, info, wrapper),
         ExecuteMsg::RegisterPools { pool_ids } => pools::register(deps, pool_ids),
         ExecuteMsg::DeregisterPools { pool_ids } => pools::deregister(deps, &info, pool_ids),
+        ExecuteMsg::SetOrderbook { orderbook } => book::set_orderbook(deps, &info, orderbook),
         ExecuteMsg::UpdateOwnership(action) => {
             let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)?;
             Ok(Response::new()
@@ -117,12 +121,20 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
-    Ok(hmm_record::migrate(
+pub fn migrate(deps: DepsMut, _env: Env, msg: MigrateMsg) -> ContractResult<Response> {
+    let resp = hmm_record::migrate(
         deps.storage,
         CONTRACT_NAME,
         CONTRACT_VERSION,
         OLDEST_MIGRATABLE,
         |_, _| Ok(0),
-    )?)
+    )?;
+    match msg.orderbook {
+        Some(orderbook) => {
+            let config = CONFIG.load(deps.storage)?;
+            let book = book::check_and_save(deps, &config, &orderbook)?;
+            Ok(resp.add_attribute("orderbook", book))
+        }
+        None => Ok(resp),
+    }
 }

@@ -41,6 +41,9 @@ pub enum ContractError {
     #[error("give 1 to {max} pool ids; {got} were given")]
     PoolIdCount { got: usize, max: usize },
 
+    #[error("the order book quotes its markets in {quote}, not in the router's $AI")]
+    BookQuoteMismatch { quote: String },
+
     #[error(transparent)]
     Migrate(#[from] hmm_record::MigrateError),
 }

@@ -1,4 +1,5 @@
-//! Queries, every one of them. `Route` runs the planner `BuyBundle` runs, on the same state.
+//! Queries, every one of them. `Route` runs the planner `BuyBundle` runs, on the same state (the pools' records and
+//! the book's asks).
 
 use cosmwasm_std::{Deps, Order};
 use cw_storage_plus::Bound;
@@ -8,13 +9,14 @@ use hmm_pool_engine::route::plan_bundle;
 
 use crate::error::ContractResult;
 use crate::source::RawPools;
-use crate::state::{CLASS_POOLS, CONFIG};
+use crate::state::{CLASS_POOLS, CONFIG, ORDERBOOK};
 
 pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
     let c = CONFIG.load(deps.storage)?;
     Ok(ConfigResponse {
         pool_contract: c.pool_contract,
         ai_token: c.ai_token,
+        orderbook: ORDERBOOK.may_load(deps.storage)?,
     })
 }
 
@@ -25,9 +27,11 @@ pub fn route(
     sla: SlaRequirement,
 ) -> ContractResult<RouteResponse> {
     let config = CONFIG.load(deps.storage)?;
+    let orderbook = ORDERBOOK.may_load(deps.storage)?;
     let source = RawPools {
         deps,
         pool_contract: &config.pool_contract,
+        orderbook: orderbook.as_ref(),
     };
     let plan = plan_bundle(&source, deps.api, &items, &sla)?;
     let orders = plan.orders()?;
@@ -36,6 +40,8 @@ pub fn route(
         total_cost: plan.total_cost,
         orders,
         pool_contract: config.pool_contract,
+        book_fills: plan.book_fills,
+        orderbook,
     })
 }
 

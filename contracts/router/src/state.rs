@@ -1,7 +1,7 @@
 //! Storage: the config and the router's index of which pools sell a class.
 
 use cosmwasm_std::Addr;
-use cw_storage_plus::Map;
+use cw_storage_plus::{Item, Map};
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -16,3 +16,7 @@ pub const CONFIG: hmm_record::Item<Config, 1> = hmm_record::Item::new("config");
 
 /// (CU token, pool id) → (): the pools indexed under a class (`RegisterPools`), scanned in id order.
 pub const CLASS_POOLS: Map<(&Addr, u64), ()> = Map::new("class_pools");
+
+/// The order book whose asks lines may take (`SetOrderbook`); absent: pools only. Kept beside the config record so
+/// that adding it changed no record layout.
+pub const ORDERBOOK: Item<Addr> = Item::new("orderbook");

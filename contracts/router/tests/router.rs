@@ -7,6 +7,7 @@ use hmm::router::{
     BundleItem, ClassPoolsResponse, ExecuteMsg, QueryMsg, ReceiveMsg, RouteResponse,
 };
 use hmm_pool_engine::route::RouteError;
+use hmm_testing::chain::BookActions;
 use hmm_testing::pool::{Chain, PoolActions, Suite};
 use router::ContractError;
 
@@ -213,4 +214,92 @@ fn the_index_takes_funded_pools_from_anyone_and_drops_them_for_the_owner_only() 
     // Registering again restores it.
     s.router_register(&attacker, &router, vec![ids[0]]).unwrap();
     assert_eq!(listed(&s, 0), vec![ids[0], ids[1]]);
+}
+
+/// An ask `who` rests on the book: `lots` CU of `class` at `price` $AI atoms per CU.
+fn rest_ask(s: &mut Suite, book: &Addr, who: &Addr, class: usize, price: u128, lots: u128) {
+    let token = s.cu[class].clone();
+    s.book_ask(who, book, (class as u32 + 1, &token), price, lots * CU)
+        .unwrap();
+}
+
+/// HIP-8 best execution: asks cheaper than the pools' marginal price are taken first (one fill-or-kill bid), the
+/// rest from the pools; dearer asks are left. `BuyBundle` executes exactly the quoted plan and conserves every
+/// token; the book's part is never dearer than buying it all from the pools.
+#[test]
+fn buy_bundle_takes_cheap_asks_then_the_pools() {
+    let (mut s, _) = suite();
+    let book = s.add_orderbook();
+    let (lp, trader) = (s.lp.clone(), s.trader.clone());
+    let pools_only = route(&s, &[item(&s, 0, 10 * CU)]).unwrap();
+    // The pools sell class 0 near 2 $AI per CU: 3 CU asked at 1.5 and 10 CU at 3.
+    rest_ask(&mut s, &book, &lp, 0, 1_500 * AI / 1_000, 3);
+    rest_ask(&mut s, &book, &lp, 0, 3 * AI, 10);
+    let plan = route(&s, &[item(&s, 0, 10 * CU)]).unwrap();
+    assert_eq!(plan.orderbook.as_ref(), Some(&book));
+    assert_eq!(plan.book_fills.len(), 1);
+    let fill = &plan.book_fills[0];
+    assert_eq!((fill.quantity.u128(), fill.max_fills), (3 * CU, 1));
+    assert_eq!(fill.cost.u128(), 4_500 * AI / 1_000);
+    // 0.3 % taker fee in CU, rounded up.
+    assert_eq!(fill.amount.u128(), 3 * CU - 9_000);
+    let from_pools: u128 = plan
+        .orders
+        .iter()
+        .flat_map(|o| &o.lines)
+        .map(|l| l.amount.u128())
+        .sum();
+    assert_eq!(from_pools + fill.amount.u128(), 10 * CU);
+    assert!(plan.total_cost < pools_only.total_cost);
+
+    let before_trader = books(&s, &trader);
+    let (lp_ai, book_cu) = (
+        s.balance(&s.ai.clone(), &lp),
+        s.balance(&s.cu[0].clone(), &book),
+    );
+    let sent = plan.total_cost.u128() + AI;
+    let hook = ReceiveMsg::BuyBundle {
+        items: vec![item(&s, 0, 10 * CU)],
+        sla: SlaRequirement::default(),
+        deadline: None,
+        to: None,
+    };
+    let ai = s.ai.clone();
+    s.send_router(&trader, &ai, sent, &hook).unwrap();
+    let after = books(&s, &trader);
+    // The trader paid the plan's cost (the extra $AI refunded) and got exactly 10 CU; the router holds nothing.
+    assert_eq!(before_trader[0] - after[0], plan.total_cost.u128());
+    assert_eq!(after[1] - before_trader[1], 10 * CU);
+    assert!(
+        after[3..].iter().all(|&b| b == 0),
+        "the router holds {after:?}"
+    );
+    // The maker was paid 4.5 $AI less its 0.1 % fee; the book's CU escrow shrank by the 3 CU sold.
+    assert_eq!(
+        s.balance(&s.ai.clone(), &lp) - lp_ai,
+        4_500 * AI / 1_000 - 4_500 * AI / 1_000_000
+    );
+    assert_eq!(book_cu - s.balance(&s.cu[0].clone(), &book), 3 * CU - 9_000);
+    // The dear ask still rests; the cheap one is gone.
+    assert_eq!(s.book_asks(&book, 1).unwrap(), vec![(3 * AI, 10)]);
+}
+
+/// Only the owner sets the book; a book quoted in another asset is refused; without a book the pools sell all.
+#[test]
+fn the_book_is_the_owners_choice_and_can_be_removed() {
+    let (mut s, _) = suite();
+    let book = s.add_orderbook();
+    let (owner, attacker, lp) = (s.owner.clone(), s.attacker.clone(), s.lp.clone());
+    let router = s.router.clone();
+    let set = |b: Option<String>| ExecuteMsg::SetOrderbook { orderbook: b };
+    let e = s.call(&attacker, &router, &set(None)).unwrap_err();
+    assert!(matches!(refusal(e), ContractError::Ownership(_)));
+    // The CU token is no order book: its config query fails, nothing changes.
+    let not_a_book = s.cu[1].to_string();
+    assert!(s.call(&owner, &router, &set(Some(not_a_book))).is_err());
+    rest_ask(&mut s, &book, &lp, 0, AI, 2);
+    assert_eq!(route(&s, &[item(&s, 0, CU)]).unwrap().book_fills.len(), 1);
+    s.call(&owner, &router, &set(None)).unwrap();
+    let plan = route(&s, &[item(&s, 0, CU)]).unwrap();
+    assert!(plan.book_fills.is_empty() && plan.orderbook.is_none());
 }

@@ -245,6 +245,10 @@ pub enum ExecuteMsg {
         poai: Option<String>,
         /// New limits (apply to jobs submitted afterwards).
         limits: Option<Limits>,
+        /// The order book whose fill-or-kill bids may buy part of a job's CU (the router's plan names its book;
+        /// the registry pays only this one). Absent: unchanged; the empty string: no book.
+        #[serde(default)]
+        orderbook: Option<String>,
     },
     /// Two-step ownership transfer (cw-ownable): the owner proposes (with an optional expiry), the proposed owner
     /// accepts; the owner may also renounce.
@@ -407,6 +411,8 @@ pub struct ConfigResponse {
     pub limits: Limits,
     /// Jobs submitted so far (the last job id).
     pub job_count: u64,
+    /// The order book the registry pays for the book's part of a plan; none: plans must use the pools only.
+    pub orderbook: Option<Addr>,
 }
 
 /// A job. What poai reads (client, worker, state, locked CU, input commitment, deadlines, value) and the rest.

@@ -9,7 +9,9 @@
 //!
 //! Orders arrive as [`ExecuteMsg::PlaceOrder`] with native funds, or as a cw20 `Send` with a
 //! [`ReceiveMsg::PlaceOrder`] hook; either way the asset sent must be the order's escrow exactly (a bid: `price ×
-//! quantity / lot_size` quote atoms; an ask: `quantity` base atoms).
+//! quantity / lot_size` quote atoms; an ask: `quantity` base atoms). An immediate bid (immediate-or-cancel or
+//! fill-or-kill) may send less: it then spends at most what it sent (a budget), so a taker that knows the fills
+//! it will get (the [`QueryMsg::Takeable`] query) pays exactly their cost.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, Decimal, Uint128};
@@ -63,6 +65,16 @@ pub enum OrderKind {
     PostOnly,
     /// Immediate or cancel: matches what it crosses, the rest is refunded; never rests.
     ImmediateOrCancel,
+    /// Fill or kill: matches its whole quantity at once or is refused (`NotFilled`); never rests. What the router
+    /// and the job registry send for the book's part of a plan, so a plan the book cannot fill exactly reverts.
+    FillOrKill,
+}
+
+impl OrderKind {
+    /// Whether an order of this kind never rests (it takes or is refunded at once).
+    pub fn is_immediate(self) -> bool {
+        matches!(self, OrderKind::ImmediateOrCancel | OrderKind::FillOrKill)
+    }
 }
 
 /// A new order (the same fields whether paid in native funds or by a cw20 `Send`).
@@ -86,6 +98,10 @@ pub struct PlaceOrderMsg {
     /// immediate-or-cancel order refunds the rest; a limit order rests unless its price still crosses the book,
     /// in which case the rest is refunded too (a resting order never crosses the book).
     pub max_fills: Option<u32>,
+    /// Receives what an immediate order buys (its fills, net of the taker fee); defaults to the owner. Refunds
+    /// always go to the owner. Not allowed on orders that may rest (their fills are paid to their owner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
 }
 
 /// The order book's execute messages.
@@ -216,6 +232,21 @@ pub enum QueryMsg {
     /// The fee ledger: fees waiting for `collect_fees`, per asset.
     #[returns(FeesResponse)]
     Fees {},
+    /// What a taker would meet now: the resting orders of the side opposite `side`, in priority order, as far as
+    /// an order with `max_fills = limit` would walk; each marked whether it would fill (expired orders and the
+    /// taker's own are removed when reached, and count against `max_fills`). A router replays matching on it
+    /// exactly (fills and the taker fee per fill, [`fee_of`]).
+    #[returns(TakeableResponse)]
+    Takeable {
+        /// The market.
+        market_id: u32,
+        /// The taker's side (`bid` reads the asks).
+        side: Side,
+        /// The taker (its own orders would be cancelled, not filled); none: every unexpired order fills.
+        taker: Option<String>,
+        /// At most this many orders (default and cap: [`MAX_FILLS`]).
+        limit: Option<u32>,
+    },
 }
 
 /// Migrates the order book to a newer code.
@@ -342,4 +373,51 @@ pub struct FeeLedger {
 pub struct FeesResponse {
     /// One entry per asset with fees waiting.
     pub fees: Vec<FeeLedger>,
+}
+
+/// One resting order as a taker would meet it.
+#[cw_serde]
+pub struct TakeableOrder {
+    /// The order.
+    pub order_id: u64,
+    /// Quote atoms per lot.
+    pub price: Uint128,
+    /// Lots resting.
+    pub lots: Uint128,
+    /// `false`: expired, or the taker's own: it would be removed, not filled (and still count as one fill).
+    pub fills: bool,
+}
+
+/// Answer to [`QueryMsg::Takeable`].
+#[cw_serde]
+pub struct TakeableResponse {
+    /// Base atoms per lot.
+    pub lot_size: Uint128,
+    /// The taker fee rate, charged per fill in the asset the taker receives, rounded up ([`fee_of`]).
+    pub taker_fee: Decimal,
+    /// The smallest order in lots.
+    pub min_lots: Uint128,
+    /// The smallest order value in quote atoms (limit price × lots).
+    pub min_notional: Uint128,
+    /// The orders, in priority order.
+    pub orders: Vec<TakeableOrder>,
+}
+
+/// The storage key under which the book keeps the market id of a base asset (its [`AssetInfo::key`]), as a JSON
+/// number: a router finds a class's market by one raw query instead of a contract call.
+pub fn market_by_base_key(base: &AssetInfo) -> Vec<u8> {
+    cw_storage_plus::Map::<&str, u32>::new(MARKET_BY_BASE_NAMESPACE)
+        .key(base.key().as_str())
+        .to_vec()
+}
+
+/// The namespace of the book's market-by-base index (see [`market_by_base_key`]).
+pub const MARKET_BY_BASE_NAMESPACE: &str = "market_by_base";
+
+/// `rate` of `amount`, rounded up: a fee, so what its payer keeps is rounded down. The book charges it per fill,
+/// on each side's receipt.
+pub fn fee_of(amount: Uint128, rate: Decimal) -> Result<Uint128, cosmwasm_std::StdError> {
+    amount
+        .checked_mul_ceil(rate)
+        .map_err(|e| cosmwasm_std::StdError::generic_err(e.to_string()))
 }

@@ -31,6 +31,10 @@ pub struct InstantiateMsg {
     pub pool_contract: String,
     /// The $AI cw20 token (what bundles are paid in).
     pub ai_token: String,
+    /// The order book whose asks a line may take before the pools (its markets quoted in this $AI); none: pools
+    /// only.
+    #[serde(default)]
+    pub orderbook: Option<String>,
 }
 
 /// The router's execute messages. Native funds are refused on every one.
@@ -48,6 +52,12 @@ pub enum ExecuteMsg {
     DeregisterPools {
         /// Pool ids; 1 to 32.
         pool_ids: Vec<u64>,
+    },
+    /// Sets or removes the order book (owner only): a way out if the book misbehaves. Without one, lines are
+    /// bought from the pools only.
+    SetOrderbook {
+        /// The order-book contract; none: stop using a book.
+        orderbook: Option<String>,
     },
     /// Two-step ownership transfer (cw-ownable).
     UpdateOwnership(cw_ownable::Action),
@@ -110,6 +120,8 @@ pub struct ConfigResponse {
     pub pool_contract: Addr,
     /// The $AI cw20 token.
     pub ai_token: Addr,
+    /// The order book, if the router uses one.
+    pub orderbook: Option<Addr>,
 }
 
 /// Answer to [`QueryMsg::ClassPools`].
@@ -121,7 +133,12 @@ pub struct ClassPoolsResponse {
 
 /// Migrates the router to a newer code.
 #[cw_serde]
-pub struct MigrateMsg {}
+#[derive(Default)]
+pub struct MigrateMsg {
+    /// Sets the order book (as `SetOrderbook` would); absent: unchanged.
+    #[serde(default)]
+    pub orderbook: Option<String>,
+}
 
 /// One line of a bundle purchase: `amount` atoms of a CU token.
 #[cw_serde]
@@ -162,6 +179,45 @@ pub struct RouteLeg {
     pub marginal_price: Decimal256,
 }
 
+/// The order book's part of a line, when resting asks sell some of it cheaper than the pools would: the asks one
+/// fill-or-kill bid takes, in the book's priority order. The line's leg counts it in its `amount` and `cost`; its
+/// `pool_id` and `parts` are the pools' part (`pool_id` 0: the book sells the whole line).
+#[cw_serde]
+pub struct BookFill {
+    /// The line (index into the legs).
+    pub line: u32,
+    /// The line's CU token.
+    pub cu_token: Addr,
+    /// The book's market of the line's CU token.
+    pub market_id: u32,
+    /// The bid's limit: the highest ask price it reaches (quote atoms per lot).
+    pub price: Uint128,
+    /// Base atoms bid for (whole lots).
+    pub quantity: Uint128,
+    /// The resting orders the bid meets (expired ones included): its `max_fills`.
+    pub max_fills: u32,
+    /// $AI atoms the fills cost: the bid's budget, sent as its escrow.
+    pub cost: Uint128,
+    /// CU atoms delivered: `quantity` less the taker fee of each fill (rounded up per fill).
+    pub amount: Uint128,
+}
+
+impl BookFill {
+    /// The fill-or-kill bid that takes this part, its CU paid to `recipient`; send it with exactly `cost` $AI.
+    pub fn order(&self, recipient: &str) -> crate::orderbook::PlaceOrderMsg {
+        crate::orderbook::PlaceOrderMsg {
+            market_id: self.market_id,
+            side: crate::orderbook::Side::Bid,
+            price: self.price,
+            quantity: self.quantity,
+            kind: crate::orderbook::OrderKind::FillOrKill,
+            expires_at: None,
+            max_fills: Some(self.max_fills),
+            recipient: Some(recipient.to_string()),
+        }
+    }
+}
+
 /// One pool's part of a line split across pools.
 #[cw_serde]
 pub struct RoutePart {
@@ -186,6 +242,13 @@ pub struct RouteResponse {
     pub orders: Vec<PoolOrder>,
     /// The `hmm-pool` contract the orders go to.
     pub pool_contract: Addr,
+    /// The book's part of lines, at most one per line: each one fill-or-kill bid ([`BookFill::order`]) paid by a
+    /// cw20 `Send` of exactly its `cost` to `orderbook`. Empty: the pools sell everything.
+    #[serde(default)]
+    pub book_fills: Vec<BookFill>,
+    /// The order book the router plans with, if any.
+    #[serde(default)]
+    pub orderbook: Option<Addr>,
 }
 
 /// What one pool sells of a bundle: its steps in plan order (a line split across pools gives each pool its steps;

@@ -126,6 +126,54 @@ pub trait Chain {
     }
 }
 
+/// The order book's messages a test of another contract needs, built in one place.
+pub trait BookActions: Chain {
+    /// A resting limit ask of `who` on a cw20 market: `quantity` atoms of `token` at `price` $AI atoms per lot,
+    /// paid by a cw20 `Send`; the new order's id.
+    fn book_ask(
+        &mut self,
+        who: &Addr,
+        book: &Addr,
+        (market_id, token): (u32, &Addr),
+        price: u128,
+        quantity: u128,
+    ) -> Result<u64> {
+        let order = hmm::orderbook::PlaceOrderMsg {
+            market_id,
+            side: hmm::orderbook::Side::Ask,
+            price: Uint128::new(price),
+            quantity: Uint128::new(quantity),
+            kind: hmm::orderbook::OrderKind::Limit,
+            expires_at: None,
+            max_fills: None,
+            recipient: None,
+        };
+        let hook = hmm::orderbook::ReceiveMsg::PlaceOrder(order);
+        let res = self.cw20_send(who, token, book, quantity, &hook)?;
+        attr(&res, "order_id").ok_or_else(|| anyhow::anyhow!("no order_id"))
+    }
+
+    /// The ask levels of a market, best first (price, lots).
+    fn book_asks(&self, book: &Addr, market_id: u32) -> Result<Vec<(u128, u128)>> {
+        let depth: hmm::orderbook::DepthResponse = self.query_on(
+            book,
+            &hmm::orderbook::QueryMsg::Depth {
+                market_id,
+                bid_start_after: None,
+                ask_start_after: None,
+                limit: None,
+            },
+        )?;
+        Ok(depth
+            .asks
+            .iter()
+            .map(|l| (l.price.u128(), l.lots.u128()))
+            .collect())
+    }
+}
+
+impl<T: Chain> BookActions for T {}
+
 /// The pool's messages, built in one place.
 pub trait PoolActions: Chain {
     /// `RegisterPools` on the router as `who` (anyone may).

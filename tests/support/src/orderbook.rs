@@ -143,6 +143,7 @@ impl Suite {
             kind: OrderKind::Limit,
             expires_at: None,
             max_fills: None,
+            recipient: None,
         }
     }
 

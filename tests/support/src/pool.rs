@@ -61,6 +61,47 @@ impl Suite {
         }
     }
 
+    /// Deploys the order book (quoted in $AI, burn share 25 %), opens one market per CU token (lots of 1 CU,
+    /// ticks of 0.001 $AI, no minimum but one lot) and has the router plan with it; returns the book.
+    pub fn add_orderbook(&mut self) -> Addr {
+        let code = self.app.store_code(crate::contracts::orderbook_contract());
+        let msg = hmm::orderbook::InstantiateMsg {
+            owner: None,
+            quote: hmm::asset::AssetInfo::cw20(self.ai.clone()),
+            treasury: self.treasury.to_string(),
+            burn_share: cosmwasm_std::Decimal::percent(25),
+        };
+        let owner = self.owner.clone();
+        let book = self
+            .app
+            .instantiate_contract(code, owner.clone(), &msg, &[], "orderbook", None)
+            .expect("orderbook instantiates");
+        for cu in self.cu.clone() {
+            let market = hmm::orderbook::CreateMarketMsg {
+                base: hmm::asset::AssetInfo::cw20(cu),
+                lot_size: cosmwasm_std::Uint128::new(1_000_000),
+                tick_size: cosmwasm_std::Uint128::new(1_000_000_000_000_000),
+                min_lots: cosmwasm_std::Uint128::one(),
+                min_notional: cosmwasm_std::Uint128::zero(),
+                maker_fee: None,
+                taker_fee: None,
+            };
+            self.call(
+                &owner,
+                &book,
+                &hmm::orderbook::ExecuteMsg::CreateMarket(market),
+            )
+            .expect("market created");
+        }
+        let router = self.router.clone();
+        let set = hmm::router::ExecuteMsg::SetOrderbook {
+            orderbook: Some(book.to_string()),
+        };
+        self.call(&owner, &router, &set)
+            .expect("router takes the book");
+        book
+    }
+
     /// Replaces CU token `i` with a [`flaky_token_contract`] funded like the others; `freeze` toggles it.
     pub fn make_flaky(&mut self, i: usize) -> Addr {
         let code = self.app.store_code(flaky_token_contract());

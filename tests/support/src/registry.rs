@@ -42,6 +42,7 @@ pub fn reg_err(e: anyhow::Error) -> ContractError {
 pub struct SuiteBuilder {
     limits: Option<Limits>,
     with_poai: bool,
+    with_orderbook: bool,
 }
 
 impl Default for SuiteBuilder {
@@ -56,6 +57,7 @@ impl Default for SuiteBuilder {
                 job_fee_rate: Decimal::zero(),
             }),
             with_poai: true,
+            with_orderbook: false,
         }
     }
 }
@@ -70,6 +72,13 @@ impl SuiteBuilder {
         if let Some(l) = self.limits.as_mut() {
             l.job_fee_rate = rate;
         }
+        self
+    }
+
+    /// Add the order book, one market per CU token (lots of 1 CU, ticks of one $AI atom, 0.1 % / 0.3 % fees), used
+    /// by the router and paid by the registry ([`Suite::orderbook`]).
+    pub fn with_orderbook(mut self) -> Self {
+        self.with_orderbook = true;
         self
     }
 
@@ -104,7 +113,30 @@ impl SuiteBuilder {
         if !self.with_poai {
             b = b.unwired();
         }
-        let s = b.build();
+        if self.with_orderbook {
+            b = b.orderbook();
+        }
+        let mut s = b.build();
+        if let Some(book) = s.orderbook.clone() {
+            let owner = s.owner.clone();
+            for cu in s.cu.clone() {
+                let market = hmm::orderbook::CreateMarketMsg {
+                    base: hmm::asset::AssetInfo::cw20(cu),
+                    lot_size: Uint128::new(1_000_000),
+                    tick_size: Uint128::one(),
+                    min_lots: Uint128::one(),
+                    min_notional: Uint128::zero(),
+                    maker_fee: None,
+                    taker_fee: None,
+                };
+                s.call(
+                    &owner,
+                    &book,
+                    &hmm::orderbook::ExecuteMsg::CreateMarket(market),
+                )
+                .expect("market created");
+            }
+        }
         Suite {
             lp: s.addr("lp"),
             attacker: s.addr("attacker"),
@@ -120,12 +152,15 @@ impl SuiteBuilder {
             ai: s.ai,
             cu: s.cu,
             pool_ids: s.pool_ids,
+            orderbook: s.orderbook,
         }
     }
 }
 
 pub struct Suite {
     pub app: App,
+    /// The order book ([`SuiteBuilder::with_orderbook`]): market `i + 1` trades CU token `i`.
+    pub orderbook: Option<Addr>,
     pub admin: Addr,
     pub treasury: Addr,
     pub lp: Addr,

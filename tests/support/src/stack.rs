@@ -242,6 +242,7 @@ impl StackBuilder {
                 owner: None,
                 pool_contract: pool.to_string(),
                 ai_token: ai.to_string(),
+                orderbook: None,
             };
             app.instantiate_contract(
                 code,
@@ -269,7 +270,16 @@ impl StackBuilder {
         };
         if self.orderbook {
             let quote = hmm::asset::AssetInfo::cw20(s.ai.clone());
-            s.deploy_orderbook(quote, Decimal::percent(25));
+            let book = s.deploy_orderbook(quote, Decimal::percent(25));
+            // The router plans with the book.
+            if let Some(router) = s.router.clone() {
+                let owner = s.owner.clone();
+                let msg = hmm::router::ExecuteMsg::SetOrderbook {
+                    orderbook: Some(book.to_string()),
+                };
+                s.call(&owner, &router, &msg)
+                    .expect("router takes the book");
+            }
         }
         if let (Some(spec), Some(pool)) = (&self.pools, s.pool.clone()) {
             let lp = s.app.api().addr_make(&spec.lp);
@@ -328,6 +338,7 @@ impl StackBuilder {
                     let msg = hmm::job::ExecuteMsg::UpdateConfig {
                         poai: Some(poai.to_string()),
                         limits: None,
+                        orderbook: None,
                     };
                     s.call(&owner, &registry, &msg).expect("poai set");
                 }
@@ -340,6 +351,19 @@ impl StackBuilder {
             }
             (None, None) => {}
             (registry, poai) => panic!("StackBuilder: {registry:?} with {poai:?} is not a stack"),
+        }
+        // The registry pays the book for the book's part of a plan.
+        if let (Some(RegistrySpec::Real(_)), Some(registry), Some(book)) =
+            (&self.registry, s.registry.clone(), s.orderbook.clone())
+        {
+            let owner = s.owner.clone();
+            let msg = hmm::job::ExecuteMsg::UpdateConfig {
+                poai: None,
+                limits: None,
+                orderbook: Some(book.to_string()),
+            };
+            s.call(&owner, &registry, &msg)
+                .expect("registry takes the book");
         }
         if let (true, Some(PoaiSpec::Real(_)), Some(poai)) =
             (self.poai_mints, &self.poai, s.poai.clone())

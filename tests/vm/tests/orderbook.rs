@@ -102,6 +102,7 @@ impl Book {
             kind: OrderKind::Limit,
             expires_at: None,
             max_fills: None,
+            recipient: None,
         };
         let send = Cw20ExecuteMsg::Send {
             contract: self.book.clone(),

@@ -5,7 +5,7 @@ use hmm::job::Limits;
 
 use crate::error::{ContractError, ContractResult};
 use crate::poai::{PoaiConfigView, PoaiQueryMsg};
-use crate::state::{Config, CONFIG};
+use crate::state::{Config, CONFIG, ORDERBOOK};
 
 /// Hard cap on resource lines per job (bounds the gas of submit, cancel and settle).
 pub const MAX_RESOURCES_CAP: u32 = 16;
@@ -73,6 +73,7 @@ pub fn update_config(
     info: MessageInfo,
     poai: Option<String>,
     limits: Option<Limits>,
+    orderbook: Option<String>,
 ) -> ContractResult<Response> {
     let mut config = CONFIG.load(deps.storage)?;
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
@@ -89,6 +90,18 @@ pub fn update_config(
         validate_limits(&limits)?;
         config.limits = limits;
         check_timelines(deps.as_ref(), &config)?;
+    }
+    match orderbook.as_deref() {
+        Some("") => {
+            ORDERBOOK.remove(deps.storage);
+            resp = resp.add_attribute("orderbook", "none");
+        }
+        Some(book) => {
+            let book = deps.api.addr_validate(book)?;
+            resp = resp.add_attribute("orderbook", &book);
+            ORDERBOOK.save(deps.storage, &book)?;
+        }
+        None => {}
     }
     CONFIG.save(deps.storage, &config)?;
     Ok(resp)

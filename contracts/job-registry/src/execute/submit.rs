@@ -7,12 +7,15 @@ use std::collections::BTreeSet;
 use cosmwasm_std::{from_json, to_json_binary, Addr, DepsMut, Env, MessageInfo, Response, Uint128};
 use cw20::Cw20ReceiveMsg;
 use hmm::job::{JobSpec, JobState, ReceiveMsg};
+use hmm::orderbook::ReceiveMsg as BookReceiveMsg;
 use hmm::pool::{BuyOrder, ReceiveMsg as PoolReceiveMsg};
 use hmm::router::{BundleItem, QueryMsg as RouterQueryMsg, RouteResponse};
 
 use super::{check_start_window, send_msg};
 use crate::error::{ContractError, ContractResult};
-use crate::state::{jobs, Config, Job, CONFIG, JOB_COUNT, OPEN_JOBS, TOTAL_AI, TOTAL_CU};
+use crate::state::{
+    jobs, Config, Job, CONFIG, JOB_COUNT, OPEN_JOBS, ORDERBOOK, TOTAL_AI, TOTAL_CU,
+};
 
 /// Length of a hex sha256.
 const COMMITMENT_LEN: usize = 64;
@@ -167,7 +170,22 @@ fn submit_job(
             }
         }
     }
+    let pools_cost = orders_cost;
+    for fill in &route.book_fills {
+        orders_cost = orders_cost.checked_add(fill.cost)?;
+        match delivered
+            .iter_mut()
+            .find(|(t, _)| *t == fill.cu_token.as_str())
+        {
+            Some((_, sum)) => *sum = sum.checked_add(fill.amount)?,
+            None => delivered.push((fill.cu_token.as_str(), fill.amount)),
+        }
+    }
+    // Book fills are paid only to the registry's own book: the router names venues, the registry's owner trusts
+    // them.
+    let book = ORDERBOOK.may_load(deps.storage)?;
     if orders_cost != route.total_cost
+        || (!route.book_fills.is_empty() && (book.is_none() || route.orderbook != book))
         || delivered.len() != route.legs.len()
         || route.legs.iter().any(|leg| {
             !delivered
@@ -245,28 +263,43 @@ fn submit_job(
     };
     jobs().save(deps.storage, id, &hmm_record::Stored(job.clone()))?;
 
-    // 3. Buy exactly the planned bundle: every pool's order in one `Buy` for exactly its cost, the CU delivered to
-    // the registry (no refund: nothing is left over). The registry sends it itself rather than through the router's
-    // `BuyBundle`: two contract calls fewer per submit (the router's execution and its $AI `Send`).
-    let buy = send_msg(
-        &config.ai_token,
-        &config.pool,
-        cost,
-        to_json_binary(&PoolReceiveMsg::Buy {
-            orders: route
-                .orders
-                .into_iter()
-                .map(|o| BuyOrder {
-                    pool_id: o.pool_id,
-                    lines: o.lines,
-                })
-                .collect(),
-            deadline: None,
-            to: Some(env.contract.address.to_string()),
-        })?,
-    )?;
-    Ok(Response::new()
-        .add_message(buy)
+    // 3. Buy exactly the planned bundle: every pool's order in one `Buy` for exactly its cost, and each line's book
+    // part as one fill-or-kill bid for exactly its cost, the CU delivered to the registry (no refund: nothing is
+    // left over; a bid the book cannot fill exactly reverts the submit). The registry sends them itself rather than
+    // through the router's `BuyBundle`: two contract calls fewer per submit (the router's execution and its $AI
+    // `Send`).
+    let me = env.contract.address.to_string();
+    let mut resp = Response::new();
+    if !route.orders.is_empty() {
+        resp = resp.add_message(send_msg(
+            &config.ai_token,
+            &config.pool,
+            pools_cost,
+            to_json_binary(&PoolReceiveMsg::Buy {
+                orders: route
+                    .orders
+                    .into_iter()
+                    .map(|o| BuyOrder {
+                        pool_id: o.pool_id,
+                        lines: o.lines,
+                    })
+                    .collect(),
+                deadline: None,
+                to: Some(me.clone()),
+            })?,
+        )?);
+    }
+    if let Some(book) = &book {
+        for fill in &route.book_fills {
+            resp = resp.add_message(send_msg(
+                &config.ai_token,
+                book,
+                fill.cost,
+                to_json_binary(&BookReceiveMsg::PlaceOrder(fill.order(&me)))?,
+            )?);
+        }
+    }
+    Ok(resp
         .add_attribute("action", "submit_job")
         .add_attribute("job_id", id.to_string())
         .add_attribute("client", client)

@@ -392,6 +392,7 @@ fn poai_can_be_set_once_after_instantiation() {
     s.exec(
         &admin,
         &hmm::job::ExecuteMsg::UpdateConfig {
+            orderbook: None,
             poai: Some(poai.clone()),
             limits: None,
         },
@@ -404,6 +405,7 @@ fn poai_can_be_set_once_after_instantiation() {
         .exec(
             &admin,
             &hmm::job::ExecuteMsg::UpdateConfig {
+                orderbook: None,
                 poai: Some(poai),
                 limits: None,
             },

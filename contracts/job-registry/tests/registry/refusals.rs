@@ -165,6 +165,7 @@ fn invalid_specs_are_refused() {
     s.exec(
         &admin,
         &ExecuteMsg::UpdateConfig {
+            orderbook: None,
             poai: None,
             limits: Some(Limits {
                 max_resources: 2,
@@ -536,6 +537,7 @@ fn owner_only_config_and_sane_limits() {
             s.exec(
                 &attacker,
                 &ExecuteMsg::UpdateConfig {
+                    orderbook: None,
                     poai: None,
                     limits: Some(limits.clone()),
                 },
@@ -549,6 +551,7 @@ fn owner_only_config_and_sane_limits() {
             s.exec(
                 &admin,
                 &ExecuteMsg::UpdateConfig {
+                    orderbook: None,
                     poai: None,
                     limits: Some(Limits {
                         max_resources: 0,
@@ -583,6 +586,7 @@ fn owner_only_config_and_sane_limits() {
                 s.exec(
                     &admin,
                     &ExecuteMsg::UpdateConfig {
+                        orderbook: None,
                         poai: None,
                         limits: Some(bad.clone()),
                     },
@@ -594,6 +598,7 @@ fn owner_only_config_and_sane_limits() {
     s.exec(
         &admin,
         &ExecuteMsg::UpdateConfig {
+            orderbook: None,
             poai: None,
             limits: Some(limits.clone()),
         },
@@ -628,6 +633,7 @@ fn owner_only_config_and_sane_limits() {
             s.exec(
                 &admin,
                 &ExecuteMsg::UpdateConfig {
+                    orderbook: None,
                     poai: None,
                     limits: None,
                 },

@@ -1,6 +1,7 @@
 //! `PlaceOrder`: validate, take the escrow, match against the opposite side in price-time priority within the work
-//! bound, then rest the remainder (limit, post-only) or refund it (immediate-or-cancel, or a limit order whose bound
-//! ran out while its price still crosses the book).
+//! bound (and, for an immediate bid, within the budget sent), then rest the remainder (limit, post-only) or refund it
+//! (immediate-or-cancel, or a limit order whose bound ran out while its price still crosses the book); a
+//! fill-or-kill order not filled whole is refused.
 //!
 //! Work per message: each maker order touched (filled, or removed as expired or as a self-trade) costs one unit of
 //! `max_fills`. Finding the next order is one range step on the book map, so the cost of a fill does not depend on
@@ -8,9 +9,9 @@
 
 use cosmwasm_std::{Addr, Coin, DepsMut, Env, Event, Response, Uint128};
 use hmm::asset::Asset;
-use hmm::orderbook::{Order, OrderKind, PlaceOrderMsg, Side, MAX_FILLS};
+use hmm::orderbook::{fee_of, Order, OrderKind, PlaceOrderMsg, Side, MAX_FILLS};
 
-use super::settle::{escrow_of, fee_of, remove_with_refund, Fees, Payouts};
+use super::settle::{escrow_of, remove_with_refund, Fees, Payouts};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{best, insert, opposite, reduce, CONFIG, MARKETS, ORDERS, ORDER_COUNT};
 
@@ -75,7 +76,7 @@ pub fn place_order(
         });
     }
     match (kind, expires_at) {
-        (OrderKind::ImmediateOrCancel, Some(_)) => return Err(ContractError::ExpiryOnImmediate),
+        (k, Some(_)) if k.is_immediate() => return Err(ContractError::ExpiryOnImmediate),
         (_, Some(t)) if t <= now => {
             return Err(ContractError::AlreadyExpired { expires_at: t, now })
         }
@@ -88,6 +89,13 @@ pub fn place_order(
             cap: MAX_FILLS,
         });
     }
+    // Fills go to the recipient; only an order that never rests may name one (a resting order's fills are paid to
+    // its owner: the record keeps no recipient).
+    let recipient = match msg.recipient {
+        Some(r) if kind.is_immediate() => deps.api.addr_validate(&r)?,
+        Some(_) => return Err(ContractError::RecipientOnResting),
+        None => owner.clone(),
+    };
     let escrow = escrow_of(&market, &config.quote, side, price, lots)?;
     // The escrow's asset, exactly its amount: a cw20 through its hook, a native denom as the only coin sent.
     let paid = match paid {
@@ -100,7 +108,11 @@ pub fn place_order(
         }
         Paid::Native(funds) => escrow.info.paid_in(&funds)?,
     };
-    if paid != escrow.amount {
+    // An immediate bid may send less than its escrow: a budget it spends at most (no rounding: fills cost
+    // `price × lots` exactly). Every other order escrows exactly.
+    let budget_ok =
+        side == Side::Bid && kind.is_immediate() && !paid.is_zero() && paid < escrow.amount;
+    if paid != escrow.amount && !budget_ok {
         return Err(ContractError::WrongAmount {
             expected: escrow.amount,
             got: paid,
@@ -138,6 +150,10 @@ pub fn place_order(
             bound_hit = true;
             break;
         }
+        // A bid's budget must pay at least one lot at this price.
+        if side == Side::Bid && paid.checked_sub(spent)? < maker_price {
+            break;
+        }
         work += 1;
         let mut maker = ORDERS.load(deps.storage, maker_id)?;
         let expired = maker.expires_at.is_some_and(|t| t <= now);
@@ -164,7 +180,10 @@ pub fn place_order(
                 best: maker_price,
             });
         }
-        let n = remaining.min(maker.remaining_lots);
+        let mut n = remaining.min(maker.remaining_lots);
+        if side == Side::Bid {
+            n = n.min(paid.checked_sub(spent)?.checked_div(maker_price)?);
+        }
         let base_amount = n.checked_mul(market.lot_size)?;
         let quote_amount = n.checked_mul(maker_price)?;
         reduce(deps.storage, &mut maker, n)?;
@@ -183,7 +202,7 @@ pub fn place_order(
         let taker_fee = fee_of(taker_gets.amount, market.taker_fee)?;
         let maker_fee = fee_of(maker_gets.amount, market.maker_fee)?;
         payouts.add(
-            &owner,
+            &recipient,
             &taker_gets.info,
             taker_gets.amount.checked_sub(taker_fee)?,
         )?;
@@ -201,6 +220,7 @@ pub fn place_order(
                 .add_attribute("taker_order_id", order_id.to_string())
                 .add_attribute("maker", maker.owner.as_str())
                 .add_attribute("taker", owner.as_str())
+                .add_attribute("recipient", recipient.as_str())
                 .add_attribute("price", maker_price)
                 .add_attribute("lots", n)
                 .add_attribute("base_amount", base_amount)
@@ -216,14 +236,17 @@ pub fn place_order(
         );
     }
 
+    if kind == OrderKind::FillOrKill && !remaining.is_zero() {
+        return Err(ContractError::NotFilled {
+            filled: lots.checked_sub(remaining)?,
+            lots,
+        });
+    }
     // A resting order never crosses the book: with the bound reached while still crossing, the rest is refunded.
-    let rests = !remaining.is_zero() && kind != OrderKind::ImmediateOrCancel && !bound_hit;
+    let rests = !remaining.is_zero() && !kind.is_immediate() && !bound_hit;
     let resting = if rests { remaining } else { Uint128::zero() };
     let rest_escrow = escrow_of(&market, quote, side, price, resting)?;
-    let refund = escrow
-        .amount
-        .checked_sub(spent)?
-        .checked_sub(rest_escrow.amount)?;
+    let refund = paid.checked_sub(spent)?.checked_sub(rest_escrow.amount)?;
     payouts.add(&owner, &escrow.info, refund)?;
     if rests {
         insert(

@@ -69,13 +69,6 @@ impl Fees {
     }
 }
 
-/// `rate` of `amount`, rounded up (a fee: what its payer keeps is rounded down).
-pub fn fee_of(amount: Uint128, rate: Decimal) -> StdResult<Uint128> {
-    amount
-        .checked_mul_ceil(rate)
-        .map_err(|e| StdError::generic_err(e.to_string()))
-}
-
 /// The asset an order of `side` escrows, and how much for `lots` at `price`: a bid `price × lots` of the quote, an
 /// ask `lots × lot_size` of the base. Exact: no rounding.
 pub fn escrow_of(

@@ -1,15 +1,17 @@
-//! `BuyBundle` (a cw20 `Send` of $AI): plan the bundle across the pools (2025 §6, 2026 eq.22) and buy it with one
-//! `Buy` of the pool contract (one order per pool), in the same transaction; refund what the plan did not spend.
+//! `BuyBundle` (a cw20 `Send` of $AI): plan the bundle across the order book and the pools (HIP-8 best execution;
+//! 2025 §6, 2026 eq.22) and buy it in the same transaction: one `Buy` of the pool contract (one order per pool) and
+//! one fill-or-kill bid on the book per line the book sells part of; refund what the plan did not spend.
 
 use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, DepsMut, Response, Uint128, WasmMsg};
 use cw20::Cw20ExecuteMsg;
+use hmm::orderbook::ReceiveMsg as BookReceiveMsg;
 use hmm::pool::{BuyOrder, ReceiveMsg as PoolReceiveMsg, SlaRequirement};
-use hmm::router::{BundleItem, PoolOrder};
+use hmm::router::{BookFill, BundleItem, PoolOrder};
 use hmm_pool_engine::route::plan_bundle;
 
 use crate::error::{ContractError, ContractResult};
 use crate::source::RawPools;
-use crate::state::{Config, CONFIG};
+use crate::state::{Config, CONFIG, ORDERBOOK};
 
 pub struct BundleRequest {
     pub trader: Addr,
@@ -21,9 +23,11 @@ pub struct BundleRequest {
 
 pub fn buy_bundle(deps: DepsMut, req: BundleRequest) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
+    let orderbook = ORDERBOOK.may_load(deps.storage)?;
     let source = RawPools {
         deps: deps.as_ref(),
         pool_contract: &config.pool_contract,
+        orderbook: orderbook.as_ref(),
     };
     let plan = plan_bundle(&source, deps.api, &req.items, &req.sla)?;
     if plan.total_cost > req.amount {
@@ -32,9 +36,14 @@ pub fn buy_bundle(deps: DepsMut, req: BundleRequest) -> ContractResult<Response>
             max: req.amount,
         });
     }
-    let mut resp = Response::new()
-        .add_attribute("action", "buy_bundle")
-        .add_message(buy_msg(&config, plan.orders()?, plan.total_cost, &req.to)?);
+    let orders = plan.orders()?;
+    let mut resp = Response::new().add_attribute("action", "buy_bundle");
+    if !orders.is_empty() {
+        let pools_cost = orders
+            .iter()
+            .try_fold(Uint128::zero(), |sum, o| sum.checked_add(o.cost))?;
+        resp = resp.add_message(buy_msg(&config, orders, pools_cost, &req.to)?);
+    }
     for (leg, _) in &plan.legs {
         resp = resp.add_attribute(
             "leg",
@@ -43,6 +52,19 @@ pub fn buy_bundle(deps: DepsMut, req: BundleRequest) -> ContractResult<Response>
                 leg.pool_id, leg.cu_token, leg.amount, leg.cost
             ),
         );
+    }
+    if let Some(book) = &orderbook {
+        for fill in &plan.book_fills {
+            resp = resp
+                .add_message(book_msg(&config.ai_token, book, fill, &req.to)?)
+                .add_attribute(
+                    "book_fill",
+                    format!(
+                        "{}:{}:{}:{}",
+                        fill.market_id, fill.cu_token, fill.amount, fill.cost
+                    ),
+                );
+        }
     }
     let refund = req.amount.checked_sub(plan.total_cost)?;
     if !refund.is_zero() {
@@ -84,6 +106,27 @@ pub fn buy_msg(
                 deadline: None,
                 to: Some(to.to_string()),
             })?,
+        })?,
+        funds: vec![],
+    }
+    .into())
+}
+
+/// A line's book part as one message: a cw20 `Send` of exactly its cost to the book with its fill-or-kill bid, the
+/// CU for `to`. The bid takes exactly the planned fills (the plan replayed the book's matching on the same state),
+/// or the whole transaction fails.
+pub fn book_msg(
+    ai_token: &Addr,
+    book: &Addr,
+    fill: &BookFill,
+    to: &Addr,
+) -> ContractResult<CosmosMsg> {
+    Ok(WasmMsg::Execute {
+        contract_addr: ai_token.to_string(),
+        msg: to_json_binary(&Cw20ExecuteMsg::Send {
+            contract: book.to_string(),
+            amount: fill.cost,
+            msg: to_json_binary(&BookReceiveMsg::PlaceOrder(fill.order(to.as_str())))?,
         })?,
         funds: vec![],
     }

@@ -1,4 +1,5 @@
 //! One file per action.
 
+pub mod book;
 pub mod buy;
 pub mod pools;

@@ -13,6 +13,7 @@ fn record(deps: Deps, pool_contract: &Addr, id: u64) -> ContractResult<Pool> {
     RawPools {
         deps,
         pool_contract,
+        orderbook: None,
     }
     .may_load(id)?
     .ok_or(ContractError::UnknownPool { pool_id: id })

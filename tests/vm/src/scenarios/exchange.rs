@@ -336,6 +336,7 @@ pub fn deploy(chain: &Chain) -> Result<Exchange, String> {
                 owner: None,
                 pool_contract: pool.clone(),
                 ai_token: ai.clone(),
+                orderbook: None,
             },
         )
         .map_err(e)?;
@@ -815,6 +816,8 @@ pub fn buy_bundle_checked(
                 .map_err(|err| err.to_string())?,
             orders: vec![],
             pool_contract: cosmwasm_std::Addr::unchecked(&x.pool),
+            book_fills: vec![],
+            orderbook: None,
         }
     } else {
         chain

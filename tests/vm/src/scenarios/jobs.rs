@@ -260,6 +260,7 @@ pub fn deploy(x: &Exchange) -> Result<Jobs, String> {
             &JobExec::UpdateConfig {
                 poai: Some(poai.clone()),
                 limits: None,
+                orderbook: None,
             },
         )
         .map_err(e)?;
