@@ -542,7 +542,31 @@ class Story:
         self.eq(d[("client", t)], 10 * self.one - 10 * (-(-self.one * 3 // 1000)),
                 "client received 10 CU less the 0.3 % taker fee of each fill")
         self.eq(self.q(self.book, {"best_prices": {"market_id": self.market_of[t]}})["ask"], None, "no ask left")
+        self.router_buy_book_and_pool(t, ask)
         self.book_fees = self.q(self.book, {"fees": {}})["fees"]
+
+    def router_buy_book_and_pool(self, t: str, ask: int) -> None:
+        """HIP-8 best execution through the router: worker1's 2-lot ask below the pool's price is taken first (one
+        fill-or-kill bid), the rest of a 5 CU purchase comes from the pool, in one transaction."""
+        self.place(f"worker1 asks 2 {t} at {self.fmt(ask)} $AI", "worker1", "ask", t, ask, 2, "limit", "",
+                   "orderbook place (resting ask, cw20 send)")
+        items = [{"cu_token": self.tokens[t], "amount": str(5 * self.one)}]
+        route = self.q(self.router, {"route": {"items": items, "sla": SLA}})
+        cost = int(route["total_cost"])
+        fills = route.get("book_fills", [])
+        self.eq([(int(f["quantity"]), int(f["cost"])) for f in fills], [(2 * self.one, 2 * ask)],
+                "the router's plan takes the 2-lot ask before the pool")
+        before = self.snap(["client", "router", "pool", "worker1"], ["AI", t])
+        hook = {"buy_bundle": {"items": items, "sla": SLA, "deadline": None, "to": None}}
+        self.send(f"router buy_bundle 5 {t} (2 from the book, 3 from the pool)", "client", "AI", self.router,
+                  cost + self.one, hook, kind="router buy_bundle, book + pool (router -> book fill-or-kill + pool buy)")
+        after = self.snap(["client", "router", "pool", "worker1"], ["AI", t])
+        d = self.show_deltas(before, after)
+        self.eq(d[("client", "AI")], -cost, "client paid exactly the route's cost (the extra $AI refunded)")
+        self.eq(d[("client", t)], 5 * self.one, f"client received exactly 5 {t}")
+        self.eq((d[("router", "AI")], d[("router", t)]), (0, 0), "router kept nothing")
+        self.eq(d[("pool", "AI")], cost - 2 * ask, "the pool received the cost less the book's part")
+        self.eq(d[("worker1", "AI")], 2 * ask - -(-2 * ask // 1000), "worker1 received its ask less the maker fee")
 
     # 3 ----------------------------------------------------------------------------------------------------------
     def submit_job1(self) -> int:

@@ -151,7 +151,20 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Res
         CONTRACT_NAME,
         CONTRACT_VERSION,
         OLDEST_MIGRATABLE,
-        |_, _| Ok(0),
+        |storage, from| {
+            // 0.2 publishes each market's top of book for routers: publish the existing markets' now.
+            if from < &hmm_record::Version::parse("0.2.0")? {
+                let markets: Vec<hmm::orderbook::Market> = crate::state::MARKETS
+                    .range(storage, None, None, cosmwasm_std::Order::Ascending)
+                    .map(|item| item.map(|(_, m)| m))
+                    .collect::<Result<_, _>>()?;
+                for market in &markets {
+                    crate::state::publish_top(storage, market)?;
+                }
+                return Ok(u32::try_from(markets.len()).unwrap_or(u32::MAX));
+            }
+            Ok(0)
+        },
     )?)
 }
 
@@ -345,6 +358,8 @@ mod tests {
         let mut deps = setup();
         place(&mut deps, "maker", Side::Ask, 1_000, 10);
         place(&mut deps, "second", Side::Ask, 1_000, 10);
+        // A bid below (the published top reads both sides' best: both books have one).
+        place(&mut deps, "bidder", Side::Bid, 900, 1);
         for i in 0..dust {
             match i % 4 {
                 0 | 1 => place(&mut deps, "duster", Side::Ask, 1_000, 1),
@@ -371,6 +386,28 @@ mod tests {
         assert!(
             dusty.sdk_gas.abs_diff(clean.sdk_gas) <= 300,
             "{clean:?} vs {dusty:?}"
+        );
+    }
+
+    /// 0.1 had no published top of book: migrating publishes every market's, with its resting orders.
+    #[test]
+    fn migrate_from_0_1_publishes_the_top_of_every_market() {
+        let mut deps = setup();
+        place(&mut deps, "maker", Side::Ask, 1_000, 10);
+        place(&mut deps, "bidder", Side::Bid, 900, 1);
+        let market = crate::state::MARKETS.load(&deps.storage, 1).unwrap();
+        let key = market.base.key();
+        crate::state::TOP.remove(&mut deps.storage, &key);
+        cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.1.0").unwrap();
+        let res = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        assert!(res
+            .attributes
+            .iter()
+            .any(|a| a.key == "records_converted" && a.value == "1"));
+        let top = crate::state::TOP.load(&deps.storage, &key).unwrap();
+        assert_eq!(
+            (top.market_id, top.bid, top.ask),
+            (1, Some(Uint128::new(900)), Some(Uint128::new(1_000)))
         );
     }
 

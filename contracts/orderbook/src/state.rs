@@ -9,7 +9,7 @@
 use cosmwasm_std::{Addr, Decimal, Empty, Order as Direction, StdResult, Storage, Uint128};
 use cw_storage_plus::{Bound, Item as PlainItem, Map as PlainMap};
 use hmm::asset::AssetInfo;
-use hmm::orderbook::{DepthLevel, FeeLedger, Market, Order, Side};
+use hmm::orderbook::{DepthLevel, FeeLedger, Market, Order, Side, TopOfBook};
 use hmm_record::{Item, Map};
 use serde::{Deserialize, Serialize};
 
@@ -38,8 +38,10 @@ pub const CONFIG: Item<Config, 1> = Item::new("config");
 pub const ORDER_COUNT: PlainItem<u64> = PlainItem::new("order_count");
 pub const MARKETS: Map<u32, Market, 1> = Map::new("markets");
 /// Market id by the base asset's key (`AssetInfo::key`): one market per base asset.
-pub const MARKET_BY_BASE: PlainMap<&str, u32> =
-    PlainMap::new(hmm::orderbook::MARKET_BY_BASE_NAMESPACE);
+pub const MARKET_BY_BASE: PlainMap<&str, u32> = PlainMap::new("market_by_base");
+/// The published top of each market's book by the base asset's key (`hmm::orderbook::top_key`): plain JSON, read
+/// by routers with a raw query.
+pub const TOP: PlainMap<&str, TopOfBook> = PlainMap::new(hmm::orderbook::TOP_NAMESPACE);
 pub const ORDERS: Map<u64, Order, 1> = Map::new("orders");
 /// The book: `(book_side(market, side), price_key, order id)` in priority order (see the module doc).
 pub const BOOK: PlainMap<(u64, u128, u64), Empty> = PlainMap::new("book");
@@ -173,4 +175,20 @@ pub fn levels(
             })
         })
         .collect()
+}
+
+/// Rewrites the market's published top of book if it changed (one read; a write only on a change).
+pub fn publish_top(storage: &mut dyn Storage, market: &Market) -> StdResult<()> {
+    let top = TopOfBook {
+        market_id: market.id,
+        lot_size: market.lot_size,
+        taker_fee: market.taker_fee,
+        bid: best_price(storage, market.id, Side::Bid)?,
+        ask: best_price(storage, market.id, Side::Ask)?,
+    };
+    let key = market.base.key();
+    if TOP.may_load(storage, &key)?.as_ref() != Some(&top) {
+        TOP.save(storage, &key, &top)?;
+    }
+    Ok(())
 }

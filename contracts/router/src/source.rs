@@ -1,11 +1,11 @@
-//! The planner's view of the pools: records read by raw query of the pool contract (a storage read each, no
+//! The planner's view of the venues: pool records read by raw query of the pool contract (a storage read each, no
 //! contract call: ~1k SDK gas plus 3 per byte instead of a 60k smart query), the class index from the router's own
-//! storage.
+//! storage, and the order book's published top of book (raw) and asks (one `Takeable` query, only when useful).
 
 use cosmwasm_std::{from_json, Addr, Deps, Order, StdError};
 use hmm::asset::AssetInfo;
-use hmm::orderbook::{market_by_base_key, QueryMsg as BookQuery, Side, TakeableResponse};
-use hmm_pool_engine::route::{BookAsks, PoolSource, RouteError};
+use hmm::orderbook::{top_key, QueryMsg as BookQuery, Side, TakeableResponse, TopOfBook};
+use hmm_pool_engine::route::{PoolSource, RouteError};
 use hmm_pool_engine::{record, Pool};
 
 use crate::state::CLASS_POOLS;
@@ -42,24 +42,27 @@ impl PoolSource for RawPools<'_> {
             .ok_or_else(|| RouteError::Std(StdError::not_found(format!("pool {id}"))))
     }
 
-    /// The class's market by one raw read of the book's index, then its asks by one `Takeable` query. Any failure
-    /// (no market, a book that errs or answers nonsense) means no book: the pools still sell the line.
-    fn book_asks(&self, token: &Addr) -> Option<BookAsks> {
-        let book = self.orderbook?;
+    /// The class's published top of book: one raw read of the book (no contract call). Any failure (no market, a
+    /// malformed value) means no book: the pools still sell the line.
+    fn book_top(&self, token: &Addr) -> Option<TopOfBook> {
         let raw = self
             .deps
             .querier
             .query_wasm_raw(
-                book.as_str(),
-                market_by_base_key(&AssetInfo::cw20(token.clone())),
+                self.orderbook?.as_str(),
+                top_key(&AssetInfo::cw20(token.clone())),
             )
             .ok()??;
-        let market_id: u32 = from_json(&raw).ok()?;
-        let view: TakeableResponse = self
-            .deps
+        from_json(&raw).ok()
+    }
+
+    /// The market's asks as a taker bid meets them: one `Takeable` query, made only when the top could beat the
+    /// pools. A book that errs counts as none.
+    fn book_asks(&self, market_id: u32) -> Option<TakeableResponse> {
+        self.deps
             .querier
             .query_wasm_smart(
-                book.as_str(),
+                self.orderbook?.as_str(),
                 &BookQuery::Takeable {
                     market_id,
                     side: Side::Bid,
@@ -67,7 +70,6 @@ impl PoolSource for RawPools<'_> {
                     limit: None,
                 },
             )
-            .ok()?;
-        (!view.lot_size.is_zero()).then_some(BookAsks { market_id, view })
+            .ok()
     }
 }

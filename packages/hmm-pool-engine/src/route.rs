@@ -12,7 +12,7 @@ use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use cosmwasm_std::{Addr, Api, Decimal256, OverflowError, StdError, Uint128};
-use hmm::orderbook::{fee_of, TakeableResponse};
+use hmm::orderbook::{fee_of, TakeableResponse, TopOfBook};
 use hmm::pool::{LatencyClass, SlaRequirement, SlaTags};
 use hmm::router::{
     BookFill, BundleItem, PoolOrder, RouteLeg, RoutePart, MAX_CANDIDATES, MAX_ITEMS, MAX_SCAN,
@@ -61,11 +61,26 @@ pub trait PoolSource {
     fn class_pools(&self, token: &Addr, limit: usize) -> Result<Vec<u64>, RouteError>;
     /// The pool record; an unknown id is an error.
     fn pool(&self, id: u64) -> Result<Pool, RouteError>;
-    /// The order book's asks of `token` as a taker would meet them now, if a book trades it. A book that cannot
-    /// be read counts as none: the pools still sell the line.
-    fn book_asks(&self, _token: &Addr) -> Option<BookAsks> {
+    /// The order book's published top of `token`'s market, if a book trades it (a router reads it by raw query).
+    /// A book that cannot be read counts as none: the pools still sell the line.
+    fn book_top(&self, _token: &Addr) -> Option<TopOfBook> {
         None
     }
+    /// The asks of a market as a taker bid would meet them now (`Takeable`), asked only when the top shows an ask
+    /// that could beat the pools.
+    fn book_asks(&self, _market_id: u32) -> Option<TakeableResponse> {
+        None
+    }
+}
+
+/// What the planner knows of a class's book.
+enum BookState {
+    /// No book, or nothing to take.
+    Absent,
+    /// Only its published top: the orders are read when the top could beat the pools.
+    Top(TopOfBook),
+    /// Its asks, as the bundle's earlier lines left them.
+    Loaded(BookAsks),
 }
 
 /// A class's market on the order book, as a taker bid would meet it (`hmm::orderbook::QueryMsg::Takeable`).
@@ -220,7 +235,7 @@ pub fn plan_bundle(
     let mut legs = Vec::with_capacity(items.len());
     let mut total_cost = Uint128::zero();
     // Each class's book asks, read once per bundle and consumed by its lines in turn.
-    let mut books: BTreeMap<Addr, Option<BookAsks>> = BTreeMap::new();
+    let mut books: BTreeMap<Addr, BookState> = BTreeMap::new();
     let mut book_fills = vec![];
     for item in items {
         if item.amount.is_zero() {
@@ -283,9 +298,29 @@ pub fn plan_bundle(
             }
         }
         if let Entry::Vacant(slot) = books.entry(token.clone()) {
-            slot.insert(source.book_asks(&token));
+            slot.insert(match source.book_top(&token) {
+                Some(top) if top.ask.is_some() && !top.lot_size.is_zero() => BookState::Top(top),
+                _ => BookState::Absent,
+            });
         }
-        let book = books.get_mut(&token).and_then(Option::as_mut);
+        let state = books
+            .get_mut(&token)
+            .ok_or(EngineError::invalid("a book state is missing"))?;
+        if let BookState::Top(top) = state {
+            if top_could_help(&candidates, top, item.amount)? {
+                *state = match source.book_asks(top.market_id) {
+                    Some(view) if !view.lot_size.is_zero() => BookState::Loaded(BookAsks {
+                        market_id: top.market_id,
+                        view,
+                    }),
+                    _ => BookState::Absent,
+                };
+            }
+        }
+        let book = match state {
+            BookState::Loaded(asks) => Some(asks),
+            _ => None,
+        };
         let (steps, take) = match best_line(&candidates, book.as_deref(), item.amount)? {
             Some(line) => line,
             None => return Err(RouteError::NoRoute(item.cu_token.clone())),
@@ -367,8 +402,8 @@ pub fn plan_bundle(
                 }
             }
             // The book sold the whole line: its last fill's price per CU atom received.
-            None => match (&book_fill, books.get(&token).and_then(Option::as_ref)) {
-                (Some(fill), Some(book)) => {
+            None => match (&book_fill, books.get(&token)) {
+                (Some(fill), Some(BookState::Loaded(book))) => {
                     let keep = Decimal256::one()
                         .checked_sub(book.view.taker_fee.into())
                         .unwrap_or_default();
@@ -609,6 +644,33 @@ fn best_line(
         }
     }
     Ok(best.map(|(_, steps, take)| (steps, take)))
+}
+
+/// Whether the book's top ask could make the line cheaper: the cost of one lot at the top price (a lower bound on
+/// any lot's: expired orders count in the top, dearer asks lie behind it) and the pools for the rest, against the
+/// pools alone. By the convexity `best_line` relies on, if one lot does not save, no number of lots does; so the
+/// orders are read (a contract query) only when this holds.
+fn top_could_help(
+    candidates: &[Candidate],
+    top: &TopOfBook,
+    amount: Uint128,
+) -> Result<bool, RouteError> {
+    let Some(ask) = top.ask else {
+        return Ok(false);
+    };
+    let net = top
+        .lot_size
+        .checked_sub(fee_of(top.lot_size, top.taker_fee)?)?;
+    let Ok(rest) = amount.checked_sub(net) else {
+        return Ok(false);
+    };
+    let Some(alone) = pool_line(candidates, amount)? else {
+        return Ok(true);
+    };
+    Ok(match pool_line(candidates, rest)? {
+        Some(steps) => cost_of(&steps)?.checked_add(ask)? < cost_of(&alone)?,
+        None => true,
+    })
 }
 
 /// The smallest `x` in `lo..=hi` where the monotone `pred` holds (false, then true), by bisection; `None` if it
@@ -1056,7 +1118,13 @@ mod tests {
     }
 
     /// Pools in memory beside one class's book asks.
-    struct WithBook(Memory, BookAsks);
+    struct WithBook(Memory, BookAsks, std::cell::Cell<u32>);
+
+    impl WithBook {
+        fn new(memory: Memory, asks: BookAsks) -> WithBook {
+            WithBook(memory, asks, std::cell::Cell::new(0))
+        }
+    }
 
     impl PoolSource for WithBook {
         fn class_pools(&self, token: &Addr, limit: usize) -> Result<Vec<u64>, RouteError> {
@@ -1065,8 +1133,19 @@ mod tests {
         fn pool(&self, id: u64) -> Result<Pool, RouteError> {
             self.0.pool(id)
         }
-        fn book_asks(&self, _token: &Addr) -> Option<BookAsks> {
-            Some(self.1.clone())
+        fn book_top(&self, _token: &Addr) -> Option<TopOfBook> {
+            let v = &self.1.view;
+            Some(TopOfBook {
+                market_id: self.1.market_id,
+                lot_size: v.lot_size,
+                taker_fee: v.taker_fee,
+                bid: None,
+                ask: v.orders.first().map(|o| o.price),
+            })
+        }
+        fn book_asks(&self, _market_id: u32) -> Option<TakeableResponse> {
+            self.2.set(self.2.get() + 1);
+            Some(self.1.view.clone())
         }
     }
 
@@ -1121,7 +1200,7 @@ mod tests {
             1,
             0,
         );
-        let source = WithBook(memory, book);
+        let source = WithBook::new(memory, book);
         let plan = plan_bundle(&source, &api, &[line(20_000)], &sla()).unwrap();
         let leg = &plan.legs[0].0;
         let fill = plan.book_fills[0].clone();
@@ -1141,6 +1220,8 @@ mod tests {
             .sum();
         assert_eq!(pools + fill.amount.u128(), 20_000);
         assert_eq!(leg.cost, plan.total_cost);
+        // The orders were read once (the top showed a cheaper ask).
+        assert_eq!(source.2.get(), 1);
         // Without the book, the same line costs more.
         let alone = plan_bundle(&source.0, &api, &[line(20_000)], &sla()).unwrap();
         assert!(plan.total_cost < alone.total_cost);
@@ -1160,11 +1241,24 @@ mod tests {
     }
 
     #[test]
+    fn a_top_ask_dearer_than_the_pools_costs_no_read_of_the_orders() {
+        let api = cosmwasm_std::testing::MockApi::default();
+        let memory = Memory(BTreeMap::from([(
+            1,
+            pool(1, CurveKind::Bilinear, 10_000_000, 1_000_000_000),
+        )]));
+        let source = WithBook::new(memory, asks(&[(150_000, 50, true)], 1, 0));
+        let plan = plan_bundle(&source, &api, &[line(20_000), line(5_000)], &sla()).unwrap();
+        assert!(plan.book_fills.is_empty());
+        assert_eq!(source.2.get(), 0);
+    }
+
+    #[test]
     fn the_book_alone_can_sell_a_line_and_minimums_are_met() {
         let api = cosmwasm_std::testing::MockApi::default();
         let empty = Memory(BTreeMap::new());
         // 1,994 atoms net of fees from two lots: exactly the line, no pool needed.
-        let source = WithBook(empty, asks(&[(95_000, 2, true)], 1, 0));
+        let source = WithBook::new(empty, asks(&[(95_000, 2, true)], 1, 0));
         let plan = plan_bundle(&source, &api, &[line(1_994)], &sla()).unwrap();
         let fill = plan.book_fills[0].clone();
         assert_eq!((fill.quantity.u128(), fill.amount.u128()), (2_000, 1_994));
@@ -1180,7 +1274,7 @@ mod tests {
             1,
             pool(1, CurveKind::Bilinear, 10_000_000, 1_000_000_000),
         )]));
-        let source = WithBook(memory, asks(&[(95_000, 2, true)], 3, 0));
+        let source = WithBook::new(memory, asks(&[(95_000, 2, true)], 3, 0));
         let plan = plan_bundle(&source, &api, &[line(10_000)], &sla()).unwrap();
         assert!(plan.book_fills.is_empty());
     }
@@ -1207,7 +1301,7 @@ mod tests {
             sorted.sort_by_key(|o| o.0);
             let book = asks(&sorted, min_lots, 0);
             let amount = amount * 1_000 + 17;
-            let plan = match plan_bundle(&WithBook(Memory(memory.0.clone()), book.clone()), &api, &[line(amount)], &sla()) {
+            let plan = match plan_bundle(&WithBook::new(Memory(memory.0.clone()), book.clone()), &api, &[line(amount)], &sla()) {
                 Ok(plan) => plan,
                 Err(RouteError::NoRoute(_)) => return Ok(()),
                 Err(e) => return Err(TestCaseError::fail(e.to_string())),

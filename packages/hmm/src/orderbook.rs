@@ -403,16 +403,32 @@ pub struct TakeableResponse {
     pub orders: Vec<TakeableOrder>,
 }
 
-/// The storage key under which the book keeps the market id of a base asset (its [`AssetInfo::key`]), as a JSON
-/// number: a router finds a class's market by one raw query instead of a contract call.
-pub fn market_by_base_key(base: &AssetInfo) -> Vec<u8> {
-    cw_storage_plus::Map::<&str, u32>::new(MARKET_BY_BASE_NAMESPACE)
+/// The top of one market's book, published by the book under its base asset ([`top_key`]) and rewritten whenever
+/// it changes: a router reads it with one raw query (a storage read, no contract call) and asks for the orders
+/// (`Takeable`) only when the best ask could beat the pools.
+#[cw_serde]
+pub struct TopOfBook {
+    /// The market.
+    pub market_id: u32,
+    /// Base atoms per lot.
+    pub lot_size: Uint128,
+    /// The taker fee rate.
+    pub taker_fee: Decimal,
+    /// The best bid (quote atoms per lot), if any; expired orders count until removed.
+    pub bid: Option<Uint128>,
+    /// The best ask (quote atoms per lot), if any; expired orders count until removed.
+    pub ask: Option<Uint128>,
+}
+
+/// The namespace of the book's published tops (see [`top_key`]).
+pub const TOP_NAMESPACE: &str = "top";
+
+/// The storage key of a base asset's [`TopOfBook`] (a JSON value), keyed by its [`AssetInfo::key`].
+pub fn top_key(base: &AssetInfo) -> Vec<u8> {
+    cw_storage_plus::Map::<&str, TopOfBook>::new(TOP_NAMESPACE)
         .key(base.key().as_str())
         .to_vec()
 }
-
-/// The namespace of the book's market-by-base index (see [`market_by_base_key`]).
-pub const MARKET_BY_BASE_NAMESPACE: &str = "market_by_base";
 
 /// `rate` of `amount`, rounded up: a fee, so what its payer keeps is rounded down. The book charges it per fill,
 /// on each side's receipt.

@@ -283,6 +283,20 @@ impl Suite {
             if let (Some(bid), Some(ask)) = (b.bid, b.ask) {
                 assert!(bid < ask, "market {m} crossed: bid {bid} ≥ ask {ask}");
             }
+            // The published top of book (what routers read raw) is the book's top and the market's terms.
+            let market = self.market(m);
+            let raw = self
+                .app
+                .wrap()
+                .query_wasm_raw(self.book.as_str(), hmm::orderbook::top_key(&market.base))
+                .expect("raw query");
+            let top: hmm::orderbook::TopOfBook =
+                cosmwasm_std::from_json(raw.expect("a published top")).expect("a top of book");
+            assert_eq!(
+                (top.market_id, top.lot_size, top.taker_fee, top.bid, top.ask),
+                (m, market.lot_size, market.taker_fee, b.bid, b.ask),
+                "market {m}: the published top of book"
+            );
         }
         let mut owed: Vec<(AssetInfo, u128)> = self.assets().into_iter().map(|a| (a, 0)).collect();
         let mut add = |asset: &AssetInfo, amount: u128| {

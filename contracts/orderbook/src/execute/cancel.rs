@@ -6,7 +6,7 @@ use hmm::orderbook::MAX_CANCEL;
 
 use super::settle::{remove_with_refund, Payouts};
 use crate::error::{ContractError, ContractResult};
-use crate::state::{CONFIG, MARKETS, ORDERS};
+use crate::state::{publish_top, CONFIG, MARKETS, ORDERS};
 
 pub fn cancel(
     deps: DepsMut,
@@ -27,6 +27,7 @@ pub fn cancel(
     let now = env.block.time.seconds();
     let mut payouts = Payouts::default();
     let mut events = vec![];
+    let mut markets: Vec<hmm::orderbook::Market> = vec![];
     for order_id in order_ids {
         // A repeated id is unknown the second time: the whole message fails.
         let mut order = ORDERS
@@ -50,6 +51,12 @@ pub fn cancel(
                 .add_attribute("owner", order.owner.as_str())
                 .add_attribute("refund", refund.to_string()),
         );
+        if !markets.iter().any(|m| m.id == market.id) {
+            markets.push(market);
+        }
+    }
+    for market in &markets {
+        publish_top(deps.storage, market)?;
     }
     Ok(Response::new()
         .add_messages(payouts.messages()?)

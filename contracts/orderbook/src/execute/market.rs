@@ -8,7 +8,7 @@ use hmm::orderbook::{
 };
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{CONFIG, MARKETS, MARKET_BY_BASE};
+use crate::state::{publish_top, CONFIG, MARKETS, MARKET_BY_BASE};
 
 fn check_fee(rate: Decimal) -> ContractResult<Decimal> {
     let max = Decimal::permille(MAX_FEE_PERMILLE);
@@ -70,6 +70,7 @@ pub fn create_market(
     config.market_count = id;
     CONFIG.save(deps.storage, &config)?;
     MARKETS.save(deps.storage, id, &market)?;
+    publish_top(deps.storage, &market)?;
     MARKET_BY_BASE.save(deps.storage, &key, &id)?;
     Ok(Response::new()
         .add_attribute("action", "create_market")
@@ -107,6 +108,7 @@ pub fn update_market(
         market.min_notional = min_notional;
     }
     MARKETS.save(deps.storage, market_id, &market)?;
+    publish_top(deps.storage, &market)?;
     Ok(Response::new()
         .add_attribute("action", "update_market")
         .add_attribute("market_id", market_id.to_string()))

@@ -13,7 +13,9 @@ use hmm::orderbook::{fee_of, Order, OrderKind, PlaceOrderMsg, Side, MAX_FILLS};
 
 use super::settle::{escrow_of, remove_with_refund, Fees, Payouts};
 use crate::error::{ContractError, ContractResult};
-use crate::state::{best, insert, opposite, reduce, CONFIG, MARKETS, ORDERS, ORDER_COUNT};
+use crate::state::{
+    best, insert, opposite, publish_top, reduce, CONFIG, MARKETS, ORDERS, ORDER_COUNT,
+};
 
 /// How an order was paid.
 pub enum Paid {
@@ -265,6 +267,7 @@ pub fn place_order(
         )?;
     }
     fees.record(deps.storage, config.burn_share)?;
+    publish_top(deps.storage, &market)?;
     let status = match (rests, remaining == lots, remaining.is_zero()) {
         (_, _, true) => "filled",
         (true, true, _) => "resting",
