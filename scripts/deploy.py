@@ -276,6 +276,11 @@ def deploy(c: chain.Chain, *, profile: str = "default", classes: list[dict[str, 
     d.record("router set_orderbook")
     c.execute(registry, {"update_config": {"poai": None, "limits": None, "orderbook": book}})
     d.record("job-registry update_config orderbook")
+    # The pools and the book honour the router's volume discounts (HIP-8 tiers), and only the router's.
+    c.execute(pool, {"update_config": {"treasury": None, "permissionless_pools": None, "router": router}})
+    d.record("hmm-pool update_config router")
+    c.execute(book, {"update_config": {"treasury": None, "burn_share": None, "router": router}})
+    d.record("orderbook update_config router")
 
     # Check the wiring as deployed.
     for t in [ai_token] + [cl["token"] for cl in class_out]:

@@ -101,7 +101,8 @@ pub fn execute(
         ExecuteMsg::UpdateConfig {
             treasury,
             permissionless_pools,
-        } => admin::update_config(deps, info, treasury, permissionless_pools),
+            router,
+        } => admin::update_config(deps, info, treasury, permissionless_pools, router),
         ExecuteMsg::UpdateOwnership(action) => {
             let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)?;
             Ok(Response::new()
@@ -152,8 +153,16 @@ fn receive(
             orders,
             deadline,
             to,
+            fee_discount,
         } => {
             let to = recipient(&deps, &env, deadline, to, &trader)?;
+            // Only the configured router grants volume discounts.
+            if let Some(d) = fee_discount {
+                let router = crate::state::ROUTER.may_load(deps.storage)?;
+                if router.as_ref() != Some(&trader) || d > hmm::pool::MAX_FEE_DISCOUNT {
+                    return Err(ContractError::DiscountNotAllowed);
+                }
+            }
             buy::buy(
                 deps,
                 env,
@@ -163,6 +172,7 @@ fn receive(
                     amount: wrapper.amount,
                     orders,
                     to,
+                    fee_discount,
                 },
             )
         }
@@ -408,6 +418,7 @@ mod tests {
         assert_eq!(config(&deps).pool_count, 0);
         // Only the owner may open creation to everyone.
         let open = ExecuteMsg::UpdateConfig {
+            router: None,
             treasury: None,
             permissionless_pools: Some(true),
         };

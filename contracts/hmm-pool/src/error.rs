@@ -52,6 +52,9 @@ pub enum ContractError {
     #[error("trading on this pool is paused")]
     Paused,
 
+    #[error("only the configured router may grant a volume discount, of at most 50 %")]
+    DiscountNotAllowed,
+
     #[error("the pool has no liquidity yet")]
     NoLiquidity,
 

@@ -59,6 +59,9 @@ pub struct Observation {
 }
 
 pub const CONFIG: RecordItem<Config, 2> = RecordItem::new("config");
+/// The router whose `Buy`s may carry a volume discount (`UpdateConfig.router`); kept beside the config record so
+/// that adding it changed no record layout.
+pub const ROUTER: cw_storage_plus::Item<Addr> = cw_storage_plus::Item::new("router");
 const CONFIG_V1: RecordItem<ConfigV1, 1> = RecordItem::new("config");
 pub const POOLS: PoolRecords = PoolRecords;
 pub const POSITIONS: RecordMap<(u64, &Addr), Position, 1> = RecordMap::new("positions");

@@ -208,6 +208,7 @@ pub fn efe_rank(
     let mut priced: Vec<Option<(Uint128, Sdec)>> = Vec::with_capacity(policies.len());
     for policy in policies {
         let route = hmm::router::QueryMsg::Route {
+            trader: None,
             items: policy.items,
             sla: policy.sla,
         };

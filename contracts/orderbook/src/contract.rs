@@ -79,7 +79,8 @@ pub fn execute(
         ExecuteMsg::UpdateConfig {
             treasury,
             burn_share,
-        } => admin::update_config(deps, info, treasury, burn_share),
+            router,
+        } => admin::update_config(deps, info, treasury, burn_share, router),
         ExecuteMsg::CollectFees { assets } => admin::collect_fees(deps, assets),
         ExecuteMsg::UpdateOwnership(action) => {
             let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)?;
@@ -336,6 +337,7 @@ mod tests {
             expires_at: None,
             max_fills: None,
             recipient: None,
+            taker_fee_discount: None,
         };
         let hook = ExecuteMsg::Receive(Cw20ReceiveMsg {
             sender: addr(who).to_string(),

@@ -83,6 +83,9 @@ pub enum ContractError {
     #[error("only an immediate order (immediate-or-cancel, fill-or-kill) may name a recipient")]
     RecipientOnResting,
 
+    #[error("only the configured router may grant a taker-fee discount, of at most 50 %")]
+    DiscountNotAllowed,
+
     #[error("fill-or-kill order filled {filled} of its {lots} lots")]
     NotFilled { filled: Uint128, lots: Uint128 },
 

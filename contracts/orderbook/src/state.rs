@@ -34,6 +34,8 @@ pub struct Level {
 }
 
 pub const CONFIG: Item<Config, 1> = Item::new("config");
+/// The router whose orders may carry a taker-fee discount (`UpdateConfig.router`).
+pub const ROUTER: PlainItem<Addr> = PlainItem::new("router");
 /// The last order id (a scalar: written by every placement, so kept apart from the config).
 pub const ORDER_COUNT: PlainItem<u64> = PlainItem::new("order_count");
 pub const MARKETS: Map<u32, Market, 1> = Map::new("markets");

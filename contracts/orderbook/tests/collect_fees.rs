@@ -61,6 +61,7 @@ fn collection_can_be_limited_to_some_assets_and_a_zero_burn_share_burns_nothing(
     s.execute(
         &owner,
         &hmm::orderbook::ExecuteMsg::UpdateConfig {
+            router: None,
             treasury: None,
             burn_share: Some(Decimal::zero()),
         },

@@ -74,6 +74,7 @@ proptest! {
                         _ => OrderKind::ImmediateOrCancel,
                     };
                     let msg = PlaceOrderMsg {
+                        taker_fee_discount: None,
                         market_id: if native { s.native_market } else { s.cw20_market },
                         side: if bid { Side::Bid } else { Side::Ask },
                         price: (1_000 + 10 * tick).into(),

@@ -128,6 +128,7 @@ fn the_owner_updates_fees_minimums_treasury_and_burn_share_within_bounds() {
         &ContractError::UnknownMarket { market_id: 99 }
     ));
     let cfg = ExecuteMsg::UpdateConfig {
+        router: None,
         treasury: Some(s.addr("dao").to_string()),
         burn_share: Some(Decimal::percent(50)),
     };
@@ -142,6 +143,7 @@ fn the_owner_updates_fees_minimums_treasury_and_burn_share_within_bounds() {
         .execute(
             &owner,
             &ExecuteMsg::UpdateConfig {
+                router: None,
                 treasury: None,
                 burn_share: Some(Decimal::percent(101)),
             },

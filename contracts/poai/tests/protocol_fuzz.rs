@@ -715,6 +715,7 @@ impl Fuzz {
             .query_wasm_smart(
                 &self.s.router,
                 &RouterQuery::Route {
+                    trader: None,
                     items: vec![self.item(amount)],
                     sla: sla(),
                 },

@@ -31,6 +31,12 @@ pub fn instantiate(
         ai_token: deps.api.addr_validate(&msg.ai_token)?,
     };
     CONFIG.save(deps.storage, &config)?;
+    let tiers = match msg.tiers {
+        Some(tiers) => tiers,
+        None => crate::tiers::default_tiers(deps.as_ref(), &config.ai_token)?,
+    };
+    crate::tiers::validate(&tiers)?;
+    crate::state::TIERS.save(deps.storage, &tiers)?;
     if let Some(book) = msg.orderbook {
         crate::execute::book::check_and_save(deps, &config, &book)?;
     }
@@ -54,6 +60,14 @@ pub fn execute(
         ExecuteMsg::RegisterPools { pool_ids } => pools::register(deps, pool_ids),
         ExecuteMsg::DeregisterPools { pool_ids } => pools::deregister(deps, &info, pool_ids),
         ExecuteMsg::SetOrderbook { orderbook } => book::set_orderbook(deps, &info, orderbook),
+        ExecuteMsg::SetTiers { tiers } => {
+            cw_ownable::assert_owner(deps.storage, &info.sender)?;
+            crate::tiers::validate(&tiers)?;
+            crate::state::TIERS.save(deps.storage, &tiers)?;
+            Ok(Response::new()
+                .add_attribute("action", "set_tiers")
+                .add_attribute("tiers", tiers.len().to_string()))
+        }
         ExecuteMsg::UpdateOwnership(action) => {
             let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)?;
             Ok(Response::new()
@@ -94,6 +108,7 @@ fn receive(
             };
             buy::buy_bundle(
                 deps,
+                &env,
                 buy::BundleRequest {
                     trader,
                     amount: wrapper.amount,
@@ -107,10 +122,20 @@ fn receive(
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
-        QueryMsg::Route { items, sla } => to_json_binary(&query::route(deps, items, sla)?)?,
+        QueryMsg::Route { items, sla, trader } => {
+            to_json_binary(&query::route(deps, &env, items, sla, trader)?)?
+        }
+        QueryMsg::Tier { trader } => {
+            let trader = deps.api.addr_validate(&trader)?;
+            to_json_binary(&crate::tiers::tier_of(
+                deps.storage,
+                &trader,
+                env.block.time,
+            )?)?
+        }
         QueryMsg::ClassPools {
             cu_token,
             start_after,
@@ -129,6 +154,12 @@ pub fn migrate(deps: DepsMut, _env: Env, msg: MigrateMsg) -> ContractResult<Resp
         OLDEST_MIGRATABLE,
         |_, _| Ok(0),
     )?;
+    // 0.1 had no tiers: HIP-8's defaults.
+    if crate::state::TIERS.may_load(deps.storage)?.is_none() {
+        let config = CONFIG.load(deps.storage)?;
+        let tiers = crate::tiers::default_tiers(deps.as_ref(), &config.ai_token)?;
+        crate::state::TIERS.save(deps.storage, &tiers)?;
+    }
     match msg.orderbook {
         Some(orderbook) => {
             let config = CONFIG.load(deps.storage)?;

@@ -44,6 +44,9 @@ pub enum ContractError {
     #[error("the order book quotes its markets in {quote}, not in the router's $AI")]
     BookQuoteMismatch { quote: String },
 
+    #[error("invalid volume tiers: {0}")]
+    InvalidTiers(String),
+
     #[error(transparent)]
     Migrate(#[from] hmm_record::MigrateError),
 }

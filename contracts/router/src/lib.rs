@@ -7,7 +7,8 @@
 //! state and charges exactly what the plan priced.
 //!
 //! Layout: `contract.rs` dispatches (and unpacks the cw20 hook); `execute/` holds the actions; `query.rs` the
-//! queries; `source.rs` reads pools by raw query; `state.rs` the storage.
+//! queries; `source.rs` reads pools by raw query and the order book; `tiers.rs` keeps each trader's 30-day volume and
+//! its discount (HIP-8's fee schedule); `state.rs` the storage.
 
 pub mod contract;
 pub mod error;
@@ -15,5 +16,6 @@ pub mod execute;
 pub mod query;
 pub mod source;
 pub mod state;
+pub mod tiers;
 
 pub use error::ContractError;

@@ -1,7 +1,7 @@
 //! Queries, every one of them. `Route` runs the planner `BuyBundle` runs, on the same state (the pools' records and
 //! the book's asks).
 
-use cosmwasm_std::{Deps, Order};
+use cosmwasm_std::{Decimal, Deps, Env, Order};
 use cw_storage_plus::Bound;
 use hmm::pool::SlaRequirement;
 use hmm::router::{BundleItem, ClassPoolsResponse, ConfigResponse, RouteResponse, MAX_SCAN};
@@ -17,21 +17,34 @@ pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
         pool_contract: c.pool_contract,
         ai_token: c.ai_token,
         orderbook: ORDERBOOK.may_load(deps.storage)?,
+        tiers: crate::state::TIERS
+            .may_load(deps.storage)?
+            .unwrap_or_default(),
     })
 }
 
 /// `Route`: the bundle priced and split as `BuyBundle` would buy it now, with the orders it would send.
 pub fn route(
     deps: Deps,
+    env: &Env,
     items: Vec<BundleItem>,
     sla: SlaRequirement,
+    trader: Option<String>,
 ) -> ContractResult<RouteResponse> {
     let config = CONFIG.load(deps.storage)?;
     let orderbook = ORDERBOOK.may_load(deps.storage)?;
+    let discount = match trader {
+        Some(t) => {
+            let t = deps.api.addr_validate(&t)?;
+            crate::tiers::tier_of(deps.storage, &t, env.block.time)?.discount
+        }
+        None => Decimal::zero(),
+    };
     let source = RawPools {
         deps,
         pool_contract: &config.pool_contract,
         orderbook: orderbook.as_ref(),
+        discount,
     };
     let plan = plan_bundle(&source, deps.api, &items, &sla)?;
     let orders = plan.orders()?;

@@ -2,9 +2,10 @@
 //! contract call: ~1k SDK gas plus 3 per byte instead of a 60k smart query), the class index from the router's own
 //! storage, and the order book's published top of book (raw) and asks (one `Takeable` query, only when useful).
 
-use cosmwasm_std::{from_json, Addr, Deps, Order, StdError};
+use cosmwasm_std::{from_json, Addr, Decimal, Deps, Order, StdError};
 use hmm::asset::AssetInfo;
 use hmm::orderbook::{top_key, QueryMsg as BookQuery, Side, TakeableResponse, TopOfBook};
+use hmm_pool_engine::params::discounted_fees;
 use hmm_pool_engine::route::{PoolSource, RouteError};
 use hmm_pool_engine::{record, Pool};
 
@@ -15,9 +16,22 @@ pub struct RawPools<'a> {
     pub pool_contract: &'a Addr,
     /// The order book, if the router uses one.
     pub orderbook: Option<&'a Addr>,
+    /// The trader's volume discount: the pools' and the book's taker fees are planned with it, as they will be
+    /// charged.
+    pub discount: Decimal,
 }
 
 impl RawPools<'_> {
+    /// A taker fee rate less the trader's discount, as the book charges it (`fee × (1 − discount)`).
+    fn discounted(&self, fee: Decimal) -> Decimal {
+        fee.checked_mul(
+            Decimal::one()
+                .checked_sub(self.discount)
+                .unwrap_or_default(),
+        )
+        .unwrap_or(fee)
+    }
+
     /// Pool `id`'s record, `None` if the pool contract has none.
     pub fn may_load(&self, id: u64) -> Result<Option<Pool>, StdError> {
         self.deps
@@ -38,8 +52,13 @@ impl PoolSource for RawPools<'_> {
     }
 
     fn pool(&self, id: u64) -> Result<Pool, RouteError> {
-        self.may_load(id)?
-            .ok_or_else(|| RouteError::Std(StdError::not_found(format!("pool {id}"))))
+        let mut pool = self
+            .may_load(id)?
+            .ok_or_else(|| RouteError::Std(StdError::not_found(format!("pool {id}"))))?;
+        if !self.discount.is_zero() {
+            pool.fees = discounted_fees(&pool.fees, self.discount);
+        }
+        Ok(pool)
     }
 
     /// The class's published top of book: one raw read of the book (no contract call). Any failure (no market, a
@@ -71,5 +90,9 @@ impl PoolSource for RawPools<'_> {
                 },
             )
             .ok()
+            .map(|mut view: TakeableResponse| {
+                view.taker_fee = self.discounted(view.taker_fee);
+                view
+            })
     }
 }

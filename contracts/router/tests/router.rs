@@ -40,6 +40,7 @@ fn item(s: &Suite, class: usize, amount: u128) -> BundleItem {
 
 fn route(s: &Suite, items: &[BundleItem]) -> anyhow::Result<RouteResponse> {
     s.query_router(&QueryMsg::Route {
+        trader: None,
         items: items.to_vec(),
         sla: SlaRequirement::default(),
     })
@@ -302,4 +303,112 @@ fn the_book_is_the_owners_choice_and_can_be_removed() {
     s.call(&owner, &router, &set(None)).unwrap();
     let plan = route(&s, &[item(&s, 0, CU)]).unwrap();
     assert!(plan.book_fills.is_empty() && plan.orderbook.is_none());
+}
+
+/// HIP-8 volume tiers: a trader's purchases through the router raise its 30-day volume; past a threshold its next
+/// purchases pay the pools' and the book's fees less the tier's discount, as `route` with `trader` quotes them. The
+/// pool and the book refuse a discount from anyone but the router.
+#[test]
+fn volume_tiers_discount_the_fees_of_later_purchases_through_the_router_only() {
+    let (mut s, ids) = suite();
+    let book = s.add_orderbook();
+    let (owner, trader, lp) = (s.owner.clone(), s.trader.clone(), s.lp.clone());
+    let router = s.router.clone();
+    let tiers = vec![hmm::router::VolumeTier {
+        min_volume: Uint128::new(10 * AI),
+        discount: cosmwasm_std::Decimal::percent(30),
+    }];
+    s.call(&owner, &router, &ExecuteMsg::SetTiers { tiers })
+        .unwrap();
+    let tier = |s: &Suite| -> hmm::router::TierResponse {
+        s.query_router(&QueryMsg::Tier {
+            trader: trader.to_string(),
+        })
+        .unwrap()
+    };
+    assert_eq!(tier(&s).discount, cosmwasm_std::Decimal::zero());
+    let quote = |s: &Suite, who: Option<&Addr>| -> RouteResponse {
+        s.query_router(&QueryMsg::Route {
+            items: vec![item(s, 1, 100 * CU)],
+            sla: SlaRequirement::default(),
+            trader: who.map(|w| w.to_string()),
+        })
+        .unwrap()
+    };
+    let buy = |s: &mut Suite, amount: u128| {
+        let hook = ReceiveMsg::BuyBundle {
+            items: vec![item(s, 1, amount)],
+            sla: SlaRequirement::default(),
+            deadline: None,
+            to: None,
+        };
+        let (ai, trader) = (s.ai.clone(), s.trader.clone());
+        s.send_router(&trader, &ai, 1_000 * AI, &hook).unwrap()
+    };
+    // ~2 $AI per CU: 10 CU cost ~20 $AI, past the 10 $AI threshold.
+    buy(&mut s, 10 * CU);
+    let t = tier(&s);
+    assert!(t.volume.u128() > 10 * AI);
+    assert_eq!(t.discount, cosmwasm_std::Decimal::percent(30));
+    let (plain, discounted) = (quote(&s, None), quote(&s, Some(&trader)));
+    assert!(discounted.total_cost < plain.total_cost);
+    let before = s.balance(&s.ai.clone(), &trader);
+    let res = buy(&mut s, 100 * CU);
+    assert_eq!(
+        before - s.balance(&s.ai.clone(), &trader),
+        discounted.total_cost.u128()
+    );
+    assert!(res
+        .events
+        .iter()
+        .flat_map(|e| &e.attributes)
+        .any(|a| a.key == "fee_discount" && a.value == "0.3"));
+    // A trader cannot claim the discount directly from the pool or the book.
+    let pool = s.pool.clone();
+    let direct = hmm::pool::ReceiveMsg::Buy {
+        orders: vec![hmm::pool::BuyOrder {
+            pool_id: ids[2],
+            lines: vec![hmm::pool::BuyLine {
+                cu_token: s.cu[1].to_string(),
+                amount: Uint128::new(CU),
+            }],
+        }],
+        deadline: None,
+        to: None,
+        fee_discount: Some(cosmwasm_std::Decimal::percent(30)),
+    };
+    let ai = s.ai.clone();
+    let e = s
+        .cw20_send(&trader, &ai, &pool, 10 * AI, &direct)
+        .unwrap_err();
+    assert!(e
+        .root_cause()
+        .to_string()
+        .contains("only the configured router"));
+    s.book_ask(&lp, &book, (2, &s.cu[1].clone()), AI, CU)
+        .unwrap();
+    let bid = hmm::orderbook::PlaceOrderMsg {
+        market_id: 2,
+        side: hmm::orderbook::Side::Bid,
+        price: Uint128::new(AI),
+        quantity: Uint128::new(CU),
+        kind: hmm::orderbook::OrderKind::ImmediateOrCancel,
+        expires_at: None,
+        max_fills: None,
+        recipient: None,
+        taker_fee_discount: Some(cosmwasm_std::Decimal::percent(30)),
+    };
+    let e = s
+        .cw20_send(
+            &trader,
+            &ai,
+            &book,
+            AI,
+            &hmm::orderbook::ReceiveMsg::PlaceOrder(bid),
+        )
+        .unwrap_err();
+    assert!(e
+        .root_cause()
+        .to_string()
+        .contains("only the configured router"));
 }

@@ -225,3 +225,21 @@ pub fn new_pool(
         batch_window: msg.batch_window,
     })
 }
+
+/// The fee rates a taker pays with a volume discount `discount` (HIP-8's tiers, applied by the router): every rate
+/// of `f` and its cap scaled by `1 − discount`, rounded down (the discount never charges more); the shares of the
+/// fee that are burned or go to the treasury are unchanged. `discount` ≥ 1 leaves no fee.
+pub fn discounted_fees(f: &FeeConfig, discount: cosmwasm_std::Decimal) -> FeeConfig {
+    let keep = cosmwasm_std::Decimal256::one()
+        .checked_sub(discount.into())
+        .unwrap_or_default();
+    let scale = |rate: cosmwasm_std::Decimal256| rate.checked_mul(keep).unwrap_or_default();
+    FeeConfig {
+        market_fee: scale(f.market_fee),
+        risk_fee: scale(f.risk_fee),
+        volatility_fee: scale(f.volatility_fee),
+        max_fee: scale(f.max_fee),
+        burn_share: f.burn_share,
+        treasury_share: f.treasury_share,
+    }
+}

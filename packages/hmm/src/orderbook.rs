@@ -102,6 +102,10 @@ pub struct PlaceOrderMsg {
     /// always go to the owner. Not allowed on orders that may rest (their fills are paid to their owner).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<String>,
+    /// A volume discount on the taker fee (HIP-8 tiers), at most `hmm::pool::MAX_FEE_DISCOUNT`: honoured only
+    /// for the contract's configured router (`UpdateConfig.router`), else `DiscountNotAllowed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taker_fee_discount: Option<Decimal>,
 }
 
 /// The order book's execute messages.
@@ -138,6 +142,9 @@ pub enum ExecuteMsg {
         treasury: Option<String>,
         /// New burn share ζ.
         burn_share: Option<Decimal>,
+        /// The router whose orders may carry a taker-fee discount; the empty string: none.
+        #[serde(default)]
+        router: Option<String>,
     },
     /// Pays out the fee ledger (anyone may call): the treasury part to the treasury, the burn part burned (cw20
     /// `Burn`, or bank `Burn` for a native asset).

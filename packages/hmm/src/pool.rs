@@ -35,6 +35,9 @@ pub struct InstantiateMsg {
     pub permissionless_pools: bool,
 }
 
+/// The largest volume discount a `Buy` (or a book order) may carry: HIP-8's top tier is 30 %.
+pub const MAX_FEE_DISCOUNT: cosmwasm_std::Decimal = cosmwasm_std::Decimal::percent(50);
+
 /// Which invariant a pool conserves (see `hmm-math::hamiltonian`).
 #[cw_serde]
 #[derive(Copy)]
@@ -308,6 +311,9 @@ pub enum ExecuteMsg {
         treasury: Option<String>,
         /// Whether anyone may create pools; `None`: unchanged.
         permissionless_pools: Option<bool>,
+        /// The router whose `Buy`s may carry a volume discount; `None`: unchanged; the empty string: none.
+        #[serde(default)]
+        router: Option<String>,
     },
     /// Two-step ownership transfer (cw-ownable): the owner proposes (with an optional expiry), the proposed owner
     /// accepts; the owner may also renounce.
@@ -376,6 +382,10 @@ pub enum ReceiveMsg {
         deadline: Option<u64>,
         /// Recipient of the CU; defaults to the sender of the $AI (the refund always goes to the sender).
         to: Option<String>,
+        /// A volume discount on every fee rate (HIP-8 tiers), at most [`MAX_FEE_DISCOUNT`]: honoured only when the
+        /// $AI comes from the contract's configured router (`UpdateConfig.router`), else `DiscountNotAllowed`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fee_discount: Option<cosmwasm_std::Decimal>,
     },
     /// Join a batch-auction pool's current batch (2026 Alg.3): sell the tokens sent for `ask` at the batch's
     /// clearing price. One class against $AI (no class-against-class intents).

@@ -35,7 +35,26 @@ pub struct InstantiateMsg {
     /// only.
     #[serde(default)]
     pub orderbook: Option<String>,
+    /// The volume tiers (HIP-8 fee schedule), ascending thresholds; default: 10 / 20 / 30 % off the taker fees
+    /// above 1,000 / 10,000 / 100,000 $AI of 30-day volume (in the token's decimals, read at instantiation).
+    #[serde(default)]
+    pub tiers: Option<Vec<VolumeTier>>,
 }
+
+/// One volume tier: a trader whose rolling 30-day volume through the router is at least `min_volume` pays its
+/// taker fees (pools' and the book's) less `discount`.
+#[cw_serde]
+pub struct VolumeTier {
+    /// $AI atoms of 30-day volume.
+    pub min_volume: Uint128,
+    /// Fraction off every taker fee rate, at most `hmm::pool::MAX_FEE_DISCOUNT`.
+    pub discount: cosmwasm_std::Decimal,
+}
+
+/// The length of the volume window: 30 days.
+pub const VOLUME_WINDOW_SECONDS: u64 = 30 * 24 * 3600;
+/// Most tiers a router keeps.
+pub const MAX_TIERS: usize = 8;
 
 /// The router's execute messages. Native funds are refused on every one.
 #[cw_serde]
@@ -58,6 +77,11 @@ pub enum ExecuteMsg {
     SetOrderbook {
         /// The order-book contract; none: stop using a book.
         orderbook: Option<String>,
+    },
+    /// Replaces the volume tiers (owner only): ascending `min_volume`, non-decreasing discounts, at most 8.
+    SetTiers {
+        /// The tiers; empty: no discounts.
+        tiers: Vec<VolumeTier>,
     },
     /// Two-step ownership transfer (cw-ownable).
     UpdateOwnership(cw_ownable::Action),
@@ -97,6 +121,15 @@ pub enum QueryMsg {
         items: Vec<BundleItem>,
         /// What every selling pool's SLA tags must meet.
         sla: SlaRequirement,
+        /// Quote with this trader's volume discount (what its `BuyBundle` would pay); none: no discount.
+        #[serde(default)]
+        trader: Option<String>,
+    },
+    /// A trader's rolling 30-day volume through the router and the discount it earns.
+    #[returns(TierResponse)]
+    Tier {
+        /// The trader.
+        trader: String,
     },
     /// The indexed pools of one class, by id.
     #[returns(ClassPoolsResponse)]
@@ -122,6 +155,20 @@ pub struct ConfigResponse {
     pub ai_token: Addr,
     /// The order book, if the router uses one.
     pub orderbook: Option<Addr>,
+    /// The volume tiers.
+    pub tiers: Vec<VolumeTier>,
+}
+
+/// Answer to [`QueryMsg::Tier`].
+#[cw_serde]
+pub struct TierResponse {
+    /// $AI atoms bought through the router in the last 30 days (the current window plus the previous one weighted
+    /// by how much of it still lies within 30 days: a sliding-window estimate from two counters).
+    pub volume: Uint128,
+    /// The discount on taker fees it earns now.
+    pub discount: cosmwasm_std::Decimal,
+    /// The next tier up, if any.
+    pub next: Option<VolumeTier>,
 }
 
 /// Answer to [`QueryMsg::ClassPools`].
@@ -214,6 +261,7 @@ impl BookFill {
             expires_at: None,
             max_fills: Some(self.max_fills),
             recipient: Some(recipient.to_string()),
+            taker_fee_discount: None,
         }
     }
 }

@@ -636,6 +636,7 @@ fn multi_class_pool_cross_swaps_and_bundles() {
     ];
     let route: hmm::router::RouteResponse = s
         .query_router(&hmm::router::QueryMsg::Route {
+            trader: None,
             items: items.clone(),
             sla: SlaRequirement::default(),
         })
@@ -1187,6 +1188,7 @@ fn buy_executes_orders_on_several_pools_and_refuses_bad_ones_whole() {
         amount: Uint128::new(n),
     };
     let buy = |orders: Vec<BuyOrder>| ReceiveMsg::Buy {
+        fee_discount: None,
         orders,
         deadline: None,
         to: None,

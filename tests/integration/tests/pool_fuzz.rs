@@ -774,6 +774,7 @@ impl Fuzz {
             }
         }
         let hook = ReceiveMsg::Buy {
+            fee_discount: None,
             orders,
             deadline: self.deadline(),
             to: self.recipient(&who),
@@ -1341,6 +1342,7 @@ impl Fuzz {
                 update: self.random_update(pool_id),
             },
             3 => ExecuteMsg::UpdateConfig {
+                router: None,
                 treasury: Some(who.to_string()),
                 permissionless_pools: Some(true),
             },
@@ -1382,6 +1384,7 @@ impl Fuzz {
                 min_out: None,
             },
             _ => ReceiveMsg::Buy {
+                fee_discount: None,
                 orders: vec![BuyOrder {
                     pool_id: id,
                     lines: vec![BuyLine {

@@ -355,6 +355,7 @@ proptest! {
 
 fn route_cost(s: &Suite, lines: &[(usize, u128)]) -> Result<u128, anyhow::Error> {
     let r: hmm::router::RouteResponse = s.query_router(&hmm::router::QueryMsg::Route {
+        trader: None,
         items: lines
             .iter()
             .map(|(i, a)| hmm::router::BundleItem {
@@ -483,6 +484,7 @@ fn empty_and_dust_pools_cannot_hide_a_class() {
     s.execute(
         &owner,
         &ExecuteMsg::UpdateConfig {
+            router: None,
             treasury: None,
             permissionless_pools: Some(true),
         },
@@ -513,6 +515,7 @@ fn empty_and_dust_pools_cannot_hide_a_class() {
     s.add_liquidity(&lp, real, &[(Q0, P0)], 0).unwrap();
     let route = |s: &Suite, pools: Vec<u64>| -> anyhow::Result<hmm::router::RouteResponse> {
         s.query_router(&hmm::router::QueryMsg::Route {
+            trader: None,
             items: vec![hmm::router::BundleItem {
                 cu_token: s.cu[0].to_string(),
                 amount: Uint128::new(100 * CU),

@@ -31,6 +31,7 @@ fn two_pools(tenths_a: u128, tenths_b: u128) -> (Suite, u64, u64) {
 
 fn route(s: &Suite, amount: u128) -> hmm::router::RouteResponse {
     s.query_router(&hmm::router::QueryMsg::Route {
+        trader: None,
         items: vec![hmm::router::BundleItem {
             cu_token: s.cu[0].to_string(),
             amount: Uint128::new(amount),

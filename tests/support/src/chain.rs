@@ -139,6 +139,7 @@ pub trait BookActions: Chain {
         quantity: u128,
     ) -> Result<u64> {
         let order = hmm::orderbook::PlaceOrderMsg {
+            taker_fee_discount: None,
             market_id,
             side: hmm::orderbook::Side::Ask,
             price: Uint128::new(price),
@@ -151,6 +152,22 @@ pub trait BookActions: Chain {
         let hook = hmm::orderbook::ReceiveMsg::PlaceOrder(order);
         let res = self.cw20_send(who, token, book, quantity, &hook)?;
         attr(&res, "order_id").ok_or_else(|| anyhow::anyhow!("no order_id"))
+    }
+
+    /// Wires a router and a book together as the deployment does (owner): the router plans with the book, the
+    /// book honours the router's taker-fee discounts.
+    fn book_wire_router(&mut self, owner: &Addr, router: &Addr, book: &Addr) -> Result<()> {
+        let set = hmm::router::ExecuteMsg::SetOrderbook {
+            orderbook: Some(book.to_string()),
+        };
+        self.call(owner, router, &set)?;
+        let trust = hmm::orderbook::ExecuteMsg::UpdateConfig {
+            treasury: None,
+            burn_share: None,
+            router: Some(router.to_string()),
+        };
+        self.call(owner, book, &trust)?;
+        Ok(())
     }
 
     /// The ask levels of a market, best first (price, lots).

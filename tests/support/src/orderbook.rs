@@ -136,6 +136,7 @@ impl Suite {
     /// A plain limit order message.
     pub fn limit(market_id: u32, side: Side, price: u128, quantity: u128) -> PlaceOrderMsg {
         PlaceOrderMsg {
+            taker_fee_discount: None,
             market_id,
             side,
             price: Uint128::new(price),

@@ -9,6 +9,7 @@ use hmm::pool::{
     SlaTags,
 };
 
+use crate::chain::BookActions;
 pub use crate::chain::{attr, Chain, PoolActions};
 pub use crate::contracts::{flaky_token_contract, pool_contract, token_contract, FreezeMsg};
 use crate::stack::{StackBuilder, TokenSpec};
@@ -94,11 +95,8 @@ impl Suite {
             .expect("market created");
         }
         let router = self.router.clone();
-        let set = hmm::router::ExecuteMsg::SetOrderbook {
-            orderbook: Some(book.to_string()),
-        };
-        self.call(&owner, &router, &set)
-            .expect("router takes the book");
+        self.book_wire_router(&owner, &router, &book)
+            .expect("router and book wired");
         book
     }
 

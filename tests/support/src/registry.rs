@@ -219,6 +219,7 @@ impl Suite {
     /// The router's current price of `lines` (what a submit would pay).
     pub fn route_cost(&self, spec: &JobSpec) -> Result<u128> {
         let msg = hmm::router::QueryMsg::Route {
+            trader: None,
             items: spec.resources.clone(),
             sla: spec.sla.clone(),
         };

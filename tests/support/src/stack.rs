@@ -9,7 +9,7 @@ use hmm::job::Limits;
 use hmm::poai::Params;
 use hmm::pool::{CurveKind, SlaTags};
 
-use crate::chain::{create_pool_msg, Chain, PoolActions};
+use crate::chain::{create_pool_msg, BookActions, Chain, PoolActions};
 use crate::contracts::{
     orderbook_contract, poai_contract, pool_contract, registry_contract, router_contract,
     token_contract,
@@ -239,6 +239,7 @@ impl StackBuilder {
         let router = pool.as_ref().map(|pool| {
             let code = app.store_code(router_contract());
             let msg = hmm::router::InstantiateMsg {
+                tiers: None,
                 owner: None,
                 pool_contract: pool.to_string(),
                 ai_token: ai.to_string(),
@@ -254,6 +255,16 @@ impl StackBuilder {
             )
             .expect("router instantiates")
         });
+        // The pool contract honours the router's volume discounts.
+        if let (Some(pool), Some(router)) = (&pool, &router) {
+            let msg = hmm::pool::ExecuteMsg::UpdateConfig {
+                treasury: None,
+                permissionless_pools: None,
+                router: Some(router.to_string()),
+            };
+            app.execute_contract(owner.clone(), pool.clone(), &msg, &[])
+                .expect("the pool takes the router");
+        }
         let mut s = Stack {
             app,
             owner,
@@ -274,11 +285,8 @@ impl StackBuilder {
             // The router plans with the book.
             if let Some(router) = s.router.clone() {
                 let owner = s.owner.clone();
-                let msg = hmm::router::ExecuteMsg::SetOrderbook {
-                    orderbook: Some(book.to_string()),
-                };
-                s.call(&owner, &router, &msg)
-                    .expect("router takes the book");
+                s.book_wire_router(&owner, &router, &book)
+                    .expect("router and book wired");
             }
         }
         if let (Some(spec), Some(pool)) = (&self.pools, s.pool.clone()) {

@@ -95,6 +95,7 @@ impl Book {
             Side::Ask => (&self.cu, lots * LOT),
         };
         let order = PlaceOrderMsg {
+            taker_fee_discount: None,
             market_id: 1,
             side,
             price: Uint128::new(price),

@@ -91,9 +91,15 @@ pub fn update_config(
     info: MessageInfo,
     treasury: Option<String>,
     permissionless_pools: Option<bool>,
+    router: Option<String>,
 ) -> ContractResult<Response> {
     let mut config = CONFIG.load(deps.storage)?;
     owner_only(&deps, &info)?;
+    match router.as_deref() {
+        Some("") => crate::state::ROUTER.remove(deps.storage),
+        Some(r) => crate::state::ROUTER.save(deps.storage, &deps.api.addr_validate(r)?)?,
+        None => {}
+    }
     if let Some(t) = treasury {
         config.treasury = deps.api.addr_validate(&t)?;
     }

@@ -6,6 +6,7 @@
 
 use cosmwasm_std::{Addr, Api, DepsMut, Env, Response, Storage, Uint128};
 use hmm::pool::BuyOrder;
+use hmm_pool_engine::params::discounted_fees;
 use hmm_pool_engine::prices::{Moved, TradedClass};
 use hmm_pool_engine::route::plan_lines;
 
@@ -25,6 +26,8 @@ pub struct BuyRequest {
     pub amount: Uint128,
     pub orders: Vec<BuyOrder>,
     pub to: Addr,
+    /// The router's volume discount, already checked.
+    pub fee_discount: Option<cosmwasm_std::Decimal>,
 }
 
 pub fn buy(deps: DepsMut, env: Env, req: BuyRequest) -> ContractResult<Response> {
@@ -55,7 +58,14 @@ pub fn buy(deps: DepsMut, env: Env, req: BuyRequest) -> ContractResult<Response>
             )));
         }
         done.push(order.pool_id);
-        let paid = buy_from_pool(deps.storage, deps.api, &config, order, now, &mut delivered)?;
+        let paid = buy_from_pool(
+            deps.storage,
+            deps.api,
+            (&config, req.fee_discount),
+            order,
+            now,
+            &mut delivered,
+        )?;
         cost = cost.checked_add(paid)?;
         resp = resp.add_attribute("order", format!("{}:{paid}", order.pool_id));
     }
@@ -84,7 +94,7 @@ pub fn buy(deps: DepsMut, env: Env, req: BuyRequest) -> ContractResult<Response>
 fn buy_from_pool(
     storage: &mut dyn Storage,
     api: &dyn Api,
-    config: &Config,
+    (config, fee_discount): (&Config, Option<cosmwasm_std::Decimal>),
     order: &BuyOrder,
     now: u64,
     delivered: &mut Vec<(Addr, Uint128)>,
@@ -106,7 +116,13 @@ fn buy_from_pool(
             .ok_or_else(|| ContractError::UnknownClass(line.cu_token.clone(), pool.id))?;
         lines.push((class, line.amount));
     }
+    // A volume discount lowers the rates for this order only: the stored pool keeps its own.
+    let fees = pool.fees.clone();
+    if let Some(d) = fee_discount {
+        pool.fees = discounted_fees(&fees, d);
+    }
     let bought = plan_lines(&mut pool, &lines)?;
+    pool.fees = fees;
     let mut cost = Uint128::zero();
     let mut traded: Vec<TradedClass> = vec![];
     for (plan, fee_parts) in &bought {

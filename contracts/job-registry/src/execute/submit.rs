@@ -141,6 +141,7 @@ fn submit_job(
         .query_wasm_smart(
             config.router.to_string(),
             &RouterQueryMsg::Route {
+                trader: None,
                 items: valid.items.clone(),
                 sla: spec.sla.clone(),
             },
@@ -276,6 +277,7 @@ fn submit_job(
             &config.pool,
             pools_cost,
             to_json_binary(&PoolReceiveMsg::Buy {
+                fee_discount: None,
                 orders: route
                     .orders
                     .into_iter()

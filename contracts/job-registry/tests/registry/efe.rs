@@ -59,6 +59,7 @@ fn efe_rank_prices_each_policy_by_its_route_and_weights_by_softmax() {
             .query_on(
                 &s.router,
                 &hmm::router::QueryMsg::Route {
+                    trader: None,
                     items: policies[i].items.clone(),
                     sla: Suite::sla(),
                 },

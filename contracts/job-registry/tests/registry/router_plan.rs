@@ -67,6 +67,7 @@ fn a_plan_that_does_not_add_up_is_refused_before_any_token_moves() {
         .query_on(
             &s.router,
             &hmm::router::QueryMsg::Route {
+                trader: None,
                 items: spec.resources.clone(),
                 sla: spec.sla.clone(),
             },
@@ -132,6 +133,7 @@ fn a_job_buys_part_of_a_line_from_the_book_and_the_rest_from_the_pools() {
         .query_on(
             &s.router,
             &hmm::router::QueryMsg::Route {
+                trader: None,
                 items: spec.resources.clone(),
                 sla: spec.sla.clone(),
             },

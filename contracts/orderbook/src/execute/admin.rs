@@ -16,9 +16,15 @@ pub fn update_config(
     info: MessageInfo,
     treasury: Option<String>,
     burn_share: Option<Decimal>,
+    router: Option<String>,
 ) -> ContractResult<Response> {
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let mut config = CONFIG.load(deps.storage)?;
+    match router.as_deref() {
+        Some("") => crate::state::ROUTER.remove(deps.storage),
+        Some(r) => crate::state::ROUTER.save(deps.storage, &deps.api.addr_validate(r)?)?,
+        None => {}
+    }
     if let Some(t) = treasury {
         config.treasury = deps.api.addr_validate(&t)?;
     }

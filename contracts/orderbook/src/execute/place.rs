@@ -98,6 +98,19 @@ pub fn place_order(
         Some(_) => return Err(ContractError::RecipientOnResting),
         None => owner.clone(),
     };
+    // A volume discount on the taker fee, only for the configured router (HIP-8 tiers are the router's).
+    let taker_rate = match msg.taker_fee_discount {
+        Some(d) => {
+            let router = crate::state::ROUTER.may_load(deps.storage)?;
+            if router.as_ref() != Some(&owner) || d > hmm::pool::MAX_FEE_DISCOUNT {
+                return Err(ContractError::DiscountNotAllowed);
+            }
+            market
+                .taker_fee
+                .checked_mul(cosmwasm_std::Decimal::one().checked_sub(d)?)?
+        }
+        None => market.taker_fee,
+    };
     let escrow = escrow_of(&market, &config.quote, side, price, lots)?;
     // The escrow's asset, exactly its amount: a cw20 through its hook, a native denom as the only coin sent.
     let paid = match paid {
@@ -201,7 +214,7 @@ pub fn place_order(
                 (quote.with(quote_amount), base.with(base_amount))
             }
         };
-        let taker_fee = fee_of(taker_gets.amount, market.taker_fee)?;
+        let taker_fee = fee_of(taker_gets.amount, taker_rate)?;
         let maker_fee = fee_of(maker_gets.amount, market.maker_fee)?;
         payouts.add(
             &recipient,

@@ -14,6 +14,7 @@ fn record(deps: Deps, pool_contract: &Addr, id: u64) -> ContractResult<Pool> {
         deps,
         pool_contract,
         orderbook: None,
+        discount: cosmwasm_std::Decimal::zero(),
     }
     .may_load(id)?
     .ok_or(ContractError::UnknownPool { pool_id: id })

@@ -333,6 +333,7 @@ pub fn deploy(chain: &Chain) -> Result<Exchange, String> {
             "router",
             &owner,
             &hmm::router::InstantiateMsg {
+                tiers: None,
                 owner: None,
                 pool_contract: pool.clone(),
                 ai_token: ai.clone(),
@@ -802,6 +803,7 @@ pub fn buy_bundle_checked(
     // A release before the router (0.4 and older, the migration test's fixtures) routes in the pool itself.
     let legacy = !chain.deploys_artifact("hmm-pool");
     let query = hmm::router::QueryMsg::Route {
+        trader: None,
         items: items.to_vec(),
         sla: job_sla(),
     };
@@ -878,6 +880,7 @@ pub fn buy_plan_checked(x: &Exchange, items: &[BundleItem], lbl: &str) -> Result
         .query(
             &x.router,
             &hmm::router::QueryMsg::Route {
+                trader: None,
                 items: items.to_vec(),
                 sla: job_sla(),
             },
@@ -905,6 +908,7 @@ pub fn buy_plan_checked(x: &Exchange, items: &[BundleItem], lbl: &str) -> Result
                 contract: x.pool.clone(),
                 amount: u(route.total_cost.u128() + UNIT),
                 msg: to_json_binary(&ReceiveMsg::Buy {
+                    fee_discount: None,
                     orders,
                     deadline: None,
                     to: None,
