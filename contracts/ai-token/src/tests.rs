@@ -433,3 +433,134 @@ fn every_ext_query_variant_is_routed() {
         assert_eq!(cosmwasm_std::to_json_vec(&parsed).unwrap(), json);
     }
 }
+
+/// What the contract must parse each message of the schema's flat query enum (`hmm::token::QueryMsg`) as. The
+/// match is exhaustive, so a variant added there must be added here.
+fn contract_query(msg: &hmm::token::QueryMsg) -> QueryMsg {
+    use cw20_base::msg::QueryMsg as Cw20;
+    use hmm::token::QueryMsg as Flat;
+    match msg.clone() {
+        Flat::Balance { address } => QueryMsg::Cw20(Cw20::Balance { address }),
+        Flat::TokenInfo {} => QueryMsg::Cw20(Cw20::TokenInfo {}),
+        Flat::Minter {} => QueryMsg::Cw20(Cw20::Minter {}),
+        Flat::Allowance { owner, spender } => QueryMsg::Cw20(Cw20::Allowance { owner, spender }),
+        Flat::AllAllowances {
+            owner,
+            start_after,
+            limit,
+        } => QueryMsg::Cw20(Cw20::AllAllowances {
+            owner,
+            start_after,
+            limit,
+        }),
+        Flat::AllSpenderAllowances {
+            spender,
+            start_after,
+            limit,
+        } => QueryMsg::Cw20(Cw20::AllSpenderAllowances {
+            spender,
+            start_after,
+            limit,
+        }),
+        Flat::AllAccounts { start_after, limit } => {
+            QueryMsg::Cw20(Cw20::AllAccounts { start_after, limit })
+        }
+        Flat::MarketingInfo {} => QueryMsg::Cw20(Cw20::MarketingInfo {}),
+        Flat::DownloadLogo {} => QueryMsg::Cw20(Cw20::DownloadLogo {}),
+        Flat::ResourceMetadata {} => QueryMsg::Ext(TokenExtQueryMsg::ResourceMetadata {}),
+    }
+}
+
+#[test]
+fn schema_query_enum_is_the_wire_format_of_the_contract() {
+    use cosmwasm_schema::{schema_for, QueryResponses};
+    use hmm::token::QueryMsg as Flat;
+    let some = |s: &str| Some(s.to_string());
+    let cases = [
+        Flat::Balance {
+            address: "alice".into(),
+        },
+        Flat::TokenInfo {},
+        Flat::Minter {},
+        Flat::Allowance {
+            owner: "alice".into(),
+            spender: "bob".into(),
+        },
+        Flat::AllAllowances {
+            owner: "alice".into(),
+            start_after: None,
+            limit: None,
+        },
+        Flat::AllAllowances {
+            owner: "alice".into(),
+            start_after: some("bob"),
+            limit: Some(7),
+        },
+        Flat::AllSpenderAllowances {
+            spender: "bob".into(),
+            start_after: some("alice"),
+            limit: Some(3),
+        },
+        Flat::AllSpenderAllowances {
+            spender: "bob".into(),
+            start_after: None,
+            limit: None,
+        },
+        Flat::AllAccounts {
+            start_after: some("alice"),
+            limit: Some(30),
+        },
+        Flat::AllAccounts {
+            start_after: None,
+            limit: None,
+        },
+        Flat::MarketingInfo {},
+        Flat::DownloadLogo {},
+        Flat::ResourceMetadata {},
+    ];
+    // Every variant is covered: the cases name each one (by its wire name) at least once.
+    let names = |schema: cosmwasm_schema::schemars::schema::RootSchema| -> Vec<String> {
+        let value = serde_json::to_value(schema).unwrap();
+        let mut out: Vec<String> = value["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|v| v["required"].as_array().unwrap().clone())
+            .map(|n| n.as_str().unwrap().to_string())
+            .collect();
+        out.sort();
+        out
+    };
+    let flat_names = names(schema_for!(Flat));
+    let mut covered: Vec<String> = cases
+        .iter()
+        .map(|c| {
+            let v = serde_json::to_value(c).unwrap();
+            v.as_object().unwrap().keys().next().unwrap().clone()
+        })
+        .collect();
+    covered.sort();
+    covered.dedup();
+    assert_eq!(covered, flat_names);
+    // The flat enum has exactly the contract's queries: cw20-base's and the extension's.
+    let mut contract_names = names(schema_for!(cw20_base::msg::QueryMsg));
+    contract_names.extend(names(schema_for!(TokenExtQueryMsg)));
+    contract_names.sort();
+    assert_eq!(flat_names, contract_names);
+    // Each message reaches the contract as the query it means, and serialises back to the same bytes.
+    for case in &cases {
+        let json = cosmwasm_std::to_json_vec(case).unwrap();
+        let parsed: QueryMsg = from_json(&json).unwrap();
+        assert_eq!(
+            parsed,
+            contract_query(case),
+            "{}",
+            String::from_utf8_lossy(&json)
+        );
+        assert_eq!(cosmwasm_std::to_json_vec(&parsed).unwrap(), json);
+    }
+    // And is answered with the same response type.
+    let flat = serde_json::to_value(Flat::response_schemas().unwrap()).unwrap();
+    let contract = serde_json::to_value(QueryMsg::response_schemas().unwrap()).unwrap();
+    assert_eq!(flat, contract);
+}

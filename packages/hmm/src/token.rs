@@ -3,9 +3,17 @@
 //! The execute messages and the standard queries are exactly cw20-base's (`cw20::Cw20ExecuteMsg`, `cw20_base::msg::QueryMsg`),
 //! so wallets and explorers see a plain cw20 token. This module holds what the HMM exchange adds: the instantiate message
 //! with the optional [`ResourceMetadata`] of a CU token, and one extra query, [`TokenExtQueryMsg::ResourceMetadata`].
+//!
+//! [`QueryMsg`] is every query the token answers as one flat, tagged enum: what the schema (`schema/ai-token/`) and the
+//! generated clients use. The contract parses the same JSON with its own type (`ai_token::msg::QueryMsg`, cw20-base's
+//! queries beside [`TokenExtQueryMsg`]); a test of `ai-token` checks that every variant here reaches it unchanged.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cw20::{Cw20Coin, Logo, MinterResponse};
+use cw20::{
+    AllAccountsResponse, AllAllowancesResponse, AllSpenderAllowancesResponse, AllowanceResponse,
+    BalanceResponse, Cw20Coin, DownloadLogoResponse, Logo, MarketingInfoResponse, MinterResponse,
+    TokenInfoResponse,
+};
 
 /// Instantiates one token: $AI (no `resource`) or the compute-unit token of one resource class (`resource` set).
 ///
@@ -60,6 +68,71 @@ pub struct ResourceMetadata {
 #[derive(QueryResponses)]
 pub enum TokenExtQueryMsg {
     /// The resource class of a compute-unit token; `resource` is `null` for $AI.
+    #[returns(ResourceMetadataResponse)]
+    ResourceMetadata {},
+}
+
+/// Every query of `ai-token`, flat and tagged, for the schema and clients: cw20-base's standard queries (same JSON,
+/// same answers) and [`TokenExtQueryMsg`]'s. The contract itself deserialises `ai_token::msg::QueryMsg`, which
+/// accepts exactly these messages (tested in `ai-token`); this type is never compiled into a contract.
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    /// The balance of an address, in atoms; 0 if it has none.
+    #[returns(BalanceResponse)]
+    Balance {
+        /// The account.
+        address: String,
+    },
+    /// Name, symbol, decimals and total supply.
+    #[returns(TokenInfoResponse)]
+    TokenInfo {},
+    /// Who may mint, and the cap on the total supply (`null` for a fixed-supply token).
+    #[returns(MinterResponse)]
+    Minter {},
+    /// How much `spender` may still spend from `owner`'s balance (0 if unset), and when that allowance expires.
+    #[returns(AllowanceResponse)]
+    Allowance {
+        /// The account that granted the allowance.
+        owner: String,
+        /// The account allowed to spend.
+        spender: String,
+    },
+    /// The allowances an owner has granted, by spender address, paginated.
+    #[returns(AllAllowancesResponse)]
+    AllAllowances {
+        /// The account that granted them.
+        owner: String,
+        /// Start after this spender address.
+        start_after: Option<String>,
+        /// At most this many (cw20-base: default 10, maximum 30).
+        limit: Option<u32>,
+    },
+    /// The allowances a spender has been granted, by owner address, paginated.
+    #[returns(AllSpenderAllowancesResponse)]
+    AllSpenderAllowances {
+        /// The account allowed to spend.
+        spender: String,
+        /// Start after this owner address.
+        start_after: Option<String>,
+        /// At most this many (cw20-base: default 10, maximum 30).
+        limit: Option<u32>,
+    },
+    /// Every account with a balance, by address, paginated.
+    #[returns(AllAccountsResponse)]
+    AllAccounts {
+        /// Start after this address.
+        start_after: Option<String>,
+        /// At most this many (cw20-base: default 10, maximum 30).
+        limit: Option<u32>,
+    },
+    /// Project, description, marketing address and logo (as a URL or "embedded").
+    #[returns(MarketingInfoResponse)]
+    MarketingInfo {},
+    /// The embedded logo (MIME type and bytes); an error if the logo is not embedded.
+    #[returns(DownloadLogoResponse)]
+    DownloadLogo {},
+    /// The resource class of a compute-unit token; `resource` is `null` for $AI (as [`TokenExtQueryMsg::ResourceMetadata`]).
     #[returns(ResourceMetadataResponse)]
     ResourceMetadata {},
 }
