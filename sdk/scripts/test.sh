@@ -25,8 +25,7 @@ if [ -n "$(git status --porcelain -- src/generated)" ]; then
     exit 1
 fi
 
-echo "-- tsc --noEmit (sources and tests; then the README's code: scripts/readme-check.mjs)"
-npx --no-install tsc --noEmit
+echo "-- tsc --noEmit: sources, tests and the README's code (scripts/readme-check.mjs; tsconfig.readme.json)"
 node scripts/readme-check.mjs
 npx --no-install tsc --noEmit -p tsconfig.readme.json
 

@@ -9,3 +9,4 @@ export * from './pool';
 export * from './poai';
 export * from './events';
 export * from './cosmjs';
+export * from './deployment';

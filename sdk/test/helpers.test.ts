@@ -306,3 +306,27 @@ test('fromCosmJs: "auto" gas gets the margin, contract refusals carry the contra
   assert.deepEqual(seen, [1.5, { amount: [], gas: '100' }, 1.5]);
   await assert.rejects(pool.pool({ poolId: 9 }), (e: unknown) => e instanceof ContractError && /unknown pool 9/.test(e.contractMessage));
 });
+
+test('checkDeployment compares cw2 contract_info with the versions the SDK was generated for', async () => {
+  const { checkDeployment, CONTRACT_VERSIONS } = await import('../src/index');
+  const store: Record<string, string> = {
+    wasm1pools: JSON.stringify({ contract: 'crates.io:hmm-pool', version: CONTRACT_VERSIONS['hmm-pool'] }),
+    wasm1old: JSON.stringify({ contract: 'crates.io:router', version: '0.0.1' }),
+  };
+  const querier = {
+    async queryContractRaw(address: string, key: Uint8Array) {
+      assert.equal(new TextDecoder().decode(key), 'contract_info');
+      return store[address] ? new TextEncoder().encode(store[address]) : null;
+    },
+  };
+  const checks = await checkDeployment(querier, { 'hmm-pool': 'wasm1pools', router: 'wasm1old', poai: 'wasm1none' });
+  assert.deepEqual(
+    checks.map((c) => [c.name, c.ok]),
+    [
+      ['hmm-pool', true],
+      ['router', false],
+      ['poai', false],
+    ],
+  );
+  assert.equal(checks[2].found, null);
+});

@@ -23,3 +23,4 @@ export * from './Router.message-composer';
 export * as RouterTypes from './Router.types';
 export * as RouterHooksTypes from './RouterHooks.types';
 export * from './baseClient';
+export * from './versions';
