@@ -28,7 +28,7 @@ const out = [
   '',
   '// What the README leaves to the reader.',
   'declare const mnemonic: string, rpc: string, chainId: string, gpu: string, vram: string;',
-  'declare const m: { ai_token: string; hmm_pool: string; router: string; job_registry: string; poai: string };',
+  'declare const m: { ai_token: string; pool: string; router: string; orderbook: string; job_registry: string; poai: string };',
   'declare const inputHashHex: string, outHex: string, teeHex: string;',
   'declare const enclaveSecretKey: Uint8Array, ioRecords: Uint8Array[];',
   '',

@@ -43,3 +43,29 @@ pub fn write_contract_schema(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_schema::schema_for;
+
+    /// `export_schema` names the file after the schema's title: every contract's hook enum lands in `RECEIVE_FILE`.
+    #[test]
+    fn hook_schemas_are_written_to_receive_file() {
+        let dir = std::env::temp_dir().join(format!("hmm-schema-test-{}", std::process::id()));
+        create_dir_all(&dir).unwrap();
+        for schema in [
+            schema_for!(crate::pool::ReceiveMsg),
+            schema_for!(crate::router::ReceiveMsg),
+            schema_for!(crate::orderbook::ReceiveMsg),
+            schema_for!(crate::job::ReceiveMsg),
+            schema_for!(crate::poai::ReceiveMsg),
+        ] {
+            export_schema(&schema, &dir);
+            let path = dir.join(RECEIVE_FILE);
+            assert!(path.exists(), "{}", path.display());
+            std::fs::remove_file(path).unwrap();
+        }
+        std::fs::remove_dir(&dir).unwrap();
+    }
+}
