@@ -434,6 +434,34 @@ fn every_ext_query_variant_is_routed() {
     }
 }
 
+/// The wire names of an enum's variants (each `oneOf` entry's required key), sorted.
+fn variant_names(schema: cosmwasm_schema::schemars::schema::RootSchema) -> Vec<String> {
+    let value = serde_json::to_value(schema).unwrap();
+    let mut out: Vec<String> = value["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| v["required"].as_array().unwrap().clone())
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+/// The distinct wire names (the JSON object's one key) of some messages, sorted.
+fn wire_names<T: serde::Serialize>(cases: &[T]) -> Vec<String> {
+    let mut out: Vec<String> = cases
+        .iter()
+        .map(|c| {
+            let v = serde_json::to_value(c).unwrap();
+            v.as_object().unwrap().keys().next().unwrap().clone()
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// What the contract must parse each message of the schema's flat query enum (`hmm::token::QueryMsg`) as. The
 /// match is exhaustive, so a variant added there must be added here.
 fn contract_query(msg: &hmm::token::QueryMsg) -> QueryMsg {
@@ -519,32 +547,11 @@ fn schema_query_enum_is_the_wire_format_of_the_contract() {
         Flat::ResourceMetadata {},
     ];
     // Every variant is covered: the cases name each one (by its wire name) at least once.
-    let names = |schema: cosmwasm_schema::schemars::schema::RootSchema| -> Vec<String> {
-        let value = serde_json::to_value(schema).unwrap();
-        let mut out: Vec<String> = value["oneOf"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|v| v["required"].as_array().unwrap().clone())
-            .map(|n| n.as_str().unwrap().to_string())
-            .collect();
-        out.sort();
-        out
-    };
-    let flat_names = names(schema_for!(Flat));
-    let mut covered: Vec<String> = cases
-        .iter()
-        .map(|c| {
-            let v = serde_json::to_value(c).unwrap();
-            v.as_object().unwrap().keys().next().unwrap().clone()
-        })
-        .collect();
-    covered.sort();
-    covered.dedup();
-    assert_eq!(covered, flat_names);
+    let flat_names = variant_names(schema_for!(Flat));
+    assert_eq!(wire_names(&cases), flat_names);
     // The flat enum has exactly the contract's queries: cw20-base's and the extension's.
-    let mut contract_names = names(schema_for!(cw20_base::msg::QueryMsg));
-    contract_names.extend(names(schema_for!(TokenExtQueryMsg)));
+    let mut contract_names = variant_names(schema_for!(cw20_base::msg::QueryMsg));
+    contract_names.extend(variant_names(schema_for!(TokenExtQueryMsg)));
     contract_names.sort();
     assert_eq!(flat_names, contract_names);
     // Each message reaches the contract as the query it means, and serialises back to the same bytes.
@@ -632,31 +639,13 @@ fn schema_execute_enum_is_the_wire_format_of_the_contract() {
             b"\x89PNG".as_slice(),
         )))),
     ];
-    let names = |schema: cosmwasm_schema::schemars::schema::RootSchema| -> Vec<String> {
-        let value = serde_json::to_value(schema).unwrap();
-        let mut out: Vec<String> = value["oneOf"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|v| v["required"].as_array().unwrap().clone())
-            .map(|n| n.as_str().unwrap().to_string())
-            .collect();
-        out.sort();
-        out
-    };
     // The same variants as the contract's execute message, each covered by a case.
-    let flat_names = names(schema_for!(Flat));
-    assert_eq!(flat_names, names(schema_for!(crate::msg::ExecuteMsg)));
-    let mut covered: Vec<String> = cases
-        .iter()
-        .map(|c| {
-            let v = serde_json::to_value(c).unwrap();
-            v.as_object().unwrap().keys().next().unwrap().clone()
-        })
-        .collect();
-    covered.sort();
-    covered.dedup();
-    assert_eq!(covered, flat_names);
+    let flat_names = variant_names(schema_for!(Flat));
+    assert_eq!(
+        flat_names,
+        variant_names(schema_for!(crate::msg::ExecuteMsg))
+    );
+    assert_eq!(wire_names(&cases), flat_names);
     // Each message parses as the contract's and serialises back to the same bytes.
     for case in &cases {
         let json = cosmwasm_std::to_json_vec(case).unwrap();
