@@ -25,7 +25,7 @@ if [ -n "$(git status --porcelain -- src/generated)" ]; then
     exit 1
 fi
 
-echo "-- tsc --noEmit: sources, tests and the README's code (scripts/readme-check.mjs; tsconfig.readme.json)"
+echo "-- tsc --noEmit: sources, tests, the README's code and the contracts' README examples (scripts/readme-check.mjs)"
 node scripts/readme-check.mjs
 npx --no-install tsc --noEmit -p tsconfig.readme.json
 
