@@ -43,6 +43,10 @@ if [ -n "$(git status --porcelain -- schema/)" ]; then
     exit 1
 fi
 
+echo "== TypeScript SDK (sdk/scripts/test.sh: npm ci from sdk/package-lock.json, sdk/src/generated/ regenerated from"
+echo "   schema/ and checked for drift, tsc --noEmit, unit tests incl. the shared poai test vectors)"
+bash sdk/scripts/test.sh
+
 echo "== wasm artifacts (scripts/build-wasm.sh: MVP wasm, wasm-opt, cosmwasm-check, size limits)"
 bash scripts/build-wasm.sh
 

@@ -73,6 +73,15 @@ class Vectors(unittest.TestCase):
                         self.assertNotEqual(ref.merkle_compute_root(leaves[i], other, len(leaves), siblings), root)
                         self.assertIsNone(ref.merkle_compute_root(leaves[i], i, len(leaves), siblings[:-1]))
 
+    def test_verdict_commitments(self) -> None:
+        self.assertGreaterEqual(len(self.v["verdict"]), 4)
+        for c in self.v["verdict"]:
+            with self.subTest(c["name"]):
+                d = ref.verdict_commitment(c["job_id"], c["verdict"], bytes.fromhex(c["salt"]), c["verifier"])
+                self.assertEqual(d.hex(), c["commitment"])
+        commitments = [c["commitment"] for c in self.v["verdict"]]
+        self.assertEqual(len(commitments), len(set(commitments)), "every case changes the commitment")
+
     def test_the_file_is_what_the_reference_generates(self) -> None:
         self.assertEqual(ref.vectors(), self.v, "regenerate with: python3 scripts/attestation.py > " + str(VECTORS))
 

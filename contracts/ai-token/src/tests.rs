@@ -433,3 +433,228 @@ fn every_ext_query_variant_is_routed() {
         assert_eq!(cosmwasm_std::to_json_vec(&parsed).unwrap(), json);
     }
 }
+
+/// The wire names of an enum's variants (each `oneOf` entry's required key), sorted.
+fn variant_names(schema: cosmwasm_schema::schemars::schema::RootSchema) -> Vec<String> {
+    let value = serde_json::to_value(schema).unwrap();
+    let mut out: Vec<String> = value["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| v["required"].as_array().unwrap().clone())
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+/// The distinct wire names (the JSON object's one key) of some messages, sorted.
+fn wire_names<T: serde::Serialize>(cases: &[T]) -> Vec<String> {
+    let mut out: Vec<String> = cases
+        .iter()
+        .map(|c| {
+            let v = serde_json::to_value(c).unwrap();
+            v.as_object().unwrap().keys().next().unwrap().clone()
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// What the contract must parse each message of the schema's flat query enum (`hmm::token::QueryMsg`) as. The
+/// match is exhaustive, so a variant added there must be added here.
+fn contract_query(msg: &hmm::token::QueryMsg) -> QueryMsg {
+    use cw20_base::msg::QueryMsg as Cw20;
+    use hmm::token::QueryMsg as Flat;
+    match msg.clone() {
+        Flat::Balance { address } => QueryMsg::Cw20(Cw20::Balance { address }),
+        Flat::TokenInfo {} => QueryMsg::Cw20(Cw20::TokenInfo {}),
+        Flat::Minter {} => QueryMsg::Cw20(Cw20::Minter {}),
+        Flat::Allowance { owner, spender } => QueryMsg::Cw20(Cw20::Allowance { owner, spender }),
+        Flat::AllAllowances {
+            owner,
+            start_after,
+            limit,
+        } => QueryMsg::Cw20(Cw20::AllAllowances {
+            owner,
+            start_after,
+            limit,
+        }),
+        Flat::AllSpenderAllowances {
+            spender,
+            start_after,
+            limit,
+        } => QueryMsg::Cw20(Cw20::AllSpenderAllowances {
+            spender,
+            start_after,
+            limit,
+        }),
+        Flat::AllAccounts { start_after, limit } => {
+            QueryMsg::Cw20(Cw20::AllAccounts { start_after, limit })
+        }
+        Flat::MarketingInfo {} => QueryMsg::Cw20(Cw20::MarketingInfo {}),
+        Flat::DownloadLogo {} => QueryMsg::Cw20(Cw20::DownloadLogo {}),
+        Flat::ResourceMetadata {} => QueryMsg::Ext(TokenExtQueryMsg::ResourceMetadata {}),
+    }
+}
+
+#[test]
+fn schema_query_enum_is_the_wire_format_of_the_contract() {
+    use cosmwasm_schema::{schema_for, QueryResponses};
+    use hmm::token::QueryMsg as Flat;
+    let some = |s: &str| Some(s.to_string());
+    let cases = [
+        Flat::Balance {
+            address: "alice".into(),
+        },
+        Flat::TokenInfo {},
+        Flat::Minter {},
+        Flat::Allowance {
+            owner: "alice".into(),
+            spender: "bob".into(),
+        },
+        Flat::AllAllowances {
+            owner: "alice".into(),
+            start_after: None,
+            limit: None,
+        },
+        Flat::AllAllowances {
+            owner: "alice".into(),
+            start_after: some("bob"),
+            limit: Some(7),
+        },
+        Flat::AllSpenderAllowances {
+            spender: "bob".into(),
+            start_after: some("alice"),
+            limit: Some(3),
+        },
+        Flat::AllSpenderAllowances {
+            spender: "bob".into(),
+            start_after: None,
+            limit: None,
+        },
+        Flat::AllAccounts {
+            start_after: some("alice"),
+            limit: Some(30),
+        },
+        Flat::AllAccounts {
+            start_after: None,
+            limit: None,
+        },
+        Flat::MarketingInfo {},
+        Flat::DownloadLogo {},
+        Flat::ResourceMetadata {},
+    ];
+    // Every variant is covered: the cases name each one (by its wire name) at least once.
+    let flat_names = variant_names(schema_for!(Flat));
+    assert_eq!(wire_names(&cases), flat_names);
+    // The flat enum has exactly the contract's queries: cw20-base's and the extension's.
+    let mut contract_names = variant_names(schema_for!(cw20_base::msg::QueryMsg));
+    contract_names.extend(variant_names(schema_for!(TokenExtQueryMsg)));
+    contract_names.sort();
+    assert_eq!(flat_names, contract_names);
+    // Each message reaches the contract as the query it means, and serialises back to the same bytes.
+    for case in &cases {
+        let json = cosmwasm_std::to_json_vec(case).unwrap();
+        let parsed: QueryMsg = from_json(&json).unwrap();
+        assert_eq!(
+            parsed,
+            contract_query(case),
+            "{}",
+            String::from_utf8_lossy(&json)
+        );
+        assert_eq!(cosmwasm_std::to_json_vec(&parsed).unwrap(), json);
+    }
+    // And is answered with the same response type.
+    let flat = serde_json::to_value(Flat::response_schemas().unwrap()).unwrap();
+    let contract = serde_json::to_value(QueryMsg::response_schemas().unwrap()).unwrap();
+    assert_eq!(flat, contract);
+}
+
+#[test]
+fn schema_execute_enum_is_the_wire_format_of_the_contract() {
+    use cosmwasm_schema::schema_for;
+    use cosmwasm_std::Binary;
+    use cw20::{EmbeddedLogo, Expiration, Logo};
+    use hmm::token::ExecuteMsg as Flat;
+    let amount = Uint128::new(1_000_000);
+    let msg = Binary::from(br#"{"bond":{}}"#.as_slice());
+    let cases = [
+        Flat::Transfer {
+            recipient: "bob".into(),
+            amount,
+        },
+        Flat::Burn { amount },
+        Flat::Send {
+            contract: "pool".into(),
+            amount,
+            msg: msg.clone(),
+        },
+        Flat::IncreaseAllowance {
+            spender: "pool".into(),
+            amount,
+            expires: Some(Expiration::AtHeight(100)),
+        },
+        Flat::IncreaseAllowance {
+            spender: "pool".into(),
+            amount,
+            expires: None,
+        },
+        Flat::DecreaseAllowance {
+            spender: "pool".into(),
+            amount,
+            expires: Some(Expiration::Never {}),
+        },
+        Flat::TransferFrom {
+            owner: "alice".into(),
+            recipient: "bob".into(),
+            amount,
+        },
+        Flat::SendFrom {
+            owner: "alice".into(),
+            contract: "pool".into(),
+            amount,
+            msg,
+        },
+        Flat::BurnFrom {
+            owner: "alice".into(),
+            amount,
+        },
+        Flat::Mint {
+            recipient: "bob".into(),
+            amount,
+        },
+        Flat::UpdateMinter { new_minter: None },
+        Flat::UpdateMinter {
+            new_minter: Some("poai".into()),
+        },
+        Flat::UpdateMarketing {
+            project: Some("p".into()),
+            description: None,
+            marketing: Some(String::new()),
+        },
+        Flat::UploadLogo(Logo::Url("https://example.invalid/logo.png".into())),
+        Flat::UploadLogo(Logo::Embedded(EmbeddedLogo::Png(Binary::from(
+            b"\x89PNG".as_slice(),
+        )))),
+    ];
+    // The same variants as the contract's execute message, each covered by a case.
+    let flat_names = variant_names(schema_for!(Flat));
+    assert_eq!(
+        flat_names,
+        variant_names(schema_for!(crate::msg::ExecuteMsg))
+    );
+    assert_eq!(wire_names(&cases), flat_names);
+    // Each message parses as the contract's and serialises back to the same bytes.
+    for case in &cases {
+        let json = cosmwasm_std::to_json_vec(case).unwrap();
+        let parsed: crate::msg::ExecuteMsg = from_json(&json).unwrap();
+        assert_eq!(
+            cosmwasm_std::to_json_vec(&parsed).unwrap(),
+            json,
+            "{}",
+            String::from_utf8_lossy(&json)
+        );
+    }
+}

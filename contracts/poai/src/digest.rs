@@ -120,6 +120,17 @@ mod tests {
         attestation: Vec<AttestationCase>,
         registration: Vec<RegistrationCase>,
         merkle: Vec<MerkleCase>,
+        verdict: Vec<VerdictCase>,
+    }
+
+    #[derive(Deserialize)]
+    struct VerdictCase {
+        name: String,
+        job_id: u64,
+        verdict: hmm::poai::Verdict,
+        salt: String,
+        verifier: String,
+        commitment: String,
     }
 
     #[derive(Deserialize)]
@@ -218,6 +229,18 @@ mod tests {
             let d =
                 registration_digest(&c.chain_id, &c.poai, &c.worker, &c.key_type, &bytes(&c.key));
             assert_eq!(to_hex(&d), c.digest, "{}", c.name);
+        }
+    }
+
+    #[test]
+    fn verdict_commitment_vectors() {
+        let v = vectors();
+        assert!(v.verdict.len() >= 4);
+        for c in &v.verdict {
+            let addr = cosmwasm_std::Addr::unchecked(&c.verifier);
+            let got =
+                crate::helpers::verdict_commitment(c.job_id, c.verdict, &bytes(&c.salt), &addr);
+            assert_eq!(to_hex(&got), c.commitment, "{}", c.name);
         }
     }
 

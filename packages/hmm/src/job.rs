@@ -127,8 +127,8 @@ pub struct JobSpec {
     pub start_by: u64,
     /// The worker's attestation must be recorded by this time (seconds). Must be after `start_by`.
     pub finish_by: u64,
-    /// Commitment to the job input: hex sha256 (64 hex digits; stored lowercase). The worker's attestation
-    /// signs sha256(job_id ‖ input_commitment ‖ output_commitment).
+    /// Commitment to the job input: hex sha256 (64 hex digits; stored lowercase). The attestation digest the
+    /// worker's enclave signs covers it (`hmm::poai` module doc).
     pub input_commitment: String,
 }
 

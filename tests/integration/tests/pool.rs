@@ -1270,3 +1270,106 @@ fn buy_executes_orders_on_several_pools_and_refuses_bad_ones_whole() {
     assert_eq!(s.balance(&cu1, &trader) - before[2], 4_000_000);
     assert_eq!(attr("refund")[0].parse::<u128>().unwrap(), budget - cost);
 }
+
+/// The TypeScript SDK's `provideLiquidity` (sdk/src/pool.ts) as one transaction: `increase_allowance` of each token,
+/// `add_liquidity`, then `decrease_allowance` by what was granted (the same JSON, here from the typed messages). A
+/// later deposit off the pool's ratio pulls less than it names; the transaction still succeeds and leaves no
+/// allowance behind (nor does a first, exact deposit).
+#[test]
+fn sdk_one_transaction_provide_leaves_no_allowance() {
+    use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, WasmMsg};
+    use hmm::pool::ClassDeposit;
+    let mut s = Suite::new(2);
+    let id = s
+        .create_pool(s.create_msg(CurveKind::Bilinear, &[0, 1], "0"))
+        .unwrap();
+    let (pool, ai) = (s.pool.clone(), s.ai.clone());
+    let cu = [s.cu[0].clone(), s.cu[1].clone()];
+    let exec = |contract: &Addr, msg: Vec<u8>| -> CosmosMsg {
+        CosmosMsg::Wasm(WasmMsg::Execute {
+            contract_addr: contract.to_string(),
+            msg: msg.into(),
+            funds: vec![],
+        })
+    };
+    let cw20 =
+        |token: &Addr, msg: Cw20ExecuteMsg| exec(token, to_json_binary(&msg).unwrap().to_vec());
+    let grant = |amount: u128| Cw20ExecuteMsg::IncreaseAllowance {
+        spender: pool.to_string(),
+        amount: Uint128::new(amount),
+        expires: None,
+    };
+    let revoke = |amount: u128| Cw20ExecuteMsg::DecreaseAllowance {
+        spender: pool.to_string(),
+        amount: Uint128::new(amount),
+        expires: None,
+    };
+    // What provideLiquidity returns for these deposits, (resource, credits) per class.
+    let provide = |deposits: [(u128, u128); 2]| -> Vec<CosmosMsg> {
+        let credits: u128 = deposits.iter().map(|d| d.1).sum();
+        let mut msgs: Vec<CosmosMsg> = cu
+            .iter()
+            .zip(deposits)
+            .map(|(t, d)| cw20(t, grant(d.0)))
+            .collect();
+        msgs.push(cw20(&ai, grant(credits)));
+        let add = ExecuteMsg::AddLiquidity {
+            pool_id: id,
+            deposits: deposits
+                .iter()
+                .map(|d| ClassDeposit {
+                    resource: Uint128::new(d.0),
+                    credits: Uint128::new(d.1),
+                })
+                .collect(),
+            min_shares: Uint128::zero(),
+            deadline: None,
+        };
+        msgs.push(exec(&pool, to_json_binary(&add).unwrap().to_vec()));
+        msgs.extend(cu.iter().zip(deposits).map(|(t, d)| cw20(t, revoke(d.0))));
+        msgs.push(cw20(&ai, revoke(credits)));
+        msgs
+    };
+    let allowance = |s: &Suite, token: &Addr, owner: &Addr| -> u128 {
+        let q = cw20::Cw20QueryMsg::Allowance {
+            owner: owner.to_string(),
+            spender: pool.to_string(),
+        };
+        let a: cw20::AllowanceResponse = s.app.wrap().query_wasm_smart(token, &q).unwrap();
+        a.allowance.u128()
+    };
+    let shares = |s: &Suite, owner: &Addr| -> u128 {
+        let r: ShareResponse = s
+            .query(&QueryMsg::Share {
+                pool_id: id,
+                owner: owner.to_string(),
+            })
+            .unwrap();
+        r.shares.u128()
+    };
+    let (lp, trader) = (s.lp.clone(), s.trader.clone());
+    // The first deposit pulls exactly what it names.
+    s.app
+        .execute_multi(lp.clone(), provide([(Q0, P0), (Q0 / 2, P0)]))
+        .unwrap();
+    assert!(shares(&s, &lp) > 0);
+    // A later deposit off the ratio: class 1 is short, so less of class 0 and of $AI is pulled than named.
+    let ai_before = s.balance(&ai, &trader);
+    s.app
+        .execute_multi(
+            trader.clone(),
+            provide([(Q0 / 10, P0 / 10), (Q0 / 40, P0 / 10)]),
+        )
+        .unwrap();
+    assert!(shares(&s, &trader) > 0);
+    assert!(ai_before - s.balance(&ai, &trader) < 2 * (P0 / 10));
+    for who in [&lp, &trader] {
+        for token in [&cu[0], &cu[1], &ai] {
+            assert_eq!(
+                allowance(&s, token, who),
+                0,
+                "allowance of {who} on {token}"
+            );
+        }
+    }
+}

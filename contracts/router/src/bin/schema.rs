@@ -1,7 +1,7 @@
-//! Writes the JSON schema of `router` to `schema/router/` at the repository root.
+//! Writes the JSON schema of `router` to `schema/router/` at the repository root. Its cw20 hook messages (`ReceiveMsg`) go to `raw/receive_msg.json`.
 
-use cosmwasm_schema::generate_api;
-use hmm::router::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use cosmwasm_schema::{generate_api, schema_for};
+use hmm::router::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let api = generate_api! {
@@ -10,5 +10,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         query: QueryMsg,
         migrate: MigrateMsg,
     };
-    hmm::schema::write_contract_schema(api, env!("CARGO_MANIFEST_DIR"), env!("CARGO_PKG_NAME"))
+    hmm::schema::write_contract_schema(
+        api,
+        Some(schema_for!(ReceiveMsg)),
+        env!("CARGO_MANIFEST_DIR"),
+        env!("CARGO_PKG_NAME"),
+    )
 }
