@@ -400,9 +400,11 @@ export interface HmmPoolInterface extends HmmPoolReadOnlyInterface {
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateConfig: ({
     permissionlessPools,
+    router,
     treasury
   }: {
     permissionlessPools?: boolean;
+    router?: string;
     treasury?: string;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateOwnership: (action: Action, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
@@ -634,14 +636,17 @@ export class HmmPoolClient extends HmmPoolQueryClient implements HmmPoolInterfac
   };
   updateConfig = async ({
     permissionlessPools,
+    router,
     treasury
   }: {
     permissionlessPools?: boolean;
+    router?: string;
     treasury?: string;
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       update_config: {
         permissionless_pools: permissionlessPools,
+        router,
         treasury
       }
     }, fee_, memo_, funds_);

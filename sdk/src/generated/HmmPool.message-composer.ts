@@ -120,9 +120,11 @@ export interface HmmPoolMsg {
   }, funds_?: Coin[]) => EncodeObject;
   updateConfig: ({
     permissionlessPools,
+    router,
     treasury
   }: {
     permissionlessPools?: boolean;
+    router?: string;
     treasury?: string;
   }, funds_?: Coin[]) => EncodeObject;
   updateOwnership: (action: Action, funds_?: Coin[]) => EncodeObject;
@@ -447,9 +449,11 @@ export class HmmPoolMsgComposer implements HmmPoolMsg {
   };
   updateConfig = ({
     permissionlessPools,
+    router,
     treasury
   }: {
     permissionlessPools?: boolean;
+    router?: string;
     treasury?: string;
   }, funds_?: Coin[]): EncodeObject => {
     return {
@@ -460,6 +464,7 @@ export class HmmPoolMsgComposer implements HmmPoolMsg {
         msg: toUtf8(JSON.stringify({
           update_config: {
             permissionless_pools: permissionlessPools,
+            router,
             treasury
           }
         })),

@@ -71,6 +71,7 @@ export type ExecuteMsg = {
 } | {
   update_config: {
     permissionless_pools?: boolean | null;
+    router?: string | null;
     treasury?: string | null;
   };
 } | {

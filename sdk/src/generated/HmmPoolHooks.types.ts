@@ -16,6 +16,7 @@ export type ReceiveMsg = {
 } | {
   buy: {
     deadline?: number | null;
+    fee_discount?: Decimal | null;
     orders: BuyOrder[];
     to?: string | null;
   };
@@ -32,6 +33,7 @@ export type Ask = "ai" | {
   };
 };
 export type Uint128 = string;
+export type Decimal = string;
 export interface BuyOrder {
   lines: BuyLine[];
   pool_id: number;

@@ -258,9 +258,11 @@ export interface JobRegistryInterface extends JobRegistryReadOnlyInterface {
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateConfig: ({
     limits,
+    orderbook,
     poai
   }: {
     limits?: Limits;
+    orderbook?: string;
     poai?: string;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateOwnership: (action: Action, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
@@ -390,14 +392,17 @@ export class JobRegistryClient extends JobRegistryQueryClient implements JobRegi
   };
   updateConfig = async ({
     limits,
+    orderbook,
     poai
   }: {
     limits?: Limits;
+    orderbook?: string;
     poai?: string;
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       update_config: {
         limits,
+        orderbook,
         poai
       }
     }, fee_, memo_, funds_);

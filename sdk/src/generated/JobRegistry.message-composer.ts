@@ -64,9 +64,11 @@ export interface JobRegistryMsg {
   }, funds_?: Coin[]) => EncodeObject;
   updateConfig: ({
     limits,
+    orderbook,
     poai
   }: {
     limits?: Limits;
+    orderbook?: string;
     poai?: string;
   }, funds_?: Coin[]) => EncodeObject;
   updateOwnership: (action: Action, funds_?: Coin[]) => EncodeObject;
@@ -257,9 +259,11 @@ export class JobRegistryMsgComposer implements JobRegistryMsg {
   };
   updateConfig = ({
     limits,
+    orderbook,
     poai
   }: {
     limits?: Limits;
+    orderbook?: string;
     poai?: string;
   }, funds_?: Coin[]): EncodeObject => {
     return {
@@ -270,6 +274,7 @@ export class JobRegistryMsgComposer implements JobRegistryMsg {
         msg: toUtf8(JSON.stringify({
           update_config: {
             limits,
+            orderbook,
             poai
           }
         })),

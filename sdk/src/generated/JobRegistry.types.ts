@@ -55,6 +55,7 @@ export type ExecuteMsg = {
 } | {
   update_config: {
     limits?: Limits | null;
+    orderbook?: string | null;
     poai?: string | null;
   };
 } | {
@@ -174,6 +175,7 @@ export interface ConfigResponse {
   ai_token: Addr;
   job_count: number;
   limits: Limits;
+  orderbook?: Addr | null;
   poai?: Addr | null;
   pool: Addr;
   router: Addr;

@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { Coin, StdFee } from "@interchainjs/types";
-import { Decimal, AssetInfo, Addr, InstantiateMsg, ExecuteMsg, Uint128, Binary, OrderKind, Side, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, PlaceOrderMsg, CreateMarketMsg, QueryMsg, MigrateMsg, BestPricesResponse, ConfigResponse, DepthResponse, DepthLevel, FeesResponse, FeeLedger, Market, MarketsResponse, Order, OrdersResponse, OwnershipForString } from "./Orderbook.types";
+import { Decimal, AssetInfo, Addr, InstantiateMsg, ExecuteMsg, Uint128, Binary, OrderKind, Side, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, PlaceOrderMsg, CreateMarketMsg, QueryMsg, MigrateMsg, BestPricesResponse, ConfigResponse, DepthResponse, DepthLevel, FeesResponse, FeeLedger, Market, MarketsResponse, Order, OrdersResponse, OwnershipForString, TakeableResponse, TakeableOrder } from "./Orderbook.types";
 export interface OrderbookReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -53,6 +53,17 @@ export interface OrderbookReadOnlyInterface {
     marketId: number;
   }) => Promise<BestPricesResponse>;
   fees: () => Promise<FeesResponse>;
+  takeable: ({
+    limit,
+    marketId,
+    side,
+    taker
+  }: {
+    limit?: number;
+    marketId: number;
+    side: Side;
+    taker?: string;
+  }) => Promise<TakeableResponse>;
   ownership: () => Promise<OwnershipForString>;
 }
 export class OrderbookQueryClient implements OrderbookReadOnlyInterface {
@@ -69,6 +80,7 @@ export class OrderbookQueryClient implements OrderbookReadOnlyInterface {
     this.depth = this.depth.bind(this);
     this.bestPrices = this.bestPrices.bind(this);
     this.fees = this.fees.bind(this);
+    this.takeable = this.takeable.bind(this);
     this.ownership = this.ownership.bind(this);
   }
   config = async (): Promise<ConfigResponse> => {
@@ -165,6 +177,26 @@ export class OrderbookQueryClient implements OrderbookReadOnlyInterface {
       fees: {}
     });
   };
+  takeable = async ({
+    limit,
+    marketId,
+    side,
+    taker
+  }: {
+    limit?: number;
+    marketId: number;
+    side: Side;
+    taker?: string;
+  }): Promise<TakeableResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      takeable: {
+        limit,
+        market_id: marketId,
+        side,
+        taker
+      }
+    });
+  };
   ownership = async (): Promise<OwnershipForString> => {
     return this.client.queryContractSmart(this.contractAddress, {
       ownership: {}
@@ -190,7 +222,9 @@ export interface OrderbookInterface extends OrderbookReadOnlyInterface {
     maxFills,
     price,
     quantity,
-    side
+    recipient,
+    side,
+    takerFeeDiscount
   }: {
     expiresAt?: number;
     kind: OrderKind;
@@ -198,7 +232,9 @@ export interface OrderbookInterface extends OrderbookReadOnlyInterface {
     maxFills?: number;
     price: Uint128;
     quantity: Uint128;
+    recipient?: string;
     side: Side;
+    takerFeeDiscount?: Decimal;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   cancel: ({
     orderIds
@@ -237,9 +273,11 @@ export interface OrderbookInterface extends OrderbookReadOnlyInterface {
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateConfig: ({
     burnShare,
+    router,
     treasury
   }: {
     burnShare?: Decimal;
+    router?: string;
     treasury?: string;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   collectFees: ({
@@ -291,7 +329,9 @@ export class OrderbookClient extends OrderbookQueryClient implements OrderbookIn
     maxFills,
     price,
     quantity,
-    side
+    recipient,
+    side,
+    takerFeeDiscount
   }: {
     expiresAt?: number;
     kind: OrderKind;
@@ -299,7 +339,9 @@ export class OrderbookClient extends OrderbookQueryClient implements OrderbookIn
     maxFills?: number;
     price: Uint128;
     quantity: Uint128;
+    recipient?: string;
     side: Side;
+    takerFeeDiscount?: Decimal;
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       place_order: {
@@ -309,7 +351,9 @@ export class OrderbookClient extends OrderbookQueryClient implements OrderbookIn
         max_fills: maxFills,
         price,
         quantity,
-        side
+        recipient,
+        side,
+        taker_fee_discount: takerFeeDiscount
       }
     }, fee_, memo_, funds_);
   };
@@ -378,14 +422,17 @@ export class OrderbookClient extends OrderbookQueryClient implements OrderbookIn
   };
   updateConfig = async ({
     burnShare,
+    router,
     treasury
   }: {
     burnShare?: Decimal;
+    router?: string;
     treasury?: string;
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       update_config: {
         burn_share: burnShare,
+        router,
         treasury
       }
     }, fee_, memo_, funds_);

@@ -8,7 +8,7 @@ import { Coin } from "@interchainjs/types";
 import { EncodeObject } from "@interchainjs/cosmos-types";
 import { MsgExecuteContract } from "interchainjs/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@interchainjs/encoding";
-import { Decimal, AssetInfo, Addr, InstantiateMsg, ExecuteMsg, Uint128, Binary, OrderKind, Side, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, PlaceOrderMsg, CreateMarketMsg, QueryMsg, MigrateMsg, BestPricesResponse, ConfigResponse, DepthResponse, DepthLevel, FeesResponse, FeeLedger, Market, MarketsResponse, Order, OrdersResponse, OwnershipForString } from "./Orderbook.types";
+import { Decimal, AssetInfo, Addr, InstantiateMsg, ExecuteMsg, Uint128, Binary, OrderKind, Side, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, PlaceOrderMsg, CreateMarketMsg, QueryMsg, MigrateMsg, BestPricesResponse, ConfigResponse, DepthResponse, DepthLevel, FeesResponse, FeeLedger, Market, MarketsResponse, Order, OrdersResponse, OwnershipForString, TakeableResponse, TakeableOrder } from "./Orderbook.types";
 export interface OrderbookMsg {
   contractAddress: string;
   sender: string;
@@ -28,7 +28,9 @@ export interface OrderbookMsg {
     maxFills,
     price,
     quantity,
-    side
+    recipient,
+    side,
+    takerFeeDiscount
   }: {
     expiresAt?: number;
     kind: OrderKind;
@@ -36,7 +38,9 @@ export interface OrderbookMsg {
     maxFills?: number;
     price: Uint128;
     quantity: Uint128;
+    recipient?: string;
     side: Side;
+    takerFeeDiscount?: Decimal;
   }, funds_?: Coin[]) => EncodeObject;
   cancel: ({
     orderIds
@@ -75,9 +79,11 @@ export interface OrderbookMsg {
   }, funds_?: Coin[]) => EncodeObject;
   updateConfig: ({
     burnShare,
+    router,
     treasury
   }: {
     burnShare?: Decimal;
+    router?: string;
     treasury?: string;
   }, funds_?: Coin[]) => EncodeObject;
   collectFees: ({
@@ -134,7 +140,9 @@ export class OrderbookMsgComposer implements OrderbookMsg {
     maxFills,
     price,
     quantity,
-    side
+    recipient,
+    side,
+    takerFeeDiscount
   }: {
     expiresAt?: number;
     kind: OrderKind;
@@ -142,7 +150,9 @@ export class OrderbookMsgComposer implements OrderbookMsg {
     maxFills?: number;
     price: Uint128;
     quantity: Uint128;
+    recipient?: string;
     side: Side;
+    takerFeeDiscount?: Decimal;
   }, funds_?: Coin[]): EncodeObject => {
     return {
       typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
@@ -157,7 +167,9 @@ export class OrderbookMsgComposer implements OrderbookMsg {
             max_fills: maxFills,
             price,
             quantity,
-            side
+            recipient,
+            side,
+            taker_fee_discount: takerFeeDiscount
           }
         })),
         funds: funds_
@@ -253,9 +265,11 @@ export class OrderbookMsgComposer implements OrderbookMsg {
   };
   updateConfig = ({
     burnShare,
+    router,
     treasury
   }: {
     burnShare?: Decimal;
+    router?: string;
     treasury?: string;
   }, funds_?: Coin[]): EncodeObject => {
     return {
@@ -266,6 +280,7 @@ export class OrderbookMsgComposer implements OrderbookMsg {
         msg: toUtf8(JSON.stringify({
           update_config: {
             burn_share: burnShare,
+            router,
             treasury
           }
         })),

@@ -42,6 +42,7 @@ export type ExecuteMsg = {
 } | {
   update_config: {
     burn_share?: Decimal | null;
+    router?: string | null;
     treasury?: string | null;
   };
 } | {
@@ -53,7 +54,7 @@ export type ExecuteMsg = {
 };
 export type Uint128 = string;
 export type Binary = string;
-export type OrderKind = "limit" | "post_only" | "immediate_or_cancel";
+export type OrderKind = "limit" | "post_only" | "immediate_or_cancel" | "fill_or_kill";
 export type Side = "bid" | "ask";
 export type Action = {
   transfer_ownership: {
@@ -82,7 +83,9 @@ export interface PlaceOrderMsg {
   max_fills?: number | null;
   price: Uint128;
   quantity: Uint128;
+  recipient?: string | null;
   side: Side;
+  taker_fee_discount?: Decimal | null;
 }
 export interface CreateMarketMsg {
   base: AssetInfo;
@@ -127,6 +130,13 @@ export type QueryMsg = {
   };
 } | {
   fees: {};
+} | {
+  takeable: {
+    limit?: number | null;
+    market_id: number;
+    side: Side;
+    taker?: string | null;
+  };
 } | {
   ownership: {};
 };
@@ -191,5 +201,18 @@ export interface OwnershipForString {
   owner?: string | null;
   pending_expiry?: Expiration | null;
   pending_owner?: string | null;
+}
+export interface TakeableResponse {
+  lot_size: Uint128;
+  min_lots: Uint128;
+  min_notional: Uint128;
+  orders: TakeableOrder[];
+  taker_fee: Decimal;
+}
+export interface TakeableOrder {
+  fills: boolean;
+  lots: Uint128;
+  order_id: number;
+  price: Uint128;
 }
 export type OrderbookExecuteMsg = ExecuteMsg;

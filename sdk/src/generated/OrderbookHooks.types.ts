@@ -7,9 +7,10 @@
 export type ReceiveMsg = {
   place_order: PlaceOrderMsg;
 };
-export type OrderKind = "limit" | "post_only" | "immediate_or_cancel";
+export type OrderKind = "limit" | "post_only" | "immediate_or_cancel" | "fill_or_kill";
 export type Uint128 = string;
 export type Side = "bid" | "ask";
+export type Decimal = string;
 export interface PlaceOrderMsg {
   expires_at?: number | null;
   kind: OrderKind;
@@ -17,5 +18,7 @@ export interface PlaceOrderMsg {
   max_fills?: number | null;
   price: Uint128;
   quantity: Uint128;
+  recipient?: string | null;
   side: Side;
+  taker_fee_discount?: Decimal | null;
 }

@@ -6,17 +6,24 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { Coin, StdFee } from "@interchainjs/types";
-import { InstantiateMsg, ExecuteMsg, Uint128, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, LatencyClass, BundleItem, SlaRequirement, MigrateMsg, ClassPoolsResponse, Addr, ConfigResponse, OwnershipForString, Decimal256, RouteResponse, RouteLeg, RoutePart, PoolOrder, BuyLine } from "./Router.types";
+import { Decimal, Uint128, InstantiateMsg, VolumeTier, ExecuteMsg, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, LatencyClass, BundleItem, SlaRequirement, MigrateMsg, ClassPoolsResponse, Addr, ConfigResponse, OwnershipForString, Decimal256, RouteResponse, BookFill, RouteLeg, RoutePart, PoolOrder, BuyLine, TierResponse } from "./Router.types";
 export interface RouterReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
   route: ({
     items,
-    sla
+    sla,
+    trader
   }: {
     items: BundleItem[];
     sla: SlaRequirement;
+    trader?: string;
   }) => Promise<RouteResponse>;
+  tier: ({
+    trader
+  }: {
+    trader: string;
+  }) => Promise<TierResponse>;
   classPools: ({
     cuToken,
     limit,
@@ -36,6 +43,7 @@ export class RouterQueryClient implements RouterReadOnlyInterface {
     this.contractAddress = contractAddress;
     this.config = this.config.bind(this);
     this.route = this.route.bind(this);
+    this.tier = this.tier.bind(this);
     this.classPools = this.classPools.bind(this);
     this.ownership = this.ownership.bind(this);
   }
@@ -46,15 +54,29 @@ export class RouterQueryClient implements RouterReadOnlyInterface {
   };
   route = async ({
     items,
-    sla
+    sla,
+    trader
   }: {
     items: BundleItem[];
     sla: SlaRequirement;
+    trader?: string;
   }): Promise<RouteResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       route: {
         items,
-        sla
+        sla,
+        trader
+      }
+    });
+  };
+  tier = async ({
+    trader
+  }: {
+    trader: string;
+  }): Promise<TierResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      tier: {
+        trader
       }
     });
   };
@@ -103,6 +125,16 @@ export interface RouterInterface extends RouterReadOnlyInterface {
   }: {
     poolIds: number[];
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  setOrderbook: ({
+    orderbook
+  }: {
+    orderbook?: string;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  setTiers: ({
+    tiers
+  }: {
+    tiers: VolumeTier[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateOwnership: (action: Action, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
 }
 export class RouterClient extends RouterQueryClient implements RouterInterface {
@@ -117,6 +149,8 @@ export class RouterClient extends RouterQueryClient implements RouterInterface {
     this.receive = this.receive.bind(this);
     this.registerPools = this.registerPools.bind(this);
     this.deregisterPools = this.deregisterPools.bind(this);
+    this.setOrderbook = this.setOrderbook.bind(this);
+    this.setTiers = this.setTiers.bind(this);
     this.updateOwnership = this.updateOwnership.bind(this);
   }
   receive = async ({
@@ -155,6 +189,28 @@ export class RouterClient extends RouterQueryClient implements RouterInterface {
     return await this.client.execute(this.sender, this.contractAddress, {
       deregister_pools: {
         pool_ids: poolIds
+      }
+    }, fee_, memo_, funds_);
+  };
+  setOrderbook = async ({
+    orderbook
+  }: {
+    orderbook?: string;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      set_orderbook: {
+        orderbook
+      }
+    }, fee_, memo_, funds_);
+  };
+  setTiers = async ({
+    tiers
+  }: {
+    tiers: VolumeTier[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      set_tiers: {
+        tiers
       }
     }, fee_, memo_, funds_);
   };

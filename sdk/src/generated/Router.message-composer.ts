@@ -8,7 +8,7 @@ import { Coin } from "@interchainjs/types";
 import { EncodeObject } from "@interchainjs/cosmos-types";
 import { MsgExecuteContract } from "interchainjs/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@interchainjs/encoding";
-import { InstantiateMsg, ExecuteMsg, Uint128, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, LatencyClass, BundleItem, SlaRequirement, MigrateMsg, ClassPoolsResponse, Addr, ConfigResponse, OwnershipForString, Decimal256, RouteResponse, RouteLeg, RoutePart, PoolOrder, BuyLine } from "./Router.types";
+import { Decimal, Uint128, InstantiateMsg, VolumeTier, ExecuteMsg, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, LatencyClass, BundleItem, SlaRequirement, MigrateMsg, ClassPoolsResponse, Addr, ConfigResponse, OwnershipForString, Decimal256, RouteResponse, BookFill, RouteLeg, RoutePart, PoolOrder, BuyLine, TierResponse } from "./Router.types";
 export interface RouterMsg {
   contractAddress: string;
   sender: string;
@@ -31,6 +31,16 @@ export interface RouterMsg {
   }: {
     poolIds: number[];
   }, funds_?: Coin[]) => EncodeObject;
+  setOrderbook: ({
+    orderbook
+  }: {
+    orderbook?: string;
+  }, funds_?: Coin[]) => EncodeObject;
+  setTiers: ({
+    tiers
+  }: {
+    tiers: VolumeTier[];
+  }, funds_?: Coin[]) => EncodeObject;
   updateOwnership: (action: Action, funds_?: Coin[]) => EncodeObject;
 }
 export class RouterMsgComposer implements RouterMsg {
@@ -42,6 +52,8 @@ export class RouterMsgComposer implements RouterMsg {
     this.receive = this.receive.bind(this);
     this.registerPools = this.registerPools.bind(this);
     this.deregisterPools = this.deregisterPools.bind(this);
+    this.setOrderbook = this.setOrderbook.bind(this);
+    this.setTiers = this.setTiers.bind(this);
     this.updateOwnership = this.updateOwnership.bind(this);
   }
   receive = ({
@@ -101,6 +113,44 @@ export class RouterMsgComposer implements RouterMsg {
         msg: toUtf8(JSON.stringify({
           deregister_pools: {
             pool_ids: poolIds
+          }
+        })),
+        funds: funds_
+      })
+    };
+  };
+  setOrderbook = ({
+    orderbook
+  }: {
+    orderbook?: string;
+  }, funds_?: Coin[]): EncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          set_orderbook: {
+            orderbook
+          }
+        })),
+        funds: funds_
+      })
+    };
+  };
+  setTiers = ({
+    tiers
+  }: {
+    tiers: VolumeTier[];
+  }, funds_?: Coin[]): EncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          set_tiers: {
+            tiers
           }
         })),
         funds: funds_

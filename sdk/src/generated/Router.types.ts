@@ -4,10 +4,18 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
+export type Decimal = string;
+export type Uint128 = string;
 export interface InstantiateMsg {
   ai_token: string;
+  orderbook?: string | null;
   owner?: string | null;
   pool_contract: string;
+  tiers?: VolumeTier[] | null;
+}
+export interface VolumeTier {
+  discount: Decimal;
+  min_volume: Uint128;
 }
 export type ExecuteMsg = {
   receive: Cw20ReceiveMsg;
@@ -20,9 +28,16 @@ export type ExecuteMsg = {
     pool_ids: number[];
   };
 } | {
+  set_orderbook: {
+    orderbook?: string | null;
+  };
+} | {
+  set_tiers: {
+    tiers: VolumeTier[];
+  };
+} | {
   update_ownership: Action;
 };
-export type Uint128 = string;
 export type Binary = string;
 export type Action = {
   transfer_ownership: {
@@ -50,6 +65,11 @@ export type QueryMsg = {
   route: {
     items: BundleItem[];
     sla: SlaRequirement;
+    trader?: string | null;
+  };
+} | {
+  tier: {
+    trader: string;
   };
 } | {
   class_pools: {
@@ -72,14 +92,18 @@ export interface SlaRequirement {
   regions: string[];
   tee_required: boolean;
 }
-export interface MigrateMsg {}
+export interface MigrateMsg {
+  orderbook?: string | null;
+}
 export interface ClassPoolsResponse {
   pool_ids: number[];
 }
 export type Addr = string;
 export interface ConfigResponse {
   ai_token: Addr;
+  orderbook?: Addr | null;
   pool_contract: Addr;
+  tiers: VolumeTier[];
 }
 export interface OwnershipForString {
   owner?: string | null;
@@ -88,10 +112,22 @@ export interface OwnershipForString {
 }
 export type Decimal256 = string;
 export interface RouteResponse {
+  book_fills?: BookFill[];
   legs: RouteLeg[];
+  orderbook?: Addr | null;
   orders: PoolOrder[];
   pool_contract: Addr;
   total_cost: Uint128;
+}
+export interface BookFill {
+  amount: Uint128;
+  cost: Uint128;
+  cu_token: Addr;
+  line: number;
+  market_id: number;
+  max_fills: number;
+  price: Uint128;
+  quantity: Uint128;
 }
 export interface RouteLeg {
   amount: Uint128;
@@ -114,5 +150,10 @@ export interface PoolOrder {
 export interface BuyLine {
   amount: Uint128;
   cu_token: string;
+}
+export interface TierResponse {
+  discount: Decimal;
+  next?: VolumeTier | null;
+  volume: Uint128;
 }
 export type RouterExecuteMsg = ExecuteMsg;

@@ -3,8 +3,8 @@
 export const CONTRACT_VERSIONS = {
   'ai-token': '0.1.0',
   'hmm-pool': '0.6.0',
-  'job-registry': '0.6.0',
-  'orderbook': '0.1.0',
+  'job-registry': '0.7.0',
+  'orderbook': '0.2.0',
   'poai': '0.4.0',
-  'router': '0.1.0'
+  'router': '0.2.0'
 } as const;
