@@ -7,7 +7,7 @@ use cw20::Cw20ReceiveMsg;
 use hmm::router::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::{book, buy, pools};
+use crate::execute::{book, buy, pools, sell};
 use crate::query;
 use crate::state::{Config, CONFIG};
 
@@ -77,7 +77,8 @@ pub fn execute(
     }
 }
 
-/// The cw20 hook: only $AI is accepted (the token contract is the sender; the trader is `wrapper.sender`).
+/// The cw20 hook (the token contract is the sender; the trader is `wrapper.sender`): `BuyBundle` is paid in $AI,
+/// `Sell` sells the CU token sent.
 fn receive(
     deps: DepsMut,
     env: Env,
@@ -85,12 +86,12 @@ fn receive(
     wrapper: Cw20ReceiveMsg,
 ) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
-    if info.sender != config.ai_token {
-        return Err(ContractError::WrongToken {
-            token: info.sender.to_string(),
-        });
-    }
     let trader = deps.api.addr_validate(&wrapper.sender)?;
+    let now = env.block.time.seconds();
+    let check_deadline = |deadline: Option<u64>| match deadline.filter(|d| now > *d) {
+        Some(deadline) => Err(ContractError::DeadlinePassed { deadline, now }),
+        None => Ok(()),
+    };
     match from_json(&wrapper.msg)? {
         ReceiveMsg::BuyBundle {
             items,
@@ -98,10 +99,12 @@ fn receive(
             deadline,
             to,
         } => {
-            let now = env.block.time.seconds();
-            if let Some(deadline) = deadline.filter(|d| now > *d) {
-                return Err(ContractError::DeadlinePassed { deadline, now });
+            if info.sender != config.ai_token {
+                return Err(ContractError::WrongToken {
+                    token: info.sender.to_string(),
+                });
             }
+            check_deadline(deadline)?;
             let to = match to {
                 Some(to) => deps.api.addr_validate(&to)?,
                 None => trader.clone(),
@@ -118,6 +121,28 @@ fn receive(
                 },
             )
         }
+        ReceiveMsg::Sell {
+            min_out,
+            deadline,
+            to,
+        } => {
+            check_deadline(deadline)?;
+            let to = match to {
+                Some(to) => deps.api.addr_validate(&to)?,
+                None => trader.clone(),
+            };
+            sell::sell(
+                deps,
+                &env,
+                sell::SellRequest {
+                    seller: trader,
+                    token: info.sender,
+                    amount: wrapper.amount,
+                    min_out,
+                    to,
+                },
+            )
+        }
     }
 }
 
@@ -127,6 +152,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
         QueryMsg::Route { items, sla, trader } => {
             to_json_binary(&query::route(deps, &env, items, sla, trader)?)?
+        }
+        QueryMsg::SellQuote { cu_token, amount } => {
+            to_json_binary(&query::sell_quote(deps, cu_token, amount)?)?
         }
         QueryMsg::Tier { trader } => {
             let trader = deps.api.addr_validate(&trader)?;

@@ -44,6 +44,12 @@ pub enum ContractError {
     #[error("the order book quotes its markets in {quote}, not in the router's $AI")]
     BookQuoteMismatch { quote: String },
 
+    #[error("a sale sells a CU token, not $AI")]
+    SellTakesCu,
+
+    #[error("the sale pays {out} $AI atoms, below min_out {min_out}")]
+    MinOutNotMet { out: Uint128, min_out: Uint128 },
+
     #[error("invalid volume tiers: {0}")]
     InvalidTiers(String),
 

@@ -78,3 +78,21 @@ pub fn class_pools(
         .collect::<Result<_, _>>()?;
     Ok(ClassPoolsResponse { pool_ids })
 }
+
+/// `SellQuote`: the sale `Sell` would make now.
+pub fn sell_quote(
+    deps: Deps,
+    cu_token: String,
+    amount: cosmwasm_std::Uint128,
+) -> ContractResult<hmm::router::SellQuote> {
+    let config = CONFIG.load(deps.storage)?;
+    let orderbook = ORDERBOOK.may_load(deps.storage)?;
+    let token = deps.api.addr_validate(&cu_token)?;
+    let source = RawPools {
+        deps,
+        pool_contract: &config.pool_contract,
+        orderbook: orderbook.as_ref(),
+        discount: Decimal::zero(),
+    };
+    Ok(hmm_pool_engine::sell::plan_sell(&source, &token, amount)?)
+}

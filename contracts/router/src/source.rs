@@ -75,16 +75,16 @@ impl PoolSource for RawPools<'_> {
         from_json(&raw).ok()
     }
 
-    /// The market's asks as a taker bid meets them: one `Takeable` query, made only when the top could beat the
-    /// pools. A book that errs counts as none.
-    fn book_asks(&self, market_id: u32) -> Option<TakeableResponse> {
+    /// The market's orders as a taker of `side` meets them: one `Takeable` query, made only when the top could
+    /// beat the pools. A book that errs counts as none.
+    fn book_orders(&self, market_id: u32, side: Side) -> Option<TakeableResponse> {
         self.deps
             .querier
             .query_wasm_smart(
                 self.orderbook?.as_str(),
                 &BookQuery::Takeable {
                     market_id,
-                    side: Side::Bid,
+                    side,
                     taker: None,
                     limit: None,
                 },

@@ -412,3 +412,96 @@ fn volume_tiers_discount_the_fees_of_later_purchases_through_the_router_only() {
         .to_string()
         .contains("only the configured router"));
 }
+
+/// Exact-in sells: CU sent to the router with `Sell` go to the book's bids that pay more than the pool (one
+/// fill-or-kill ask), the rest to the pool that pays the most (one exact-in swap); the seller receives exactly the
+/// quote; below `min_out`, or $AI sent as if it were CU, nothing moves.
+#[test]
+fn sell_takes_high_bids_then_the_pool_and_honours_min_out() {
+    let (mut s, _) = suite();
+    let book = s.add_orderbook();
+    let (lp, trader) = (s.lp.clone(), s.trader.clone());
+    // The pools buy class 0 near 2 $AI per CU: 3 CU bid at 2.5, 10 CU at 1.
+    let bid = |s: &mut Suite, price: u128, lots: u128| {
+        let order = hmm::orderbook::PlaceOrderMsg {
+            market_id: 1,
+            side: hmm::orderbook::Side::Bid,
+            price: Uint128::new(price),
+            quantity: Uint128::new(lots * CU),
+            kind: hmm::orderbook::OrderKind::Limit,
+            expires_at: None,
+            max_fills: None,
+            recipient: None,
+            taker_fee_discount: None,
+        };
+        let ai = s.ai.clone();
+        s.cw20_send(
+            &lp,
+            &ai,
+            &book,
+            price * lots,
+            &hmm::orderbook::ReceiveMsg::PlaceOrder(order),
+        )
+        .unwrap();
+    };
+    bid(&mut s, 2_500 * AI / 1_000, 3);
+    bid(&mut s, AI, 10);
+    let quote: hmm::router::SellQuote = s
+        .query_router(&QueryMsg::SellQuote {
+            cu_token: s.cu[0].to_string(),
+            amount: Uint128::new(10 * CU),
+        })
+        .unwrap();
+    let sale = quote.book.clone().expect("the high bids buy part");
+    assert_eq!((sale.quantity.u128(), sale.max_fills), (3 * CU, 1));
+    // 7.5 $AI less the 0.3 % taker fee, in $AI.
+    assert_eq!(
+        sale.out.u128(),
+        7_500 * AI / 1_000 - 7_500 * AI * 3 / 1_000_000
+    );
+    let part = quote.pool.clone().expect("the pool buys the rest");
+    assert_eq!(part.amount.u128(), 7 * CU);
+    let (router, cu, ai) = (s.router.clone(), s.cu[0].clone(), s.ai.clone());
+    let sell = |min_out: u128| ReceiveMsg::Sell {
+        min_out: Uint128::new(min_out),
+        deadline: None,
+        to: None,
+    };
+    let before = books(&s, &trader);
+    let e = s
+        .cw20_send(
+            &trader,
+            &cu,
+            &router,
+            10 * CU,
+            &sell(quote.total_out.u128() + 1),
+        )
+        .unwrap_err();
+    assert!(matches!(refusal(e), ContractError::MinOutNotMet { .. }));
+    let e = s
+        .cw20_send(&trader, &ai, &router, AI, &sell(0))
+        .unwrap_err();
+    assert_eq!(refusal(e), ContractError::SellTakesCu);
+    assert_eq!(books(&s, &trader), before, "refusals move nothing");
+    s.cw20_send(
+        &trader,
+        &cu,
+        &router,
+        10 * CU,
+        &sell(quote.total_out.u128()),
+    )
+    .unwrap();
+    let after = books(&s, &trader);
+    assert_eq!(after[0] - before[0], quote.total_out.u128());
+    assert_eq!(before[1] - after[1], 10 * CU);
+    assert!(
+        after[3..].iter().all(|&b| b == 0),
+        "the router holds {after:?}"
+    );
+    let volume: hmm::router::TierResponse = s
+        .query_router(&QueryMsg::Tier {
+            trader: trader.to_string(),
+        })
+        .unwrap();
+    assert_eq!(volume.volume, quote.total_out);
+}

@@ -26,6 +26,7 @@ pub mod pool;
 pub mod prices;
 pub mod record;
 pub mod route;
+pub mod sell;
 pub mod trade;
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use cosmwasm_std::{Addr, Api, Decimal256, OverflowError, StdError, Uint128};
-use hmm::orderbook::{fee_of, TakeableResponse, TopOfBook};
+use hmm::orderbook::{fee_of, Side, TakeableResponse, TopOfBook};
 use hmm::pool::{LatencyClass, SlaRequirement, SlaTags};
 use hmm::router::{
     BookFill, BundleItem, PoolOrder, RouteLeg, RoutePart, MAX_CANDIDATES, MAX_ITEMS, MAX_SCAN,
@@ -66,9 +66,9 @@ pub trait PoolSource {
     fn book_top(&self, _token: &Addr) -> Option<TopOfBook> {
         None
     }
-    /// The asks of a market as a taker bid would meet them now (`Takeable`), asked only when the top shows an ask
-    /// that could beat the pools.
-    fn book_asks(&self, _market_id: u32) -> Option<TakeableResponse> {
+    /// The resting orders a taker of `side` would meet now in a market (`Takeable`: a bid meets the asks), asked
+    /// only when the top shows an order that could beat the pools.
+    fn book_orders(&self, _market_id: u32, _side: Side) -> Option<TakeableResponse> {
         None
     }
 }
@@ -308,7 +308,7 @@ pub fn plan_bundle(
             .ok_or(EngineError::invalid("a book state is missing"))?;
         if let BookState::Top(top) = state {
             if top_could_help(&candidates, top, item.amount)? {
-                *state = match source.book_asks(top.market_id) {
+                *state = match source.book_orders(top.market_id, Side::Bid) {
                     Some(view) if !view.lot_size.is_zero() => BookState::Loaded(BookAsks {
                         market_id: top.market_id,
                         view,
@@ -675,7 +675,7 @@ fn top_could_help(
 
 /// The smallest `x` in `lo..=hi` where the monotone `pred` holds (false, then true), by bisection; `None` if it
 /// never does.
-fn first(
+pub(crate) fn first(
     lo: u128,
     hi: u128,
     pred: impl Fn(u128) -> Result<bool, RouteError>,
@@ -1143,7 +1143,7 @@ mod tests {
                 ask: v.orders.first().map(|o| o.price),
             })
         }
-        fn book_asks(&self, _market_id: u32) -> Option<TakeableResponse> {
+        fn book_orders(&self, _market_id: u32, _side: Side) -> Option<TakeableResponse> {
             self.2.set(self.2.get() + 1);
             Some(self.1.view.clone())
         }

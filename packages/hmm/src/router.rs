@@ -87,9 +87,21 @@ pub enum ExecuteMsg {
     UpdateOwnership(cw_ownable::Action),
 }
 
-/// Hooks carried by a cw20 `Send` of $AI to the router.
+/// Hooks carried by a cw20 `Send` to the router: of $AI (`BuyBundle`) or of a CU token (`Sell`).
 #[cw_serde]
 pub enum ReceiveMsg {
+    /// Sell all the CU sent for $AI (exact in): the book's bids that pay more than the pools first (one
+    /// fill-or-kill ask), the rest into the pool that pays the most (one exact-in swap), in the same transaction.
+    /// Refused as a whole if it would pay less than `min_out`. The sale counts toward the seller's volume; volume
+    /// discounts apply to purchases only.
+    Sell {
+        /// The least $AI (atoms) to receive in all.
+        min_out: Uint128,
+        /// Refuse after this block time (seconds since the Unix epoch); `None`: no deadline.
+        deadline: Option<u64>,
+        /// Recipient of the $AI; defaults to the seller.
+        to: Option<String>,
+    },
     /// Buy a bundle of CU with the $AI sent: each line from the cheapest pool that meets the SLA, or split across
     /// pools when that costs less (exact out), executed as one `Buy` of the pool contract; unspent $AI is refunded. Fails as a whole if any line cannot be
     /// filled within the amount sent (the amount sent is the maximum input).
@@ -103,6 +115,61 @@ pub enum ReceiveMsg {
         /// Recipient of the CU; defaults to the sender of the $AI (the refund always goes to the sender).
         to: Option<String>,
     },
+}
+
+/// One CU class sold for $AI across the book's bids and a pool (exact in): what the router's `Sell` does, and its
+/// `SellQuote` answer.
+#[cw_serde]
+pub struct SellQuote {
+    /// The pool's part: sold with one exact-in `Swap`; none when the book takes it all.
+    pub pool: Option<PoolSale>,
+    /// The book's part: one fill-or-kill ask; none when the pool pays more for every lot.
+    pub book: Option<BookSale>,
+    /// $AI atoms received in all, fees deducted.
+    pub total_out: Uint128,
+}
+
+/// The pool's part of a sale.
+#[cw_serde]
+pub struct PoolSale {
+    /// The pool that pays the most for it.
+    pub pool_id: u64,
+    /// CU atoms sold into it.
+    pub amount: Uint128,
+    /// $AI atoms it pays (its fee deducted): the swap's `min_out`.
+    pub out: Uint128,
+}
+
+/// The book's part of a sale: the bids one fill-or-kill ask takes, in priority order.
+#[cw_serde]
+pub struct BookSale {
+    /// The class's market.
+    pub market_id: u32,
+    /// The ask's limit: the lowest bid price it reaches (quote atoms per lot).
+    pub price: Uint128,
+    /// CU atoms sold (whole lots): the ask's escrow.
+    pub quantity: Uint128,
+    /// The resting orders it meets (expired ones included).
+    pub max_fills: u32,
+    /// $AI atoms received, less the taker fee of each fill (rounded up per fill).
+    pub out: Uint128,
+}
+
+impl BookSale {
+    /// The fill-or-kill ask that makes this sale, its $AI paid to `recipient`; send it with exactly `quantity` CU.
+    pub fn order(&self, recipient: &str) -> crate::orderbook::PlaceOrderMsg {
+        crate::orderbook::PlaceOrderMsg {
+            market_id: self.market_id,
+            side: crate::orderbook::Side::Ask,
+            price: self.price,
+            quantity: self.quantity,
+            kind: crate::orderbook::OrderKind::FillOrKill,
+            expires_at: None,
+            max_fills: Some(self.max_fills),
+            recipient: Some(recipient.to_string()),
+            taker_fee_discount: None,
+        }
+    }
 }
 
 /// The router's queries.
@@ -124,6 +191,15 @@ pub enum QueryMsg {
         /// Quote with this trader's volume discount (what its `BuyBundle` would pay); none: no discount.
         #[serde(default)]
         trader: Option<String>,
+    },
+    /// Best way to sell `amount` of a CU class for $AI now (what `Sell` would do): the book's bids better than the
+    /// pools, the rest into the pool that pays the most.
+    #[returns(SellQuote)]
+    SellQuote {
+        /// The CU token to sell.
+        cu_token: String,
+        /// CU atoms to sell (exact in).
+        amount: Uint128,
     },
     /// A trader's rolling 30-day volume through the router and the discount it earns.
     #[returns(TierResponse)]

@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { Coin, StdFee } from "@interchainjs/types";
-import { Decimal, Uint128, InstantiateMsg, VolumeTier, ExecuteMsg, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, LatencyClass, BundleItem, SlaRequirement, MigrateMsg, ClassPoolsResponse, Addr, ConfigResponse, OwnershipForString, Decimal256, RouteResponse, BookFill, RouteLeg, RoutePart, PoolOrder, BuyLine, TierResponse } from "./Router.types";
+import { Decimal, Uint128, InstantiateMsg, VolumeTier, ExecuteMsg, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, LatencyClass, BundleItem, SlaRequirement, MigrateMsg, ClassPoolsResponse, Addr, ConfigResponse, OwnershipForString, Decimal256, RouteResponse, BookFill, RouteLeg, RoutePart, PoolOrder, BuyLine, SellQuote, BookSale, PoolSale, TierResponse } from "./Router.types";
 export interface RouterReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -19,6 +19,13 @@ export interface RouterReadOnlyInterface {
     sla: SlaRequirement;
     trader?: string;
   }) => Promise<RouteResponse>;
+  sellQuote: ({
+    amount,
+    cuToken
+  }: {
+    amount: Uint128;
+    cuToken: string;
+  }) => Promise<SellQuote>;
   tier: ({
     trader
   }: {
@@ -43,6 +50,7 @@ export class RouterQueryClient implements RouterReadOnlyInterface {
     this.contractAddress = contractAddress;
     this.config = this.config.bind(this);
     this.route = this.route.bind(this);
+    this.sellQuote = this.sellQuote.bind(this);
     this.tier = this.tier.bind(this);
     this.classPools = this.classPools.bind(this);
     this.ownership = this.ownership.bind(this);
@@ -66,6 +74,20 @@ export class RouterQueryClient implements RouterReadOnlyInterface {
         items,
         sla,
         trader
+      }
+    });
+  };
+  sellQuote = async ({
+    amount,
+    cuToken
+  }: {
+    amount: Uint128;
+    cuToken: string;
+  }): Promise<SellQuote> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      sell_quote: {
+        amount,
+        cu_token: cuToken
       }
     });
   };

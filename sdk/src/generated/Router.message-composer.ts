@@ -8,7 +8,7 @@ import { Coin } from "@interchainjs/types";
 import { EncodeObject } from "@interchainjs/cosmos-types";
 import { MsgExecuteContract } from "interchainjs/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@interchainjs/encoding";
-import { Decimal, Uint128, InstantiateMsg, VolumeTier, ExecuteMsg, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, LatencyClass, BundleItem, SlaRequirement, MigrateMsg, ClassPoolsResponse, Addr, ConfigResponse, OwnershipForString, Decimal256, RouteResponse, BookFill, RouteLeg, RoutePart, PoolOrder, BuyLine, TierResponse } from "./Router.types";
+import { Decimal, Uint128, InstantiateMsg, VolumeTier, ExecuteMsg, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, LatencyClass, BundleItem, SlaRequirement, MigrateMsg, ClassPoolsResponse, Addr, ConfigResponse, OwnershipForString, Decimal256, RouteResponse, BookFill, RouteLeg, RoutePart, PoolOrder, BuyLine, SellQuote, BookSale, PoolSale, TierResponse } from "./Router.types";
 export interface RouterMsg {
   contractAddress: string;
   sender: string;

@@ -68,6 +68,11 @@ export type QueryMsg = {
     trader?: string | null;
   };
 } | {
+  sell_quote: {
+    amount: Uint128;
+    cu_token: string;
+  };
+} | {
   tier: {
     trader: string;
   };
@@ -150,6 +155,23 @@ export interface PoolOrder {
 export interface BuyLine {
   amount: Uint128;
   cu_token: string;
+}
+export interface SellQuote {
+  book?: BookSale | null;
+  pool?: PoolSale | null;
+  total_out: Uint128;
+}
+export interface BookSale {
+  market_id: number;
+  max_fills: number;
+  out: Uint128;
+  price: Uint128;
+  quantity: Uint128;
+}
+export interface PoolSale {
+  amount: Uint128;
+  out: Uint128;
+  pool_id: number;
 }
 export interface TierResponse {
   discount: Decimal;

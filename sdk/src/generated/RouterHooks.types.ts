@@ -5,6 +5,12 @@
 */
 
 export type ReceiveMsg = {
+  sell: {
+    deadline?: number | null;
+    min_out: Uint128;
+    to?: string | null;
+  };
+} | {
   buy_bundle: {
     deadline?: number | null;
     items: BundleItem[];

@@ -3,3 +3,4 @@
 pub mod book;
 pub mod buy;
 pub mod pools;
+pub mod sell;
