@@ -10,10 +10,11 @@
 //! still executes through the engine.
 
 use anyhow::{anyhow, Result};
-use cosmwasm_std::testing::{mock_env, MockApi};
+use cosmwasm_std::testing::MockApi;
 use cosmwasm_std::{Decimal256, Uint128};
 use hmm::pool::{
-    ClassDeposit, ClassParams, CreatePoolMsg, CurvatureConfig, CurveKind, LatencyClass, SlaTags,
+    ClassDeposit, ClassParams, CreatePoolMsg, CurvatureConfig, CurveKind, ExecutionMode,
+    LatencyClass, SlaTags,
 };
 use hmm_pool_engine::curve::{invariant, pool_curve, split_fee, spot_price};
 use hmm_pool_engine::liquidity::deposit;
@@ -34,6 +35,28 @@ pub struct HmmParams {
     pub alpha: f64,
     pub beta: f64,
     pub lambda_max: f64,
+    /// The kinetic coefficient μ of the augmented Hamiltonian (2026 eq.9, the coupling eq.27 relies on); 0 gives
+    /// the target-reserve curve (eq.4), > 0 the contract's `Augmented` kind.
+    pub mu: f64,
+    /// The risk-fee coefficient f_r of 2025 eq.11 / 2026 eq.28 (None: the contract's default 0.02).
+    pub risk_fee: Option<f64>,
+    /// How a swap moves along the level set: exact (default), or the integrators of 2026 Alg.1 / Alg.2.
+    pub execution: ExecutionMode,
+}
+
+impl HmmParams {
+    /// Fixed curvature λ, μ = 0, the contract's default fees, exact execution.
+    pub fn fixed(lambda: f64) -> HmmParams {
+        HmmParams {
+            lambda,
+            alpha: 0.0,
+            beta: 0.0,
+            lambda_max: lambda,
+            mu: 0.0,
+            risk_fee: None,
+            execution: ExecutionMode::Exact,
+        }
+    }
 }
 
 pub fn dec(x: f64) -> Result<Decimal256> {
@@ -66,10 +89,18 @@ fn refusal(e: EngineError) -> Refusal {
     }
 }
 
+/// The pool's spot price (the engine's `spot_price` of its one class), NaN where it has none.
+fn engine_spot(pool: &Pool) -> f64 {
+    spot_price(pool, 0).map(dec_f64).unwrap_or(f64::NAN)
+}
+
 /// A single-class HMM pool (2026 §9.1: one pool per resource class) run by the pool engine, the contract's code.
 pub struct HmmVenue {
-    pub pool: Pool,
+    pool: Pool,
     fees: (f64, f64),
+    /// The engine's spot price of the pool as it is (recomputed after every change: the simulator asks for it
+    /// several times per block).
+    spot: f64,
 }
 
 impl HmmVenue {
@@ -79,27 +110,40 @@ impl HmmVenue {
         let api = MockApi::default();
         let ai_token = api.addr_make("ai-token");
         let cu_token = api.addr_make("cu-token");
-        let now = mock_env().block.time.seconds();
+        // The simulation's clock starts at 0 (block b trades at b·block_secs): the pool is created on that clock.
+        // (Created at the mock chain's time, ~1.57e9 s, its TWAP observation, the volatility EWMA and eq.30's λ
+        // steps, all due at most once per `OBSERVATION_INTERVAL` after the last observation, never came due.)
+        let now = 0;
         let err = |e: EngineError| anyhow!("hmm-pool: {e}");
         let mut pool = new_pool(
             &api,
             &ai_token,
             1,
             CreatePoolMsg {
-                kind: CurveKind::TargetReserve,
+                kind: if params.mu > 0.0 {
+                    CurveKind::Augmented
+                } else {
+                    CurveKind::TargetReserve
+                },
                 classes: vec![ClassParams {
                     cu_token: cu_token.to_string(),
                     weight: Decimal256::one(),
                 }],
                 curvature: Some(CurvatureConfig {
                     lambda: dec(params.lambda)?,
-                    mu: Decimal256::zero(),
+                    mu: dec(params.mu)?,
                     alpha: Decimal256::zero(),
                     beta: Decimal256::zero(),
                     lambda_max: dec(params.lambda_max.max(params.lambda))?,
                 }),
-                fees: None,
-                execution: None,
+                fees: match params.risk_fee {
+                    Some(r) => Some(hmm::pool::FeeConfig {
+                        risk_fee: dec(r)?,
+                        ..hmm_pool_engine::params::default_fees()
+                    }),
+                    None => None,
+                },
+                execution: Some(params.execution),
                 sla: SlaTags {
                     region: String::new(),
                     latency: LatencyClass::Batch,
@@ -129,9 +173,11 @@ impl HmmVenue {
         .map_err(err)?;
         // The contract would also store the TWAP observation this makes due; the simulator keeps none.
         let _observe = update_prices(&mut pool, Moved::All, now).map_err(err)?;
+        let spot = engine_spot(&pool);
         Ok(HmmVenue {
             pool,
             fees: (0.0, 0.0),
+            spot,
         })
     }
 
@@ -174,6 +220,7 @@ impl HmmVenue {
                     self.fees.0 += whole(lp);
                 }
             }
+            self.spot = engine_spot(&pool);
             self.pool = pool;
         }
         Ok(fill)
@@ -182,7 +229,7 @@ impl HmmVenue {
 
 impl Venue for HmmVenue {
     fn spot(&self) -> f64 {
-        spot_price(&self.pool, 0).map(dec_f64).unwrap_or(f64::NAN)
+        self.spot
     }
     fn buy(&mut self, cu: f64, now: u64) -> TradeResult {
         self.trade(true, cu, now, true)
@@ -275,6 +322,7 @@ impl Venue for HmmVenue {
         Box::new(HmmVenue {
             pool: self.pool.clone(),
             fees: self.fees,
+            spot: self.spot,
         })
     }
 }
