@@ -899,8 +899,7 @@ scenario has no arbitrage at all (prices from flow and inventory only).\n\
 HMM design here is one single-class pool per resource. The other mechanisms of part 2 are in the scenarios above: \
 μ, risk-fee and λ sweeps (the guard's refusals listed), batch-auction sandwiches, Ruth-4 execution, and the oracle \
 AMM as the 2025 capital-efficiency baseline.\n\
-- **Plots (part 5)**: the plots are still the first seed's SVGs of today's model (no zoomed crash, no marked surge \
-window, no small multiples, no PNG).\n";
+- **Plots** show the first seed only (the tables above carry the intervals).\n";
 
 /// The whole page.
 pub fn markdown(study: &Study, deterministic: &[ClaimRow], detail: &str, command: &str) -> String {
