@@ -89,6 +89,16 @@ fn refusal(e: EngineError) -> Refusal {
     }
 }
 
+/// The SLA tags of the simulator's pools (routing does not look at them here).
+fn batch_sla() -> SlaTags {
+    SlaTags {
+        region: String::new(),
+        latency: LatencyClass::Batch,
+        privacy_tier: 0,
+        tee: false,
+    }
+}
+
 /// The pool's spot price (the engine's `spot_price` of its one class), NaN where it has none.
 fn engine_spot(pool: &Pool) -> f64 {
     spot_price(pool, 0).map(dec_f64).unwrap_or(f64::NAN)
@@ -144,12 +154,7 @@ impl HmmVenue {
                     None => None,
                 },
                 execution: Some(params.execution),
-                sla: SlaTags {
-                    region: String::new(),
-                    latency: LatencyClass::Batch,
-                    privacy_tier: 0,
-                    tee: false,
-                },
+                sla: batch_sla(),
                 max_price_impact: None,
                 batch_window: None,
             },
@@ -324,5 +329,82 @@ impl Venue for HmmVenue {
             fees: self.fees,
             spot: self.spot,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RESERVE: Uint128 = Uint128::new(1_000_000_000_000);
+    const CREDITS: Uint128 = Uint128::new(2_000_000_000_000);
+
+    /// 2026 eq.27 says swaps in different classes do not commute when μ ≠ 0. In the engine each class has its own
+    /// credit reserve, so a swap of class i changes only class i's term of H (eq.9's ½μ p_i² included): two swaps
+    /// on different classes of one augmented pool end in the same state in either order, for μ = 0 and μ = 0.1.
+    /// (The volatility surcharge is off: it is the one fee that depends on what traded before.)
+    #[test]
+    fn swaps_on_different_classes_commute_even_with_mu() {
+        let api = MockApi::default();
+        let ai = api.addr_make("ai");
+        for mu in [0.0, 0.1] {
+            let msg = |kind| CreatePoolMsg {
+                kind,
+                classes: ["a", "b"]
+                    .iter()
+                    .map(|t| ClassParams {
+                        cu_token: api.addr_make(t).to_string(),
+                        weight: Decimal256::percent(50),
+                    })
+                    .collect(),
+                curvature: Some(CurvatureConfig {
+                    lambda: Decimal256::percent(25),
+                    mu: dec(mu).expect("mu"),
+                    alpha: Decimal256::zero(),
+                    beta: Decimal256::zero(),
+                    lambda_max: Decimal256::percent(25),
+                }),
+                fees: Some(hmm::pool::FeeConfig {
+                    volatility_fee: Decimal256::zero(),
+                    ..hmm_pool_engine::params::default_fees()
+                }),
+                execution: None,
+                sla: batch_sla(),
+                max_price_impact: None,
+                batch_window: None,
+            };
+            let kind = if mu > 0.0 {
+                CurveKind::Augmented
+            } else {
+                CurveKind::TargetReserve
+            };
+            let mut pool = new_pool(&api, &ai, 1, msg(kind), 0).expect("created");
+            let d = ClassDeposit {
+                resource: RESERVE,
+                credits: CREDITS,
+            };
+            deposit(&mut pool, vec![d.clone(), d]).expect("funded");
+            let buy_a = (Side::Ai, Side::Class(0), Uint128::new(50_000_000_000));
+            let sell_b = (Side::Class(1), Side::Ai, Uint128::new(80_000_000_000));
+            let run = |order: [(Side, Side, Uint128); 2]| {
+                let mut p = pool.clone();
+                for (offer, ask, amount) in order {
+                    let plan = plan_swap(&p, offer, ask, amount, None).expect("planned");
+                    // The contract would store the fee parts and the observation; only the state matters here.
+                    let _finished = finish_trade(&mut p, &plan.legs, 0).expect("applied");
+                }
+                p.classes
+                    .iter()
+                    .map(|c| (c.resource_reserve, c.credit_reserve))
+                    .collect::<Vec<_>>()
+            };
+            let ab = run([buy_a, sell_b]);
+            let ba = run([sell_b, buy_a]);
+            assert_ne!(ab[0], (RESERVE, CREDITS), "the swaps moved the pool");
+            assert_eq!(
+                ab, ba,
+                "μ = {mu}: the order of swaps on different classes matters"
+            );
+        }
     }
 }

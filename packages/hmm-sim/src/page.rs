@@ -512,7 +512,7 @@ pub fn sweep_claims(sr: &ScenarioResult) -> Vec<ClaimRow> {
                 "μ > 0 makes sandwiches harder: non-commuting flows (2026 §8.1, eq.27; μ ∈ [0.01, 0.1], §14.1)",
                 "MEV combinatorially harder",
                 parts,
-                "one-class pools (the contract's kind Augmented, eq.9): eq.27 is about swaps in different classes, which touch separate terms of H here (each class has its own credit reserve), so they commute for every μ; what μ can change is the single pool's curve",
+                "one-class pools (the contract's kind Augmented, eq.9): eq.27 is about swaps in different classes, which touch separate terms of H here (each class has its own credit reserve), so they commute for every μ (the test hmm::tests::swaps_on_different_classes_commute_even_with_mu); what μ can change is the single pool's curve",
             );
         }
         "risk_fee" => {
@@ -823,7 +823,7 @@ fn sweep_table(md: &mut String, sr: &ScenarioResult, kind: &str) {
         md,
         "Sweep of `{kind}` (mean [95% interval] over the seeds):\n"
     );
-    let head: Vec<&str> = cols.iter().map(|c| c.0).collect();
+    let head: Vec<String> = cols.iter().map(|c| esc(c.0)).collect();
     let _ = writeln!(md, "| {kind} | pool | {} |", head.join(" | "));
     let _ = writeln!(md, "|---|---|{}", "---|".repeat(cols.len()));
     let mut pts: Vec<(String, String)> = {
