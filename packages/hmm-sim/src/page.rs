@@ -808,8 +808,9 @@ fn sweep_table(md: &mut String, sr: &ScenarioResult, kind: &str) {
                 "sand_profit",
                 Unit::Percent,
             ),
+            // The cost to traders; LP returns over a 2-day run annualise noise, so they are left to the CSV.
             ("median slippage", "slippage", Unit::Percent),
-            ("LP return p.a.", "lp_ann", Unit::Percent),
+            ("IL (loss)", "il_loss", Unit::Percent),
         ],
         _ => vec![
             ("|Δκ/κ| largest", "kappa_abs", Unit::Plain),
