@@ -73,11 +73,11 @@ pub fn dec_f64(d: Decimal256) -> f64 {
     }
 }
 
-fn atoms(x: f64) -> Uint128 {
+pub(crate) fn atoms(x: f64) -> Uint128 {
     Uint128::new((x * SCALE).round().max(0.0) as u128)
 }
 
-fn whole(a: Uint128) -> f64 {
+pub(crate) fn whole(a: Uint128) -> f64 {
     a.u128() as f64 / SCALE
 }
 
@@ -90,7 +90,7 @@ fn refusal(e: EngineError) -> Refusal {
 }
 
 /// The SLA tags of the simulator's pools (routing does not look at them here).
-fn batch_sla() -> SlaTags {
+pub(crate) fn batch_sla() -> SlaTags {
     SlaTags {
         region: String::new(),
         latency: LatencyClass::Batch,

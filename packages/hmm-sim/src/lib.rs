@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod page;
 pub mod plots;
 pub mod report;
+pub mod routing;
 pub mod sim;
 pub mod stress;
 pub mod study;

@@ -177,6 +177,10 @@ pub struct Scenario {
     /// The parameter the `hmm` pools sweep ("mu", "risk_fee", "lambda", "steps"): the page reports the metrics
     /// the seeds say it changes, with a computed verdict.
     pub sweep: Option<String>,
+    /// Job bundles planned by the router's code over a multi-class pool and single-class pools (`routing.rs`), for
+    /// every fixed-λ HMM design of the scenario.
+    #[serde(default)]
+    pub routing: bool,
     /// The sandwich study also in batch-auction mode (2026 §8.3, Alg.3): one uniform clearing price per block.
     #[serde(default)]
     pub batch: bool,
@@ -298,6 +302,7 @@ enum Test {
     Crash(CrashKind),
     Surge,
     Sandwich,
+    Routing(f64),
 }
 
 #[derive(Clone, Debug)]
@@ -435,6 +440,16 @@ fn run_task(t: &Task, sc: &Scenario, progress: &AtomicU64) -> Result<TaskOut> {
             put("surge_failed", s.failed_share);
             keep.then_some(Kept::Surge(s))
         }
+        Test::Routing(lambda) => {
+            let r = crate::routing::routing_test(&world, t.seed, *lambda)?;
+            // Extra cost over the same liquidity in one pool, basis points.
+            put("route_cost", 1e4 * (r.cost_ratio - 1.0));
+            put("route_single", 1e4 * (r.single_ratio - 1.0));
+            put("route_split", r.split_share);
+            put("route_multi", r.multi_share);
+            put("route_refused", r.refused as f64);
+            None
+        }
         Test::Sandwich => {
             let s = stress::sandwich_test(&t.design, &world, t.seed, sc.batch)?;
             put("sand_unprofitable", s.unprofitable);
@@ -502,6 +517,11 @@ pub fn run_study(file: &StudyFile, threads: usize, progress_bar: bool) -> Result
                 }
                 if sc.sandwich {
                     push(Test::Sandwich);
+                }
+                if let (true, Design::Hmm { params, .. }) = (sc.routing, d) {
+                    if params.alpha == 0.0 && params.beta == 0.0 {
+                        push(Test::Routing(params.lambda));
+                    }
                 }
             }
         }
