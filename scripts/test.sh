@@ -18,9 +18,9 @@ echo "== cargo test"
 # vm-tests runs the compiled wasm: it has its own step below, after the artifacts are built.
 cargo test --workspace --locked --exclude vm-tests
 
-echo "== simulator: a short Monte Carlo study (packages/hmm-sim/scenarios/ci.toml: 2 scenarios, 3 seeds, 1 day;"
-echo "   intervals, computed verdicts, the page and CSV in target/hmm-sim-ci). Dev profile: its dependencies are"
-echo "   already built by cargo test above; measured 12 s for the run on the loaded 2-core machine"
+echo "== simulator: a short Monte Carlo study (packages/hmm-sim/scenarios/ci.toml: 3 small scenarios with a λ sweep,"
+echo "   3 seeds; intervals, computed verdicts, the page, PNG plots and CSV in target/hmm-sim-ci). Dev profile: its"
+echo "   dependencies are already built by cargo test above; measured 18 s for the run on the loaded 2-core machine"
 cargo run -q --locked -p hmm-sim -- --scenario packages/hmm-sim/scenarios/ci.toml --no-tables \
     --out target/hmm-sim-ci --page target/hmm-sim-ci/simulation.md --quiet
 grep -q "claims: " target/hmm-sim-ci/simulation.md

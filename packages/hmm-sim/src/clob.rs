@@ -113,6 +113,10 @@ impl Clob {
                 self.bids.push(bid);
             }
         }
+    }
+
+    /// Best price first (stable: equal prices keep the makers' order). Once per block, after every re-quote.
+    fn sort_book(&mut self) {
         self.asks.sort_by(|a, b| a.price.total_cmp(&b.price));
         self.bids.sort_by(|a, b| b.price.total_cmp(&a.price));
     }
@@ -222,6 +226,7 @@ impl Venue for Clob {
         {
             self.history.pop_front();
         }
+        let mut requoted = false;
         for m in 0..self.makers.len() {
             let due = self
                 .makers
@@ -231,10 +236,14 @@ impl Venue for Clob {
                 let lag = self.makers.get(m).map_or(0, |mk| mk.lag);
                 let fair = self.index_at(now.saturating_sub(lag));
                 self.requote(m, fair);
+                requoted = true;
                 if let Some(mk) = self.makers.get_mut(m) {
                     mk.last_refresh = Some(now);
                 }
             }
+        }
+        if requoted {
+            self.sort_book();
         }
     }
     fn holdings(&self) -> (f64, f64) {

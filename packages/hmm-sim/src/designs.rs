@@ -104,12 +104,7 @@ impl Design {
 pub fn hmm(lambda: f64) -> Design {
     Design::Hmm {
         label: format!("HMM λ={lambda}"),
-        params: HmmParams {
-            lambda,
-            alpha: 0.0,
-            beta: 0.0,
-            lambda_max: lambda,
-        },
+        params: HmmParams::fixed(lambda),
     }
 }
 
@@ -118,10 +113,10 @@ pub fn hmm_dynamic(lambda0: f64, alpha: f64, beta: f64) -> Design {
     Design::Hmm {
         label: format!("HMM λ₀={lambda0} dyn."),
         params: HmmParams {
-            lambda: lambda0,
             alpha,
             beta,
             lambda_max: 1.5,
+            ..HmmParams::fixed(lambda0)
         },
     }
 }

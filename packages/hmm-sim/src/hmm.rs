@@ -10,10 +10,11 @@
 //! still executes through the engine.
 
 use anyhow::{anyhow, Result};
-use cosmwasm_std::testing::{mock_env, MockApi};
+use cosmwasm_std::testing::MockApi;
 use cosmwasm_std::{Decimal256, Uint128};
 use hmm::pool::{
-    ClassDeposit, ClassParams, CreatePoolMsg, CurvatureConfig, CurveKind, LatencyClass, SlaTags,
+    ClassDeposit, ClassParams, CreatePoolMsg, CurvatureConfig, CurveKind, ExecutionMode,
+    LatencyClass, SlaTags,
 };
 use hmm_pool_engine::curve::{invariant, pool_curve, split_fee, spot_price};
 use hmm_pool_engine::liquidity::deposit;
@@ -34,6 +35,28 @@ pub struct HmmParams {
     pub alpha: f64,
     pub beta: f64,
     pub lambda_max: f64,
+    /// The kinetic coefficient μ of the augmented Hamiltonian (2026 eq.9, the coupling eq.27 relies on); 0 gives
+    /// the target-reserve curve (eq.4), > 0 the contract's `Augmented` kind.
+    pub mu: f64,
+    /// The risk-fee coefficient f_r of 2025 eq.11 / 2026 eq.28 (None: the contract's default 0.02).
+    pub risk_fee: Option<f64>,
+    /// How a swap moves along the level set: exact (default), or the integrators of 2026 Alg.1 / Alg.2.
+    pub execution: ExecutionMode,
+}
+
+impl HmmParams {
+    /// Fixed curvature λ, μ = 0, the contract's default fees, exact execution.
+    pub fn fixed(lambda: f64) -> HmmParams {
+        HmmParams {
+            lambda,
+            alpha: 0.0,
+            beta: 0.0,
+            lambda_max: lambda,
+            mu: 0.0,
+            risk_fee: None,
+            execution: ExecutionMode::Exact,
+        }
+    }
 }
 
 pub fn dec(x: f64) -> Result<Decimal256> {
@@ -50,11 +73,11 @@ pub fn dec_f64(d: Decimal256) -> f64 {
     }
 }
 
-fn atoms(x: f64) -> Uint128 {
+pub(crate) fn atoms(x: f64) -> Uint128 {
     Uint128::new((x * SCALE).round().max(0.0) as u128)
 }
 
-fn whole(a: Uint128) -> f64 {
+pub(crate) fn whole(a: Uint128) -> f64 {
     a.u128() as f64 / SCALE
 }
 
@@ -66,10 +89,28 @@ fn refusal(e: EngineError) -> Refusal {
     }
 }
 
+/// The SLA tags of the simulator's pools (routing does not look at them here).
+pub(crate) fn batch_sla() -> SlaTags {
+    SlaTags {
+        region: String::new(),
+        latency: LatencyClass::Batch,
+        privacy_tier: 0,
+        tee: false,
+    }
+}
+
+/// The pool's spot price (the engine's `spot_price` of its one class), NaN where it has none.
+fn engine_spot(pool: &Pool) -> f64 {
+    spot_price(pool, 0).map(dec_f64).unwrap_or(f64::NAN)
+}
+
 /// A single-class HMM pool (2026 §9.1: one pool per resource class) run by the pool engine, the contract's code.
 pub struct HmmVenue {
-    pub pool: Pool,
+    pool: Pool,
     fees: (f64, f64),
+    /// The engine's spot price of the pool as it is (recomputed after every change: the simulator asks for it
+    /// several times per block).
+    spot: f64,
 }
 
 impl HmmVenue {
@@ -79,33 +120,41 @@ impl HmmVenue {
         let api = MockApi::default();
         let ai_token = api.addr_make("ai-token");
         let cu_token = api.addr_make("cu-token");
-        let now = mock_env().block.time.seconds();
+        // The simulation's clock starts at 0 (block b trades at b·block_secs): the pool is created on that clock.
+        // (Created at the mock chain's time, ~1.57e9 s, its TWAP observation, the volatility EWMA and eq.30's λ
+        // steps, all due at most once per `OBSERVATION_INTERVAL` after the last observation, never came due.)
+        let now = 0;
         let err = |e: EngineError| anyhow!("hmm-pool: {e}");
         let mut pool = new_pool(
             &api,
             &ai_token,
             1,
             CreatePoolMsg {
-                kind: CurveKind::TargetReserve,
+                kind: if params.mu > 0.0 {
+                    CurveKind::Augmented
+                } else {
+                    CurveKind::TargetReserve
+                },
                 classes: vec![ClassParams {
                     cu_token: cu_token.to_string(),
                     weight: Decimal256::one(),
                 }],
                 curvature: Some(CurvatureConfig {
                     lambda: dec(params.lambda)?,
-                    mu: Decimal256::zero(),
+                    mu: dec(params.mu)?,
                     alpha: Decimal256::zero(),
                     beta: Decimal256::zero(),
                     lambda_max: dec(params.lambda_max.max(params.lambda))?,
                 }),
-                fees: None,
-                execution: None,
-                sla: SlaTags {
-                    region: String::new(),
-                    latency: LatencyClass::Batch,
-                    privacy_tier: 0,
-                    tee: false,
+                fees: match params.risk_fee {
+                    Some(r) => Some(hmm::pool::FeeConfig {
+                        risk_fee: dec(r)?,
+                        ..hmm_pool_engine::params::default_fees()
+                    }),
+                    None => None,
                 },
+                execution: Some(params.execution),
+                sla: batch_sla(),
                 max_price_impact: None,
                 batch_window: None,
             },
@@ -129,9 +178,11 @@ impl HmmVenue {
         .map_err(err)?;
         // The contract would also store the TWAP observation this makes due; the simulator keeps none.
         let _observe = update_prices(&mut pool, Moved::All, now).map_err(err)?;
+        let spot = engine_spot(&pool);
         Ok(HmmVenue {
             pool,
             fees: (0.0, 0.0),
+            spot,
         })
     }
 
@@ -174,6 +225,7 @@ impl HmmVenue {
                     self.fees.0 += whole(lp);
                 }
             }
+            self.spot = engine_spot(&pool);
             self.pool = pool;
         }
         Ok(fill)
@@ -182,7 +234,7 @@ impl HmmVenue {
 
 impl Venue for HmmVenue {
     fn spot(&self) -> f64 {
-        spot_price(&self.pool, 0).map(dec_f64).unwrap_or(f64::NAN)
+        self.spot
     }
     fn buy(&mut self, cu: f64, now: u64) -> TradeResult {
         self.trade(true, cu, now, true)
@@ -275,6 +327,84 @@ impl Venue for HmmVenue {
         Box::new(HmmVenue {
             pool: self.pool.clone(),
             fees: self.fees,
+            spot: self.spot,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RESERVE: Uint128 = Uint128::new(1_000_000_000_000);
+    const CREDITS: Uint128 = Uint128::new(2_000_000_000_000);
+
+    /// 2026 eq.27 says swaps in different classes do not commute when μ ≠ 0. In the engine each class has its own
+    /// credit reserve, so a swap of class i changes only class i's term of H (eq.9's ½μ p_i² included): two swaps
+    /// on different classes of one augmented pool end in the same state in either order, for μ = 0 and μ = 0.1.
+    /// (The volatility surcharge is off: it is the one fee that depends on what traded before.)
+    #[test]
+    fn swaps_on_different_classes_commute_even_with_mu() {
+        let api = MockApi::default();
+        let ai = api.addr_make("ai");
+        for mu in [0.0, 0.1] {
+            let msg = |kind| CreatePoolMsg {
+                kind,
+                classes: ["a", "b"]
+                    .iter()
+                    .map(|t| ClassParams {
+                        cu_token: api.addr_make(t).to_string(),
+                        weight: Decimal256::percent(50),
+                    })
+                    .collect(),
+                curvature: Some(CurvatureConfig {
+                    lambda: Decimal256::percent(25),
+                    mu: dec(mu).expect("mu"),
+                    alpha: Decimal256::zero(),
+                    beta: Decimal256::zero(),
+                    lambda_max: Decimal256::percent(25),
+                }),
+                fees: Some(hmm::pool::FeeConfig {
+                    volatility_fee: Decimal256::zero(),
+                    ..hmm_pool_engine::params::default_fees()
+                }),
+                execution: None,
+                sla: batch_sla(),
+                max_price_impact: None,
+                batch_window: None,
+            };
+            let kind = if mu > 0.0 {
+                CurveKind::Augmented
+            } else {
+                CurveKind::TargetReserve
+            };
+            let mut pool = new_pool(&api, &ai, 1, msg(kind), 0).expect("created");
+            let d = ClassDeposit {
+                resource: RESERVE,
+                credits: CREDITS,
+            };
+            deposit(&mut pool, vec![d.clone(), d]).expect("funded");
+            let buy_a = (Side::Ai, Side::Class(0), Uint128::new(50_000_000_000));
+            let sell_b = (Side::Class(1), Side::Ai, Uint128::new(80_000_000_000));
+            let run = |order: [(Side, Side, Uint128); 2]| {
+                let mut p = pool.clone();
+                for (offer, ask, amount) in order {
+                    let plan = plan_swap(&p, offer, ask, amount, None).expect("planned");
+                    // The contract would store the fee parts and the observation; only the state matters here.
+                    let _finished = finish_trade(&mut p, &plan.legs, 0).expect("applied");
+                }
+                p.classes
+                    .iter()
+                    .map(|c| (c.resource_reserve, c.credit_reserve))
+                    .collect::<Vec<_>>()
+            };
+            let ab = run([buy_a, sell_b]);
+            let ba = run([sell_b, buy_a]);
+            assert_ne!(ab[0], (RESERVE, CREDITS), "the swaps moved the pool");
+            assert_eq!(
+                ab, ba,
+                "μ = {mu}: the order of swaps on different classes matters"
+            );
+        }
     }
 }

@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod page;
 pub mod plots;
 pub mod report;
+pub mod routing;
 pub mod sim;
 pub mod stress;
 pub mod study;
@@ -202,7 +203,7 @@ pub fn run(opts: &Options) -> Result<Results> {
                         }
                         Job::Sandwich(i) => Done::Sandwich(
                             *i,
-                            stress::sandwich_test(&designs[*i], &world, opts.seed)?,
+                            stress::sandwich_test(&designs[*i], &world, opts.seed, false)?,
                         ),
                         Job::Table3 => Done::Table3(tables::table3()?),
                         Job::IlCurves => Done::IlCurves(tables::il_curves(&il_plot_ratios())?),

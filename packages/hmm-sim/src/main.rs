@@ -44,6 +44,9 @@ struct Cli {
     /// Also write the first seed's price series per block (`series_<scenario>.csv`, tens of MB for 180 days).
     #[arg(long)]
     series_csv: bool,
+    /// Also write the plots as PNG (always with `--page`: the docs page shows the PNGs).
+    #[arg(long)]
+    png: bool,
     /// Benchmark: time one seed of the study, then the whole study (nothing written).
     #[arg(long)]
     bench: bool,
@@ -112,7 +115,9 @@ fn main() -> Result<()> {
         .scenarios
         .iter_mut()
         .find(|s| s.scenario.arbitrage && s.scenario.main);
+    let mut crashes = Vec::new();
     if let Some(sr) = idx {
+        crashes = sr.detail.crash.clone();
         let seed = sr.seeds.first().copied().unwrap_or(1);
         results.params = Some(sr.scenario.params(seed));
         results.main = std::mem::take(&mut sr.detail.main);
@@ -137,7 +142,14 @@ fn main() -> Result<()> {
             )?;
         }
     }
-    let files = hmm_sim::plots::write_all(&cli.out, &results)?;
+    let png = cli.png || cli.page.is_some();
+    let files = match hmm_sim::plots::write_all(&cli.out, &results, &crashes, png) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("no plots: {e:#}");
+            Vec::new()
+        }
+    };
     if let Some(page) = &cli.page {
         let prefix = link_prefix(page, &cli.out);
         let detail = if results.params.is_some() {

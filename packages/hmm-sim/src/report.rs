@@ -409,8 +409,9 @@ machine, so one trade per job leg (≈ 10⁷ per design) would take ~6 minutes p
 with a band and a per-block cap, makers with fixed spreads. Recovery times and sandwich shares depend on them as much \
 as on the curves; the paper does not give its agents, so its numbers cannot be matched by construction.\n\
 - **One pool per resource**: the multi-asset routing (2026 eq.22), quality-weighted reserves (eq.23), LP entry and \
-exit, time-weighted fees and batch-auction mode (Alg.3, which the contract has) are not exercised; every LP stays \
-for the whole run.\n\
+exit and time-weighted fees are not exercised; every LP stays for the whole run. Batch auctions (Alg.3) appear only \
+in the `batch-sandwich` scenario, cleared by the simulator with the contract's rule (the imbalance on the curve, one \
+price for all), not by the contract's code.\n\
 - **Reference designs** are our f64 implementations of the published formulas (static v3 ranges, no re-centring; \
 stableswap pegged at the starting price; a single oracle with a fixed lag), all with a 30 bps fee.\n\
 - **Quote latency and testnet figures** (Table 5's swap counts, failed settlements) are properties of a deployed \

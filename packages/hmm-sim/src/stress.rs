@@ -191,6 +191,92 @@ pub struct SandwichResult {
     pub safe_victims: f64,
     /// Mean profit of the best sandwich per victim, as a share of the victim's trade value.
     pub mean_best_profit: f64,
+    /// The same victims and sizes in batch-auction mode (when asked).
+    pub batch: Option<BatchSandwich>,
+}
+
+/// Sandwiches against a uniform-price batch per block (2026 §8.3, Alg.3), profits as shares of the victim's value.
+#[derive(Clone, Debug)]
+pub struct BatchSandwich {
+    /// Mean over victims of the best within-block sandwich (front-run buy and back-run sale in the victim's batch).
+    pub mean_best_within: f64,
+    /// The largest within-block profit found over every victim and size (> 0 would be within-block MEV).
+    pub max_within: f64,
+    /// Mean over victims of the best two-block attack: buy in the victim's batch, sell in the next block's.
+    pub mean_best_across: f64,
+    /// Share of victims for which no two-block attack on the grid was profitable.
+    pub safe_across: f64,
+}
+
+/// Clear one batch of CU-sized intents on `v` (2026 Alg.3 steps 2–4, the rule of the contract's `settle_batch`
+/// with intents sized in CU): the venue trades only the imbalance X = buys − sells on its curve, and every intent
+/// fills at the one price π* = (what that trade cost or paid) / |X| (the spot when X = 0). Fees are charged on the
+/// imbalance only, so matched intents trade fee-free: the most favourable rule for an attacker. None: the
+/// imbalance could not be traded.
+pub fn clear_batch(
+    v: &mut dyn crate::venue::Venue,
+    buys: f64,
+    sells: f64,
+    now: u64,
+) -> Option<f64> {
+    let x = buys - sells;
+    if x.abs() <= 1e-9 * buys.max(sells).max(1.0) {
+        let s = v.spot();
+        return (s.is_finite() && s > 0.0).then_some(s);
+    }
+    let f = if x > 0.0 {
+        v.buy(x, now)
+    } else {
+        v.sell(-x, now)
+    }
+    .ok()?;
+    Some(f.ai / x.abs())
+}
+
+/// One batch with the attacker's buy `front` and sale `back` and the victim's buy `victim` (the victim's intent is
+/// refunded, and the batch cleared again without it, if π* exceeds its limit price `limit`); returns π*.
+fn batch_with_victim(
+    w: &mut Box<dyn crate::venue::Venue>,
+    front: f64,
+    back: f64,
+    victim: f64,
+    limit: f64,
+    now: u64,
+) -> Option<f64> {
+    let mut trial = w.boxed_clone();
+    if let Some(p) = clear_batch(trial.as_mut(), front + victim, back, now) {
+        if p <= limit {
+            *w = trial;
+            return Some(p);
+        }
+    }
+    clear_batch(w.as_mut(), front, back, now)
+}
+
+/// Attacker profits ($AI) in batch mode: (within one block, across two blocks); None where not placeable.
+fn batch_sandwich(
+    v: &dyn crate::venue::Venue,
+    front: f64,
+    victim: f64,
+) -> (Option<f64>, Option<f64>) {
+    let Ok(quote) = v.quote_buy(victim) else {
+        return (None, None);
+    };
+    let limit = quote.ai / victim * (1.0 + VICTIM_TOLERANCE);
+    // Within the block: buy and sell `front` in the victim's batch; both fill at the same π*.
+    let mut w = v.boxed_clone();
+    let within = batch_with_victim(&mut w, front, front, victim, limit, 1).map(|p| {
+        // Every intent of the batch fills at π*: the attacker pays it on its buy and receives it on its sale.
+        let (paid, received) = (front * p, front * p);
+        received - paid
+    });
+    // Across blocks: buy in the victim's batch, sell alone in the next one.
+    let mut w = v.boxed_clone();
+    let across = batch_with_victim(&mut w, front, 0.0, victim, limit, 1).and_then(|p1| {
+        let p2 = clear_batch(w.as_mut(), 0.0, front, 2)?;
+        Some(front * (p2 - p1))
+    });
+    (within, across)
 }
 
 pub const SANDWICH_VICTIMS: usize = 300;
@@ -220,11 +306,18 @@ fn sandwich(v: &dyn crate::venue::Venue, front: f64, victim: f64) -> Option<f64>
 
 /// Sandwich attacks on fresh venues of `design` (victims buy 0.05–5 % of the reserve; random attackers front-run
 /// 0.05–10 %; the best attacker tries the whole grid).
-pub fn sandwich_test(design: &Design, world: &World, seed: u64) -> Result<SandwichResult> {
+pub fn sandwich_test(
+    design: &Design,
+    world: &World,
+    seed: u64,
+    batch: bool,
+) -> Result<SandwichResult> {
     let venues = build_venues(design, world, seed)?;
     let q0 = reserve0(world);
     let mut rng = ChaCha12Rng::seed_from_u64(seed ^ 0x5A_4D);
     let (mut lost, mut attempts, mut safe, mut best_sum) = (0u64, 0u64, 0u64, 0.0);
+    let (mut within_sum, mut within_max, mut across_sum, mut across_safe) =
+        (0.0, f64::NEG_INFINITY, 0.0, 0u64);
     for k in 0..SANDWICH_VICTIMS {
         let i = k % N_RES;
         let (Some(v), Some(q)) = (venues.get(i), q0.get(i)) else {
@@ -248,6 +341,24 @@ pub fn sandwich_test(design: &Design, world: &World, seed: u64) -> Result<Sandwi
         if best.is_finite() && value > 0.0 {
             best_sum += best.max(0.0) / value;
         }
+        if batch && value > 0.0 {
+            let (mut bw, mut ba) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+            for g in SANDWICH_GRID {
+                let (w, a) = batch_sandwich(v.as_ref(), g * q, victim);
+                bw = bw.max(w.unwrap_or(f64::NEG_INFINITY));
+                ba = ba.max(a.unwrap_or(f64::NEG_INFINITY));
+            }
+            if bw.is_finite() {
+                within_sum += bw.max(0.0) / value;
+                within_max = within_max.max(bw / value);
+            }
+            if ba <= 0.0 {
+                across_safe += 1;
+            }
+            if ba.is_finite() {
+                across_sum += ba.max(0.0) / value;
+            }
+        }
     }
     Ok(SandwichResult {
         name: design.name(),
@@ -255,6 +366,12 @@ pub fn sandwich_test(design: &Design, world: &World, seed: u64) -> Result<Sandwi
         unprofitable: lost as f64 / attempts.max(1) as f64,
         safe_victims: safe as f64 / SANDWICH_VICTIMS as f64,
         mean_best_profit: best_sum / SANDWICH_VICTIMS as f64,
+        batch: batch.then(|| BatchSandwich {
+            mean_best_within: within_sum / SANDWICH_VICTIMS as f64,
+            max_within: within_max,
+            mean_best_across: across_sum / SANDWICH_VICTIMS as f64,
+            safe_across: across_safe as f64 / SANDWICH_VICTIMS as f64,
+        }),
     })
 }
 
