@@ -1,0 +1,293 @@
+// Signing on Injective (eth_secp256k1 keys, EthAccount): @injectivelabs/sdk-ts builds and signs the transactions,
+// this module gives the generated clients and `executeCalls` the same interface the CosmJS adapter gives.
+
+import {
+  BaseAccount,
+  ChainRestAuthApi,
+  MsgExecuteContract,
+  PrivateKey,
+  TxRestApi,
+  createTransaction,
+  type TxResponse,
+} from '@injectivelabs/sdk-ts';
+import type { ISigningCosmWasmClient } from './generated/baseClient';
+import { ContractError, type ContractCall, type Coin, type TxEvent } from './tx';
+
+/** Where the chain is and how to pay for gas (the devnet's values are in `.devnet/endpoints.json`). */
+export interface InjectiveOptions {
+  /** REST (LCD) endpoint, e.g. `http://127.0.0.1:1317`: simulation, broadcast, accounts and smart queries. */
+  rest: string;
+  chainId: string;
+  /** Atoms of `feeDenom` per gas unit; default `160000000` (Injective's minimum gas price). */
+  gasPrice?: string;
+  /** Default `inj`. */
+  feeDenom?: string;
+  /** Gas limit = ceil(simulated gas × gasMultiplier) + gasMargin. Default 1.3. */
+  gasMultiplier?: number;
+  /**
+   * Added to the scaled estimate; default 40000. The node simulates a transaction without its fee payment (about
+   * 28–29 k gas on Injective), so a factor alone does not cover small transactions (docs/devnet.md, "The gas rule").
+   */
+  gasMargin?: number;
+  /** How long to wait for a transaction's inclusion; default 60 s. */
+  timeoutMs?: number;
+}
+
+/** The outcome of an included transaction (the fields `executeCalls` and the examples read). */
+export interface InjectiveExecuteResult {
+  transactionHash: string;
+  height: number;
+  gasWanted: number;
+  gasUsed: number;
+  events: TxEvent[];
+  logs: readonly unknown[];
+}
+
+/** The HD path of `injectived keys add` (coin type 60, eth_secp256k1). */
+export const INJECTIVE_HD_PATH = "m/44'/60'/0'/0/0";
+
+/**
+ * One Injective account that signs with its private key: `execute` / `queryContractSmart` for the generated clients
+ * (`new PoaiClient(signer, signer.address, m.poai)`), `executeMultiple` for {@link executeCalls} (several messages,
+ * one transaction).
+ *
+ * Gas: every transaction is simulated first, then sent with ceil(simulated × gasMultiplier) + gasMargin gas at
+ * `gasPrice`; a fee given explicitly (a `StdFee`) is used as it is. Sequence: the account number and sequence are
+ * read from the node once and the sequence is counted locally after each included transaction; after a
+ * sequence mismatch it is read again and the transaction is signed again (once). Transactions from one signer are
+ * queued: calls made without awaiting go out one after another, never with the same sequence.
+ * Errors: a contract's refusal (in simulation or in the block) is thrown as {@link ContractError}.
+ */
+export class InjectiveSigner implements ISigningCosmWasmClient {
+  readonly address: string;
+  private readonly key: PrivateKey;
+  private readonly rest: string;
+  private readonly chainId: string;
+  private readonly gasPrice: bigint;
+  private readonly feeDenom: string;
+  private readonly gasMultiplier: number;
+  private readonly gasMargin: number;
+  private readonly timeoutMs: number;
+  private readonly txApi: TxRestApi;
+  private readonly authApi: ChainRestAuthApi;
+  private account: { accountNumber: number; sequence: number } | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(key: PrivateKey, opts: InjectiveOptions) {
+    this.key = key;
+    this.address = key.toBech32();
+    this.rest = opts.rest.replace(/\/+$/, '');
+    this.chainId = opts.chainId;
+    this.gasPrice = BigInt(opts.gasPrice ?? '160000000');
+    this.feeDenom = opts.feeDenom ?? 'inj';
+    this.gasMultiplier = opts.gasMultiplier ?? 1.3;
+    this.gasMargin = opts.gasMargin ?? 40000;
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.txApi = new TxRestApi(this.rest, { timeout: this.timeoutMs });
+    this.authApi = new ChainRestAuthApi(this.rest);
+  }
+
+  /** A signer from a BIP-39 mnemonic (`injectived keys add`'s, or `.devnet/keys.json`'s). */
+  static fromMnemonic(mnemonic: string, opts: InjectiveOptions, hdPath = INJECTIVE_HD_PATH): InjectiveSigner {
+    return new InjectiveSigner(PrivateKey.fromMnemonic(mnemonic, hdPath), opts);
+  }
+
+  /** A signer from a hex private key (with or without `0x`). */
+  static fromPrivateKeyHex(hex: string, opts: InjectiveOptions): InjectiveSigner {
+    return new InjectiveSigner(PrivateKey.fromHex(hex), opts);
+  }
+
+  /** A smart query (REST); the contract's refusal is thrown as {@link ContractError}. */
+  async queryContractSmart(contract: string, query: Record<string, unknown>): Promise<any> {
+    return injectiveQuery(this.rest, contract, query);
+  }
+
+  /** One `MsgExecuteContract` (the generated clients' `execute`); `fee` `"auto"`/undefined: simulated. */
+  async execute(
+    sender: string,
+    contract: string,
+    msg: Record<string, unknown>,
+    fee?: unknown,
+    memo?: string,
+    funds?: readonly Coin[],
+  ): Promise<InjectiveExecuteResult> {
+    return this.executeMultiple(sender, [{ contractAddress: contract, msg, funds }], fee, memo);
+  }
+
+  /** Several calls in ONE transaction (all or nothing): what {@link executeCalls} takes. */
+  async executeMultiple(
+    sender: string,
+    calls: readonly ContractCall[],
+    fee?: unknown,
+    memo = '',
+  ): Promise<InjectiveExecuteResult> {
+    if (sender !== this.address) {
+      throw new Error(`this signer is ${this.address}; it cannot send for ${sender}`);
+    }
+    if (calls.length === 0) throw new Error('no calls');
+    const msgs = calls.map((c) =>
+      MsgExecuteContract.fromJSON({
+        sender,
+        contractAddress: c.contractAddress,
+        msg: c.msg,
+        ...(c.funds && c.funds.length > 0 ? { funds: c.funds.map((f) => ({ denom: f.denom, amount: f.amount })) } : {}),
+      }),
+    );
+    const run = () => this.send(msgs, fee, memo ?? '', true);
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Native balance (e.g. `inj`) of an address. */
+  async nativeBalance(address: string, denom = this.feeDenom): Promise<bigint> {
+    const r = await getJson(`${this.rest}/cosmos/bank/v1beta1/balances/${address}/by_denom?denom=${encodeURIComponent(denom)}`);
+    return BigInt(r?.balance?.amount ?? '0');
+  }
+
+  private async loadAccount(): Promise<{ accountNumber: number; sequence: number }> {
+    if (!this.account) {
+      const raw = await this.authApi.fetchAccount(this.address);
+      const acc = BaseAccount.fromRestApi(raw);
+      this.account = { accountNumber: acc.accountNumber, sequence: acc.sequence };
+    }
+    return this.account;
+  }
+
+  /**
+   * The signer's public key as an `Any` of `/injective.crypto.v1beta1.ethsecp256k1.PubKey`. sdk-ts picks the key type
+   * of a base64 key from the chain id (`injective*` → ethsecp256k1, anything else → cosmos secp256k1), so on a chain
+   * with another id (the devnet's `hmm-local-1`) the node would refuse the transaction with "pubKey does not match
+   * signer address"; an `Any` is used as it is.
+   */
+  private pubKeyAny(): string {
+    return this.key.toPublicKey().toAny() as unknown as string;
+  }
+
+  private sign(msgs: MsgExecuteContract[], memo: string, gas: bigint, acc: { accountNumber: number; sequence: number }) {
+    const { txRaw, signHashedBytes } = createTransaction({
+      message: msgs,
+      memo,
+      chainId: this.chainId,
+      pubKey: this.pubKeyAny(),
+      sequence: acc.sequence,
+      accountNumber: acc.accountNumber,
+      fee: {
+        amount: [{ denom: this.feeDenom, amount: (gas * this.gasPrice).toString() }],
+        gas: gas.toString(),
+      },
+    });
+    txRaw.signatures = [this.key.signHashed(signHashedBytes)];
+    return txRaw;
+  }
+
+  private async send(msgs: MsgExecuteContract[], fee: unknown, memo: string, retry: boolean): Promise<InjectiveExecuteResult> {
+    const acc = await this.loadAccount();
+    try {
+      let gas: bigint;
+      let explicit: { amount: Coin[]; gas: string } | undefined;
+      if (fee && typeof fee === 'object' && 'gas' in (fee as any)) {
+        explicit = fee as { amount: Coin[]; gas: string };
+        gas = BigInt(explicit.gas);
+      } else {
+        const multiplier = typeof fee === 'number' ? fee : this.gasMultiplier;
+        let simulated: number;
+        try {
+          const sim = await this.txApi.simulate(this.sign(msgs, memo, 400_000n, acc));
+          simulated = sim.gasInfo.gasUsed;
+        } catch (e) {
+          throw wrapError(e, 'simulation');
+        }
+        gas = BigInt(Math.ceil(simulated * multiplier)) + BigInt(this.gasMargin);
+      }
+      const txRaw = this.sign(msgs, memo, gas, acc);
+      if (explicit) {
+        // sign() priced the gas at gasPrice; an explicit fee replaces that with its own amount.
+        const { txRaw: raw, signHashedBytes } = createTransaction({
+          message: msgs, memo, chainId: this.chainId, pubKey: this.pubKeyAny(),
+          sequence: acc.sequence, accountNumber: acc.accountNumber, fee: explicit,
+        });
+        raw.signatures = [this.key.signHashed(signHashedBytes)];
+        return await this.broadcast(raw, acc);
+      }
+      return await this.broadcast(txRaw, acc);
+    } catch (e) {
+      if (retry && /account sequence mismatch|incorrect account sequence/i.test(errorText(e))) {
+        this.account = undefined; // read it again from the node, sign again, once
+        return this.send(msgs, fee, memo, false);
+      }
+      throw e;
+    }
+  }
+
+  private async broadcast(txRaw: ReturnType<InjectiveSigner['sign']>, acc: { sequence: number }): Promise<InjectiveExecuteResult> {
+    let res: TxResponse;
+    try {
+      res = await this.txApi.broadcast(txRaw, { timeout: this.timeoutMs });
+    } catch (e) {
+      // CheckTx passed (the sequence was used) only if the tx reached a block; a CheckTx refusal leaves it unused.
+      if (/out of gas|execute wasm contract failed|message index/i.test(errorText(e))) acc.sequence += 1;
+      throw wrapError(e, 'broadcast');
+    }
+    acc.sequence += 1;
+    return {
+      transactionHash: res.txHash,
+      height: res.height,
+      gasWanted: res.gasWanted,
+      gasUsed: res.gasUsed,
+      events: (res.events ?? []).map((ev: any) => ({
+        type: String(ev.type),
+        attributes: (ev.attributes ?? []).map((a: any) => ({ key: String(a.key), value: String(a.value ?? '') })),
+      })),
+      logs: res.logs ?? [],
+    };
+  }
+}
+
+/** A read-only client for the generated query clients: smart queries over REST, refusals as {@link ContractError}. */
+export function injectiveQueryClient(rest: string) {
+  const base = rest.replace(/\/+$/, '');
+  return {
+    queryContractSmart: (contract: string, query: Record<string, unknown>) => injectiveQuery(base, contract, query),
+  };
+}
+
+async function injectiveQuery(rest: string, contract: string, query: Record<string, unknown>): Promise<any> {
+  const q = Buffer.from(JSON.stringify(query)).toString('base64');
+  const url = `${rest}/cosmwasm/wasm/v1/contract/${contract}/smart/${encodeURIComponent(q)}`;
+  const r = await fetch(url);
+  const body = await r.text();
+  if (!r.ok) {
+    let message = body;
+    try {
+      message = JSON.parse(body).message ?? body;
+    } catch {
+      /* not JSON */
+    }
+    throw ContractError.from(new Error(/wasm contract failed/.test(message) ? message : `query wasm contract failed: ${message}`));
+  }
+  return JSON.parse(body).data;
+}
+
+async function getJson(url: string): Promise<any> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`GET ${url}: HTTP ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
+function errorText(e: unknown): string {
+  if (e && typeof e === 'object') {
+    const o = e as { originalMessage?: string; message?: string };
+    return [o.originalMessage, o.message].filter(Boolean).join(' | ');
+  }
+  return String(e);
+}
+
+/** The sdk-ts exception's original node text (it rewrites `message`), as a ContractError when it is a refusal. */
+function wrapError(e: unknown, stage: string): Error {
+  const original = e && typeof e === 'object' && 'originalMessage' in e ? String((e as any).originalMessage) : '';
+  const text = original || (e instanceof Error ? e.message : String(e));
+  const wrapped = ContractError.from(new Error(text));
+  if (wrapped instanceof ContractError) return wrapped;
+  return new Error(`Injective ${stage} failed: ${text}`);
+}
