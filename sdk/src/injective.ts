@@ -6,10 +6,11 @@ import {
   ChainRestAuthApi,
   MsgExecuteContract,
   PrivateKey,
-  TxRestApi,
+  TxClient,
   createTransaction,
-  type TxResponse,
 } from '@injectivelabs/sdk-ts';
+import http from 'node:http';
+import https from 'node:https';
 import type { ISigningCosmWasmClient } from './generated/baseClient';
 import { ContractError, type ContractCall, type Coin, type TxEvent } from './tx';
 
@@ -68,7 +69,6 @@ export class InjectiveSigner implements ISigningCosmWasmClient {
   private readonly gasMultiplier: number;
   private readonly gasMargin: number;
   private readonly timeoutMs: number;
-  private readonly txApi: TxRestApi;
   private readonly authApi: ChainRestAuthApi;
   private account: { accountNumber: number; sequence: number } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -83,7 +83,6 @@ export class InjectiveSigner implements ISigningCosmWasmClient {
     this.gasMultiplier = opts.gasMultiplier ?? 1.3;
     this.gasMargin = opts.gasMargin ?? 40000;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
-    this.txApi = new TxRestApi(this.rest, { timeout: this.timeoutMs });
     this.authApi = new ChainRestAuthApi(this.rest);
   }
 
@@ -191,13 +190,11 @@ export class InjectiveSigner implements ISigningCosmWasmClient {
         gas = BigInt(explicit.gas);
       } else {
         const multiplier = typeof fee === 'number' ? fee : this.gasMultiplier;
-        let simulated: number;
-        try {
-          const sim = await this.txApi.simulate(this.sign(msgs, memo, 400_000n, acc));
-          simulated = sim.gasInfo.gasUsed;
-        } catch (e) {
-          throw wrapError(e, 'simulation');
-        }
+        const sim = await postJson(`${this.rest}/cosmos/tx/v1beta1/simulate`, {
+          tx_bytes: TxClient.encode(this.sign(msgs, memo, 400_000n, acc)),
+        });
+        if (!sim.ok) throw txError('simulation', sim.body);
+        const simulated = Number(sim.body?.gas_info?.gas_used);
         gas = BigInt(Math.ceil(simulated * multiplier)) + BigInt(this.gasMargin);
       }
       const txRaw = this.sign(msgs, memo, gas, acc);
@@ -212,7 +209,7 @@ export class InjectiveSigner implements ISigningCosmWasmClient {
       }
       return await this.broadcast(txRaw, acc);
     } catch (e) {
-      if (retry && /account sequence mismatch|incorrect account sequence/i.test(errorText(e))) {
+      if (retry && /account sequence mismatch|incorrect account sequence/i.test(e instanceof Error ? e.message : String(e))) {
         this.account = undefined; // read it again from the node, sign again, once
         return this.send(msgs, fee, memo, false);
       }
@@ -221,26 +218,36 @@ export class InjectiveSigner implements ISigningCosmWasmClient {
   }
 
   private async broadcast(txRaw: ReturnType<InjectiveSigner['sign']>, acc: { sequence: number }): Promise<InjectiveExecuteResult> {
-    let res: TxResponse;
-    try {
-      res = await this.txApi.broadcast(txRaw, { timeout: this.timeoutMs });
-    } catch (e) {
-      // CheckTx passed (the sequence was used) only if the tx reached a block; a CheckTx refusal leaves it unused.
-      if (/out of gas|execute wasm contract failed|message index/i.test(errorText(e))) acc.sequence += 1;
-      throw wrapError(e, 'broadcast');
+    const sent = await postJson(`${this.rest}/cosmos/tx/v1beta1/txs`, {
+      tx_bytes: TxClient.encode(txRaw),
+      mode: 'BROADCAST_MODE_SYNC',
+    });
+    if (!sent.ok) throw txError('broadcast', sent.body);
+    const r = sent.body?.tx_response;
+    if (!r || Number(r.code) !== 0) throw txError('CheckTx', r ?? sent.body); // refused: the sequence is not used
+    acc.sequence += 1; // in the mempool: the sequence is used whatever the block does
+    const hash: string = r.txhash;
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      const got = await requestJson(`${this.rest}/cosmos/tx/v1beta1/txs/${hash}`);
+      if (got.ok) {
+        const tx: any = got.body.tx_response;
+        if (Number(tx.code) !== 0) throw txError('the block', tx);
+        return {
+          transactionHash: tx.txhash,
+          height: Number(tx.height),
+          gasWanted: Number(tx.gas_wanted),
+          gasUsed: Number(tx.gas_used),
+          events: (tx.events ?? []).map((ev: any) => ({
+            type: String(ev.type),
+            attributes: (ev.attributes ?? []).map((a: any) => ({ key: String(a.key), value: String(a.value ?? '') })),
+          })),
+          logs: tx.logs ?? [],
+        };
+      }
+      if (Date.now() > deadline) throw new Error(`transaction ${hash} not included within ${this.timeoutMs} ms`);
+      await new Promise((res) => setTimeout(res, 250));
     }
-    acc.sequence += 1;
-    return {
-      transactionHash: res.txHash,
-      height: res.height,
-      gasWanted: res.gasWanted,
-      gasUsed: res.gasUsed,
-      events: (res.events ?? []).map((ev: any) => ({
-        type: String(ev.type),
-        attributes: (ev.attributes ?? []).map((a: any) => ({ key: String(a.key), value: String(a.value ?? '') })),
-      })),
-      logs: res.logs ?? [],
-    };
   }
 }
 
@@ -254,40 +261,77 @@ export function injectiveQueryClient(rest: string) {
 
 async function injectiveQuery(rest: string, contract: string, query: Record<string, unknown>): Promise<any> {
   const q = Buffer.from(JSON.stringify(query)).toString('base64');
-  const url = `${rest}/cosmwasm/wasm/v1/contract/${contract}/smart/${encodeURIComponent(q)}`;
-  const r = await fetch(url);
-  const body = await r.text();
+  const r = await requestJson(`${rest}/cosmwasm/wasm/v1/contract/${contract}/smart/${encodeURIComponent(q)}`);
   if (!r.ok) {
-    let message = body;
-    try {
-      message = JSON.parse(body).message ?? body;
-    } catch {
-      /* not JSON */
-    }
+    const message = String(r.body?.message ?? JSON.stringify(r.body));
     throw ContractError.from(new Error(/wasm contract failed/.test(message) ? message : `query wasm contract failed: ${message}`));
   }
-  return JSON.parse(body).data;
+  return r.body.data;
 }
 
 async function getJson(url: string): Promise<any> {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`GET ${url}: HTTP ${r.status} ${await r.text()}`);
-  return r.json();
+  const r = await requestJson(url);
+  if (!r.ok) throw new Error(`GET ${url}: ${JSON.stringify(r.body)}`);
+  return r.body;
 }
 
-function errorText(e: unknown): string {
-  if (e && typeof e === 'object') {
-    const o = e as { originalMessage?: string; message?: string };
-    return [o.originalMessage, o.message].filter(Boolean).join(' | ');
+/**
+ * POST JSON with node's http client and `insecureHTTPParser`: when a gRPC call fails, the node's REST gateway appends
+ * an HTTP trailer holding raw protobuf bytes (`Grpc-Trailer-Grpc-Status-Details-Bin`), which fetch (undici) and axios
+ * reject as an invalid header ("terminated" / "Response does not match the HTTP/1.1 protocol") — and with it the
+ * node's error text, i.e. the contract's refusal. The lenient parser keeps the JSON body.
+ */
+function postJson(url: string, body: unknown): Promise<{ ok: boolean; body: any }> {
+  return requestJson(url, body);
+}
+
+/** GET (no body) or POST (a body) of JSON through the lenient parser (see {@link postJson}). */
+function requestJson(url: string, body?: unknown): Promise<{ ok: boolean; body: any }> {
+  const u = new URL(url);
+  const data = body === undefined ? '' : JSON.stringify(body);
+  const mod = u.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = mod.request(
+      u,
+      {
+        method: body === undefined ? 'GET' : 'POST',
+        insecureHTTPParser: true,
+        headers: body === undefined ? { accept: 'application/json' }
+          : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const ok = (res.statusCode ?? 500) < 300;
+          try {
+            resolve({ ok, body: JSON.parse(text) });
+          } catch {
+            resolve({ ok: false, body: { message: text } });
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+/** A node's refusal (`{code, message}` of the REST gateway, or a tx_response's `raw_log`) as an Error; a contract's
+ * refusal as a {@link ContractError} carrying the contract's text. */
+function txError(stage: string, body: any): Error {
+  const text = String(body?.raw_log || body?.message || JSON.stringify(body));
+  const e = ContractError.from(new Error(text));
+  if (e instanceof ContractError) return e;
+  return new InjectiveTxError(stage, text, body?.code !== undefined ? Number(body.code) : undefined);
+}
+
+/** A transaction refused for another reason than its contract (fees, sequence, signature, gas…). */
+export class InjectiveTxError extends Error {
+  constructor(readonly stage: string, readonly raw: string, readonly code?: number) {
+    super(`Injective transaction failed in ${stage}${code !== undefined ? ` (code ${code})` : ''}: ${raw}`);
+    this.name = 'InjectiveTxError';
   }
-  return String(e);
-}
-
-/** The sdk-ts exception's original node text (it rewrites `message`), as a ContractError when it is a refusal. */
-function wrapError(e: unknown, stage: string): Error {
-  const original = e && typeof e === 'object' && 'originalMessage' in e ? String((e as any).originalMessage) : '';
-  const text = original || (e instanceof Error ? e.message : String(e));
-  const wrapped = ContractError.from(new Error(text));
-  if (wrapped instanceof ContractError) return wrapped;
-  return new Error(`Injective ${stage} failed: ${text}`);
 }
