@@ -4,7 +4,7 @@
 // Environment: DEPLOYMENT (default ../.devnet/deployment.json), DEVNET_KEYS (default ../.devnet/keys.json),
 // CHAIN_REST (default: the manifest's `rest`).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AiTokenQueryClient, InjectiveSigner } from '../src/index';
@@ -28,6 +28,18 @@ const keys: Record<string, { address: string; mnemonic: string }> = JSON.parse(
   readFileSync(process.env.DEVNET_KEYS ?? resolve(repo, '.devnet', 'keys.json'), 'utf8'),
 );
 export const m = deployment.contracts;
+
+/** What one example leaves for the next (the job id, the worker's enclave key…): next to the deployment file. */
+const stateFile = process.env.EXAMPLES_STATE ?? resolve(repo, '.devnet', 'examples-state.json');
+export function loadState(): Record<string, any> {
+  return existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {};
+}
+export function saveState(patch: Record<string, unknown>): void {
+  writeFileSync(stateFile, JSON.stringify({ ...loadState(), ...patch }, null, 1) + '\n');
+}
+
+/** The SLA of the examples' jobs (the deployment's pools are tagged eu-west, interactive, privacy tier 2, TEE). */
+export const SLA = { regions: ['eu-west'], max_latency: 'interactive' as const, min_privacy_tier: 2, tee_required: true };
 export const rest = process.env.CHAIN_REST ?? deployment.rest;
 export const ONE = 10n ** BigInt(deployment.decimals);
 
@@ -73,6 +85,14 @@ export async function blockTime(): Promise<number> {
 
 export async function sleep(ms: number) {
   await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Waits until the chain's block time is at least `t` (seconds). */
+export async function waitUntil(t: number, why: string): Promise<void> {
+  const now = await blockTime();
+  if (now >= t) return;
+  console.log(`   waiting ${t - now} s for ${why}`);
+  while ((await blockTime()) < t) await sleep(500);
 }
 
 /** Runs an example: prints its time, exits 1 on any error (with the contract's text for a ContractError). */
