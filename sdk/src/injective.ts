@@ -124,18 +124,35 @@ export class InjectiveSigner implements ISigningCosmWasmClient {
       throw new Error(`this signer is ${this.address}; it cannot send for ${sender}`);
     }
     if (calls.length === 0) throw new Error('no calls');
-    const msgs = calls.map((c) =>
+    const msgs = this.toMsgs(calls);
+    const run = () => this.send(msgs, fee, memo ?? '', true);
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Signs the calls as one transaction without a node (account number, sequence and gas given): the encoded
+   * `TxRaw` bytes, ready for `/cosmos/tx/v1beta1/txs` (`tx_bytes`, base64) or `injectived tx broadcast`.
+   */
+  signOffline(
+    calls: readonly ContractCall[],
+    args: { accountNumber: number; sequence: number; gas: number | bigint; memo?: string },
+  ): Uint8Array {
+    const txRaw = this.sign(this.toMsgs(calls), args.memo ?? '', BigInt(args.gas), args);
+    return Buffer.from(TxClient.encode(txRaw), 'base64');
+  }
+
+  private toMsgs(calls: readonly ContractCall[]): MsgExecuteContract[] {
+    if (calls.length === 0) throw new Error('no calls');
+    return calls.map((c) =>
       MsgExecuteContract.fromJSON({
-        sender,
+        sender: this.address,
         contractAddress: c.contractAddress,
         msg: c.msg,
         ...(c.funds && c.funds.length > 0 ? { funds: c.funds.map((f) => ({ denom: f.denom, amount: f.amount })) } : {}),
       }),
     );
-    const run = () => this.send(msgs, fee, memo ?? '', true);
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   /** Native balance (e.g. `inj`) of an address. */
