@@ -62,5 +62,5 @@ bash tests/devnet_e2e.sh
 echo "== SDK examples on a real local chain (sdk/scripts/examples.sh: a fresh devnet on ports offset by 3000, deploy"
 echo "   --profile fast, sdk/examples/*.ts signed with @injectivelabs/sdk-ts — provide/withdraw, swap, a job, a worker's"
 echo "   cycle, a verifier's commit-reveal to settlement — each asserting its outcomes; the node stopped by a trap;"
-echo "   measured 93-126 s on the loaded 2-core machine)"
+echo "   measured 90-126 s on the loaded 2-core machine)"
 bash sdk/scripts/examples.sh

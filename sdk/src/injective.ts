@@ -54,7 +54,7 @@ export const INJECTIVE_HD_PATH = "m/44'/60'/0'/0/0";
  *
  * Gas: every transaction is simulated first, then sent with ceil(simulated × gasMultiplier) + gasMargin gas at
  * `gasPrice`; a fee given explicitly (a `StdFee`) is used as it is. Sequence: the account number and sequence are
- * read from the node once and the sequence is counted locally after each included transaction; after a
+ * read from the node once and the sequence is counted locally after each transaction the mempool accepts; after a
  * sequence mismatch it is read again and the transaction is signed again (once). Transactions from one signer are
  * queued: calls made without awaiting go out one after another, never with the same sequence.
  * Errors: a contract's refusal (in simulation or in the block) is thrown as {@link ContractError}.
@@ -139,7 +139,7 @@ export class InjectiveSigner implements ISigningCosmWasmClient {
     calls: readonly ContractCall[],
     args: { accountNumber: number; sequence: number; gas: number | bigint; memo?: string },
   ): Uint8Array {
-    const txRaw = this.sign(this.toMsgs(calls), args.memo ?? '', BigInt(args.gas), args);
+    const txRaw = this.sign(this.toMsgs(calls), args.memo ?? '', this.feeFor(BigInt(args.gas)), args);
     return Buffer.from(TxClient.encode(txRaw), 'base64');
   }
 
@@ -180,7 +180,17 @@ export class InjectiveSigner implements ISigningCosmWasmClient {
     return this.key.toPublicKey().toAny() as unknown as string;
   }
 
-  private sign(msgs: MsgExecuteContract[], memo: string, gas: bigint, acc: { accountNumber: number; sequence: number }) {
+  /** The fee of `gas` at the signer's gas price. */
+  private feeFor(gas: bigint): { amount: Coin[]; gas: string } {
+    return { amount: [{ denom: this.feeDenom, amount: (gas * this.gasPrice).toString() }], gas: gas.toString() };
+  }
+
+  private sign(
+    msgs: MsgExecuteContract[],
+    memo: string,
+    fee: { amount: Coin[]; gas: string },
+    acc: { accountNumber: number; sequence: number },
+  ) {
     const { txRaw, signHashedBytes } = createTransaction({
       message: msgs,
       memo,
@@ -188,10 +198,7 @@ export class InjectiveSigner implements ISigningCosmWasmClient {
       pubKey: this.pubKeyAny(),
       sequence: acc.sequence,
       accountNumber: acc.accountNumber,
-      fee: {
-        amount: [{ denom: this.feeDenom, amount: (gas * this.gasPrice).toString() }],
-        gas: gas.toString(),
-      },
+      fee: { amount: fee.amount.map((c) => ({ denom: c.denom, amount: c.amount })), gas: fee.gas },
     });
     txRaw.signatures = [this.key.signHashed(signHashedBytes)];
     return txRaw;
@@ -200,31 +207,20 @@ export class InjectiveSigner implements ISigningCosmWasmClient {
   private async send(msgs: MsgExecuteContract[], fee: unknown, memo: string, retry: boolean): Promise<InjectiveExecuteResult> {
     const acc = await this.loadAccount();
     try {
-      let gas: bigint;
-      let explicit: { amount: Coin[]; gas: string } | undefined;
+      let stdFee: { amount: Coin[]; gas: string };
       if (fee && typeof fee === 'object' && 'gas' in (fee as any)) {
-        explicit = fee as { amount: Coin[]; gas: string };
-        gas = BigInt(explicit.gas);
+        stdFee = fee as { amount: Coin[]; gas: string }; // given: used as it is
       } else {
         const multiplier = typeof fee === 'number' ? fee : this.gasMultiplier;
         const sim = await postJson(`${this.rest}/cosmos/tx/v1beta1/simulate`, {
-          tx_bytes: TxClient.encode(this.sign(msgs, memo, 400_000n, acc)),
+          tx_bytes: TxClient.encode(this.sign(msgs, memo, this.feeFor(400_000n), acc)),
         });
         if (!sim.ok) throw txError('simulation', sim.body);
         const simulated = Number(sim.body?.gas_info?.gas_used);
-        gas = BigInt(Math.ceil(simulated * multiplier)) + BigInt(this.gasMargin);
+        if (!Number.isFinite(simulated) || simulated <= 0) throw txError('simulation', sim.body);
+        stdFee = this.feeFor(BigInt(Math.ceil(simulated * multiplier)) + BigInt(this.gasMargin));
       }
-      const txRaw = this.sign(msgs, memo, gas, acc);
-      if (explicit) {
-        // sign() priced the gas at gasPrice; an explicit fee replaces that with its own amount.
-        const { txRaw: raw, signHashedBytes } = createTransaction({
-          message: msgs, memo, chainId: this.chainId, pubKey: this.pubKeyAny(),
-          sequence: acc.sequence, accountNumber: acc.accountNumber, fee: explicit,
-        });
-        raw.signatures = [this.key.signHashed(signHashedBytes)];
-        return await this.broadcast(raw, acc);
-      }
-      return await this.broadcast(txRaw, acc);
+      return await this.broadcast(this.sign(msgs, memo, stdFee, acc), acc);
     } catch (e) {
       if (retry && /account sequence mismatch|incorrect account sequence/i.test(e instanceof Error ? e.message : String(e))) {
         this.account = undefined; // read it again from the node, sign again, once
