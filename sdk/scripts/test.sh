@@ -7,15 +7,9 @@ cd "$(dirname "$0")/.."
 
 start=$SECONDS
 echo "-- npm ci"
-# npm ci deletes and reinstalls node_modules (~30 s); skip it when node_modules was installed by npm ci from this
-# very package-lock.json (its hash is kept in node_modules/.ci-lock-sha256).
-lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
-if [ -f node_modules/.ci-lock-sha256 ] && [ "$(cat node_modules/.ci-lock-sha256)" = "$lock_hash" ]; then
-    echo "   node_modules was installed from this package-lock.json"
-else
-    npm ci --no-audit --no-fund --loglevel=error
-    echo "$lock_hash" > node_modules/.ci-lock-sha256
-fi
+# npm ci deletes and reinstalls node_modules (~30 s, more with @injectivelabs/sdk-ts); scripts/npm-ci.sh skips it
+# when node_modules was installed by npm ci from this very package-lock.json.
+bash scripts/npm-ci.sh
 
 echo "-- codegen (scripts/codegen.mjs: src/generated/ from ../schema/) and drift check"
 node scripts/codegen.mjs

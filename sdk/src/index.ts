@@ -10,3 +10,4 @@ export * from './poai';
 export * from './events';
 export * from './cosmjs';
 export * from './deployment';
+export * from './injective';
