@@ -121,6 +121,8 @@ fn fill_gas(dust: u128) -> TxGas {
     let b = Book::new();
     b.place("maker", Side::Ask, 1_000, 10);
     b.place("second", Side::Ask, 1_000, 10);
+    // A bid below: the published top of book reads both sides' best, so both books have one.
+    b.place("second", Side::Bid, 900, 1);
     for i in 0..dust {
         match i % 4 {
             0 | 1 => b.place("duster", Side::Ask, 1_000, 1),
